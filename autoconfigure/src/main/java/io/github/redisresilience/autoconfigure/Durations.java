@@ -1,0 +1,24 @@
+package io.github.redisresilience.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * Prints durations the way they are written in properties ({@code 5s}, {@code 500ms}),
+ * rather than ISO-8601 ({@code PT5S}), so messages quote what the user wrote.
+ */
+final class Durations {
+
+	private Durations() {
+	}
+
+	static String format(Duration duration) {
+		if (duration.getNano() == 0) {
+			return duration.getSeconds() + "s";
+		}
+		if (duration.getNano() % 1_000_000 == 0) {
+			return duration.toMillis() + "ms";
+		}
+		return duration.toNanos() + "ns";
+	}
+
+}

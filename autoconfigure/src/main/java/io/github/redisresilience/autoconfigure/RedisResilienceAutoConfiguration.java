@@ -1,0 +1,80 @@
+package io.github.redisresilience.autoconfigure;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.resource.ClientResources;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.github.redisresilience.autoconfigure.dns.DnsResolution;
+import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+
+/**
+ * Auto-configuration that makes the Lettuce Redis Cluster client Spring Boot configures
+ * survive nodes moving to new addresses: bounded timeouts, TCP keepalive, topology
+ * refresh, a failed-node filter, reconnect backoff with jitter, a DNS resolver with capped
+ * TTLs and address remapping. It only contributes through Spring Boot's customizer hooks;
+ * Boot's own {@code spring.data.redis.*} properties win where both set the same thing.
+ * <p>
+ * When the application defines its own {@link ClientResources} bean, Spring Boot does not
+ * build client resources and so does not call the client resources customizer: the
+ * reconnect delay, the DNS resolver and the remap rules are then not applied (a warning is
+ * logged if remap rules are configured; {@link AddressRemapper#toResolver()} and
+ * {@link DnsResolution#addressResolverGroup()} are beans to apply by hand). Timeouts,
+ * socket options and the cluster topology settings still apply, since they are client
+ * options and client configuration, not client resources.
+ */
+@AutoConfiguration(before = DataRedisAutoConfiguration.class)
+@ConditionalOnClass(RedisClusterClient.class)
+@ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisResilienceProperties.class)
+public final class RedisResilienceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	AddressRemapper redisResilienceAddressRemapper(RedisResilienceProperties properties) {
+		return AddressRemapper.from(properties.getRemap());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DnsResolution redisResilienceDnsResolution(RedisResilienceProperties properties) {
+		return DnsResolution.from(properties.getDns());
+	}
+
+	@Bean
+	ResilienceClientResourcesCustomizer redisResilienceClientResourcesCustomizer(RedisResilienceProperties properties,
+			DnsResolution dnsResolution, AddressRemapper addressRemapper) {
+		return new ResilienceClientResourcesCustomizer(properties.getReconnect(), dnsResolution, addressRemapper);
+	}
+
+	@Bean
+	ResilienceClientOptionsCustomizer redisResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable);
+	}
+
+	@Bean
+	ResilienceCommandTimeoutCustomizer redisResilienceCommandTimeoutCustomizer(RedisResilienceProperties properties,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		return new ResilienceCommandTimeoutCustomizer(properties.getTimeouts().getCommand(),
+				dataRedisProperties::getIfAvailable);
+	}
+
+	@Bean
+	ResilienceSettingsReport redisResilienceSettingsReport(RedisResilienceProperties properties,
+			ResilienceClientResourcesCustomizer resourcesCustomizer, ResilienceClientOptionsCustomizer optionsCustomizer,
+			ResilienceCommandTimeoutCustomizer timeoutCustomizer, DnsResolution dnsResolution,
+			AddressRemapper addressRemapper) {
+		return new ResilienceSettingsReport(properties, resourcesCustomizer, optionsCustomizer, timeoutCustomizer,
+				dnsResolution, addressRemapper);
+	}
+
+}

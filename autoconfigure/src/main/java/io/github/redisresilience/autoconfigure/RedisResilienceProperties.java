@@ -1,0 +1,648 @@
+package io.github.redisresilience.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties that make a Lettuce Redis Cluster client survive nodes moving
+ * to new addresses. Spring Boot's own {@code spring.data.redis.*} properties keep their
+ * meaning and win where both configure the same thing.
+ * <p>
+ * The values are checked once bound; an invalid value fails the startup with an
+ * {@link InvalidResilienceSettingException} that names the property and the fix.
+ *
+ * @see RedisResilienceAutoConfiguration
+ */
+@ConfigurationProperties("redis.resilience")
+public class RedisResilienceProperties implements InitializingBean {
+
+	/**
+	 * Whether to apply the resilience settings to the Lettuce client that Spring Boot
+	 * configures.
+	 */
+	private boolean enabled = true;
+
+	private final Remap remap = new Remap();
+
+	private final Dns dns = new Dns();
+
+	private final Topology topology = new Topology();
+
+	private final Timeouts timeouts = new Timeouts();
+
+	private final Socket socket = new Socket();
+
+	private final Reconnect reconnect = new Reconnect();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Remap getRemap() {
+		return this.remap;
+	}
+
+	public Dns getDns() {
+		return this.dns;
+	}
+
+	public Topology getTopology() {
+		return this.topology;
+	}
+
+	public Timeouts getTimeouts() {
+		return this.timeouts;
+	}
+
+	public Socket getSocket() {
+		return this.socket;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	/**
+	 * Checks the bound values, so that a nonsensical setting fails at startup rather than
+	 * at the first reconnect.
+	 * @throws InvalidResilienceSettingException if a value is out of range
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		new SettingsValidator(this).validate();
+	}
+
+	/**
+	 * What to do when remap rules would send several cluster nodes to one address.
+	 */
+	public enum FoldPolicy {
+
+		/**
+		 * Refuse to start.
+		 */
+		FAIL,
+
+		/**
+		 * Log a warning and start anyway.
+		 */
+		WARN
+
+	}
+
+	/**
+	 * Which DNS resolver Lettuce uses to turn host names into addresses.
+	 */
+	public enum DnsResolverType {
+
+		/**
+		 * Netty's asynchronous DNS resolver, honouring record TTLs capped by max-ttl.
+		 */
+		NETTY,
+
+		/**
+		 * The JVM's InetAddress lookups, honouring hosts files and the JVM DNS cache
+		 * settings.
+		 */
+		JDK
+
+	}
+
+	/**
+	 * Events that make Lettuce re-read the cluster topology before the next periodic
+	 * refresh; one to one with Lettuce's {@code RefreshTrigger}.
+	 */
+	public enum AdaptiveTrigger {
+
+		/**
+		 * A MOVED redirection: a slot has a new owner.
+		 */
+		MOVED_REDIRECT,
+
+		/**
+		 * An ASK redirection: a slot is being migrated.
+		 */
+		ASK_REDIRECT,
+
+		/**
+		 * Reconnect attempts to a node keep failing.
+		 */
+		PERSISTENT_RECONNECTS,
+
+		/**
+		 * A command is for a slot that no known node serves.
+		 */
+		UNCOVERED_SLOT,
+
+		/**
+		 * A redirection points at a node the client does not know.
+		 */
+		UNKNOWN_NODE
+
+	}
+
+	/**
+	 * How the wait between reconnect attempts grows.
+	 */
+	public enum ReconnectDelay {
+
+		/**
+		 * Exponential growth without randomness.
+		 */
+		EXPONENTIAL,
+
+		/**
+		 * Half the exponential delay plus a random part of the other half.
+		 */
+		EQUAL_JITTER,
+
+		/**
+		 * A random delay between min and the exponential delay.
+		 */
+		FULL_JITTER,
+
+		/**
+		 * A random delay that grows from the previous delay rather than the attempt count.
+		 */
+		DECORRELATED_JITTER
+
+	}
+
+	/**
+	 * Mapping from the addresses nodes announce to the addresses the client dials.
+	 */
+	public static class Remap {
+
+		/**
+		 * Rules that map announced node addresses to reachable ones; the first matching rule
+		 * wins.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		/**
+		 * Host and port of a cluster-aware proxy; every node not matched by a rule maps to
+		 * it, and several nodes may share one address.
+		 */
+		private @Nullable String proxyEndpoint;
+
+		/**
+		 * What to do when rules would send several cluster nodes to one address without a
+		 * proxy endpoint.
+		 */
+		private FoldPolicy onFold = FoldPolicy.FAIL;
+
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+		public @Nullable String getProxyEndpoint() {
+			return this.proxyEndpoint;
+		}
+
+		public void setProxyEndpoint(@Nullable String proxyEndpoint) {
+			this.proxyEndpoint = proxyEndpoint;
+		}
+
+		public FoldPolicy getOnFold() {
+			return this.onFold;
+		}
+
+		public void setOnFold(FoldPolicy onFold) {
+			this.onFold = onFold;
+		}
+
+		/**
+		 * One remap rule.
+		 */
+		public static class Rule {
+
+			/**
+			 * Announced address to match: a host or IP, host:port, a CIDR range such as
+			 * 10.0.0.0/24, or regex: followed by a Java regular expression matched against
+			 * host:port.
+			 */
+			private @Nullable String from;
+
+			/**
+			 * Address to dial instead, as host or host:port, with the placeholders {host},
+			 * {port} and {1} to {9} for regex groups; without a port the announced port is
+			 * kept.
+			 */
+			private @Nullable String to;
+
+			public @Nullable String getFrom() {
+				return this.from;
+			}
+
+			public void setFrom(@Nullable String from) {
+				this.from = from;
+			}
+
+			public @Nullable String getTo() {
+				return this.to;
+			}
+
+			public void setTo(@Nullable String to) {
+				this.to = to;
+			}
+
+		}
+
+	}
+
+	/**
+	 * How host names are resolved.
+	 */
+	public static class Dns {
+
+		/**
+		 * DNS resolver used to resolve node and seed host names.
+		 */
+		private DnsResolverType resolver = DnsResolverType.NETTY;
+
+		/**
+		 * Longest time the Netty resolver caches a DNS answer, in whole seconds, whatever the
+		 * record's TTL says.
+		 */
+		private Duration maxTtl = Duration.ofSeconds(5);
+
+		/**
+		 * How long the Netty resolver caches a failed lookup, in whole seconds.
+		 */
+		private Duration negativeTtl = Duration.ofSeconds(1);
+
+		public DnsResolverType getResolver() {
+			return this.resolver;
+		}
+
+		public void setResolver(DnsResolverType resolver) {
+			this.resolver = resolver;
+		}
+
+		public Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(Duration maxTtl) {
+			this.maxTtl = maxTtl;
+		}
+
+		public Duration getNegativeTtl() {
+			return this.negativeTtl;
+		}
+
+		public void setNegativeTtl(Duration negativeTtl) {
+			this.negativeTtl = negativeTtl;
+		}
+
+	}
+
+	/**
+	 * How the client learns and filters the cluster topology.
+	 */
+	public static class Topology {
+
+		private final Refresh refresh = new Refresh();
+
+		/**
+		 * Whether to leave out nodes flagged FAIL, EVENTUAL_FAIL or NOADDR from the topology
+		 * the client routes to.
+		 */
+		private boolean excludeFailedNodes = true;
+
+		/**
+		 * Whether Lettuce allows connections only to nodes already in its topology view;
+		 * false allows connecting to a node at its new address right after a move.
+		 */
+		private boolean validateMembership = false;
+
+		/**
+		 * Maximum number of MOVED or ASK redirections followed for one command.
+		 */
+		private int maxRedirects = 5;
+
+		public Refresh getRefresh() {
+			return this.refresh;
+		}
+
+		public boolean isExcludeFailedNodes() {
+			return this.excludeFailedNodes;
+		}
+
+		public void setExcludeFailedNodes(boolean excludeFailedNodes) {
+			this.excludeFailedNodes = excludeFailedNodes;
+		}
+
+		public boolean isValidateMembership() {
+			return this.validateMembership;
+		}
+
+		public void setValidateMembership(boolean validateMembership) {
+			this.validateMembership = validateMembership;
+		}
+
+		public int getMaxRedirects() {
+			return this.maxRedirects;
+		}
+
+		public void setMaxRedirects(int maxRedirects) {
+			this.maxRedirects = maxRedirects;
+		}
+
+		/**
+		 * When the client re-reads the cluster topology.
+		 */
+		public static class Refresh {
+
+			/**
+			 * Period of the regular topology refresh.
+			 */
+			private Duration period = Duration.ofSeconds(10);
+
+			/**
+			 * Events that trigger a topology refresh before the next periodic one.
+			 */
+			private Set<AdaptiveTrigger> adaptiveTriggers = EnumSet.allOf(AdaptiveTrigger.class);
+
+			/**
+			 * Shortest time between two refreshes caused by adaptive triggers.
+			 */
+			private Duration adaptiveRateLimit = Duration.ofSeconds(1);
+
+			/**
+			 * Number of failed reconnect attempts to a node after which the persistent
+			 * reconnects trigger fires.
+			 */
+			private int reconnectAttempts = 2;
+
+			/**
+			 * Whether to read the topology from all nodes it lists rather than from the seeds
+			 * only.
+			 */
+			private boolean dynamicSources = true;
+
+			/**
+			 * Whether to close connections to nodes that a refresh no longer lists.
+			 */
+			private boolean closeStaleConnections = true;
+
+			/**
+			 * How often the starter re-reads the topology while some node is unreachable or
+			 * some slots are uncovered.
+			 */
+			private Duration degradedPeriod = Duration.ofMillis(500);
+
+			public Duration getPeriod() {
+				return this.period;
+			}
+
+			public void setPeriod(Duration period) {
+				this.period = period;
+			}
+
+			public Set<AdaptiveTrigger> getAdaptiveTriggers() {
+				return this.adaptiveTriggers;
+			}
+
+			public void setAdaptiveTriggers(Set<AdaptiveTrigger> adaptiveTriggers) {
+				this.adaptiveTriggers = adaptiveTriggers;
+			}
+
+			public Duration getAdaptiveRateLimit() {
+				return this.adaptiveRateLimit;
+			}
+
+			public void setAdaptiveRateLimit(Duration adaptiveRateLimit) {
+				this.adaptiveRateLimit = adaptiveRateLimit;
+			}
+
+			public int getReconnectAttempts() {
+				return this.reconnectAttempts;
+			}
+
+			public void setReconnectAttempts(int reconnectAttempts) {
+				this.reconnectAttempts = reconnectAttempts;
+			}
+
+			public boolean isDynamicSources() {
+				return this.dynamicSources;
+			}
+
+			public void setDynamicSources(boolean dynamicSources) {
+				this.dynamicSources = dynamicSources;
+			}
+
+			public boolean isCloseStaleConnections() {
+				return this.closeStaleConnections;
+			}
+
+			public void setCloseStaleConnections(boolean closeStaleConnections) {
+				this.closeStaleConnections = closeStaleConnections;
+			}
+
+			public Duration getDegradedPeriod() {
+				return this.degradedPeriod;
+			}
+
+			public void setDegradedPeriod(Duration degradedPeriod) {
+				this.degradedPeriod = degradedPeriod;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Bounds on how long the client waits.
+	 */
+	public static class Timeouts {
+
+		/**
+		 * Command timeout, used only when spring.data.redis.timeout is not set.
+		 */
+		private Duration command = Duration.ofSeconds(2);
+
+		/**
+		 * Connect timeout, used only when spring.data.redis.connect-timeout is not set.
+		 */
+		private Duration connect = Duration.ofSeconds(1);
+
+		public Duration getCommand() {
+			return this.command;
+		}
+
+		public void setCommand(Duration command) {
+			this.command = command;
+		}
+
+		public Duration getConnect() {
+			return this.connect;
+		}
+
+		public void setConnect(Duration connect) {
+			this.connect = connect;
+		}
+
+	}
+
+	/**
+	 * TCP options that make a dead peer noticed in seconds.
+	 */
+	public static class Socket {
+
+		private final Keepalive keepalive = new Keepalive();
+
+		/**
+		 * Longest time sent data may stay unacknowledged before the connection is dropped
+		 * (TCP_USER_TIMEOUT, needs the epoll or io_uring transport); 0 disables it.
+		 */
+		private @Nullable Duration tcpUserTimeout = Duration.ofSeconds(5);
+
+		public Keepalive getKeepalive() {
+			return this.keepalive;
+		}
+
+		public @Nullable Duration getTcpUserTimeout() {
+			return this.tcpUserTimeout;
+		}
+
+		public void setTcpUserTimeout(@Nullable Duration tcpUserTimeout) {
+			this.tcpUserTimeout = tcpUserTimeout;
+		}
+
+		/**
+		 * TCP keepalive probes on idle connections.
+		 */
+		public static class Keepalive {
+
+			/**
+			 * Whether to send TCP keepalive probes on idle connections.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Idle time before the first keepalive probe, in whole seconds.
+			 */
+			private Duration idle = Duration.ofSeconds(5);
+
+			/**
+			 * Time between keepalive probes, in whole seconds.
+			 */
+			private Duration interval = Duration.ofSeconds(1);
+
+			/**
+			 * Number of unanswered keepalive probes after which the connection is dropped.
+			 */
+			private int count = 3;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getIdle() {
+				return this.idle;
+			}
+
+			public void setIdle(Duration idle) {
+				this.idle = idle;
+			}
+
+			public Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(Duration interval) {
+				this.interval = interval;
+			}
+
+			public int getCount() {
+				return this.count;
+			}
+
+			public void setCount(int count) {
+				this.count = count;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Backoff between reconnect attempts.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * How the delay between reconnect attempts grows.
+		 */
+		private ReconnectDelay delay = ReconnectDelay.FULL_JITTER;
+
+		/**
+		 * Shortest delay between reconnect attempts.
+		 */
+		private Duration min = Duration.ofMillis(10);
+
+		/**
+		 * Longest delay between reconnect attempts.
+		 */
+		private Duration max = Duration.ofSeconds(1);
+
+		/**
+		 * Base of the exponential growth, also the jitter base.
+		 */
+		private int base = 2;
+
+		public ReconnectDelay getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(ReconnectDelay delay) {
+			this.delay = delay;
+		}
+
+		public Duration getMin() {
+			return this.min;
+		}
+
+		public void setMin(Duration min) {
+			this.min = min;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public int getBase() {
+			return this.base;
+		}
+
+		public void setBase(int base) {
+			this.base = base;
+		}
+
+	}
+
+}

@@ -1,0 +1,192 @@
+package io.github.redisresilience.autoconfigure;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SocketOptions.KeepAliveOptions;
+import io.lettuce.core.SocketOptions.TcpUserTimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.core.Ordered;
+
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties.AdaptiveTrigger;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket.Keepalive;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topology;
+
+/**
+ * Applies socket options to any Lettuce client options Spring Boot builds, and topology
+ * refresh, node filter, membership validation and redirect limit when they are cluster
+ * options (that is, when {@code spring.data.redis.cluster.nodes} is set).
+ * <p>
+ * Where Spring Boot has a property for the same thing and it is set, Boot's value wins:
+ * {@code spring.data.redis.connect-timeout}, {@code spring.data.redis.lettuce.cluster.refresh.period},
+ * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers),
+ * {@code spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false}, and
+ * {@code spring.data.redis.cluster.max-redirects} (applied by Spring Data Redis after
+ * this customizer).
+ */
+final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBuilderCustomizer, Ordered {
+
+	private static final Log logger = LogFactory.getLog(ResilienceClientOptionsCustomizer.class);
+
+	private final RedisResilienceProperties properties;
+
+	private final Supplier<@Nullable DataRedisProperties> bootProperties;
+
+	private final AtomicBoolean applied = new AtomicBoolean();
+
+	private final AtomicBoolean clusterApplied = new AtomicBoolean();
+
+	private final AtomicBoolean warned = new AtomicBoolean();
+
+	ResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
+			Supplier<@Nullable DataRedisProperties> bootProperties) {
+		this.properties = properties;
+		this.bootProperties = bootProperties;
+	}
+
+	@Override
+	public void customize(ClientOptions.Builder builder) {
+		this.applied.set(true);
+		builder.socketOptions(socketOptions());
+		if (builder instanceof ClusterClientOptions.Builder clusterBuilder) {
+			applyCluster(clusterBuilder);
+			this.clusterApplied.set(true);
+			return;
+		}
+		if (this.warned.compareAndSet(false, true)) {
+			logger.warn("Redis resilience cluster settings (topology refresh, failed node filter, membership "
+					+ "validation, max redirects) are not applied because spring.data.redis.cluster.nodes is not set; "
+					+ "socket and timeout settings still apply");
+		}
+	}
+
+	SocketOptions socketOptions() {
+		SocketOptions.Builder builder = SocketOptions.builder().connectTimeout(connectTimeout());
+		Keepalive keepalive = this.properties.getSocket().getKeepalive();
+		if (keepalive.isEnabled()) {
+			builder.keepAlive(KeepAliveOptions.builder()
+				.enable()
+				.idle(keepalive.getIdle())
+				.interval(keepalive.getInterval())
+				.count(keepalive.getCount())
+				.build());
+		}
+		Duration tcpUserTimeout = this.properties.getSocket().getTcpUserTimeout();
+		if (tcpUserTimeout != null && !tcpUserTimeout.isZero() && tcpUserTimeoutSupported()) {
+			builder.tcpUserTimeout(TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(tcpUserTimeout).build());
+		}
+		return builder.build();
+	}
+
+	/**
+	 * Whether the transport can set TCP_USER_TIMEOUT. On NIO Lettuce would log a warning on
+	 * every connection and ignore it, so it is left out there instead.
+	 * @return {@code true} with the epoll or io_uring transport
+	 */
+	static boolean tcpUserTimeoutSupported() {
+		return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
+	}
+
+	Duration connectTimeout() {
+		DataRedisProperties boot = this.bootProperties.get();
+		Duration bootTimeout = (boot != null) ? boot.getConnectTimeout() : null;
+		return (bootTimeout != null) ? bootTimeout : this.properties.getTimeouts().getConnect();
+	}
+
+	/**
+	 * Return the redirect limit in effect: Spring Data Redis applies
+	 * {@code spring.data.redis.cluster.max-redirects} after this customizer.
+	 * @return the limit
+	 */
+	int maxRedirects() {
+		DataRedisProperties boot = this.bootProperties.get();
+		Integer bootLimit = (boot != null && boot.getCluster() != null) ? boot.getCluster().getMaxRedirects() : null;
+		return (bootLimit != null) ? bootLimit : this.properties.getTopology().getMaxRedirects();
+	}
+
+	private void applyCluster(ClusterClientOptions.Builder builder) {
+		Topology topology = this.properties.getTopology();
+		builder.topologyRefreshOptions(topologyRefreshOptions())
+			.validateClusterNodeMembership(topology.isValidateMembership())
+			.maxRedirects(topology.getMaxRedirects());
+		if (topology.isExcludeFailedNodes()) {
+			builder.nodeFilter(new FailedNodeFilter());
+		}
+	}
+
+	ClusterTopologyRefreshOptions topologyRefreshOptions() {
+		Topology.Refresh refresh = this.properties.getTopology().getRefresh();
+		DataRedisProperties boot = this.bootProperties.get();
+		DataRedisProperties.Lettuce.Cluster.Refresh bootRefresh = (boot != null)
+				? boot.getLettuce().getCluster().getRefresh() : null;
+		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
+			.enablePeriodicRefresh(refreshPeriod(refresh, bootRefresh))
+			.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
+			.refreshTriggersReconnectAttempts(refresh.getReconnectAttempts())
+			.dynamicRefreshSources(refresh.isDynamicSources()
+					&& (bootRefresh == null || bootRefresh.isDynamicRefreshSources()))
+			.closeStaleConnections(refresh.isCloseStaleConnections());
+		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(),
+				bootRefresh != null && bootRefresh.isAdaptive());
+		if (!triggers.isEmpty()) {
+			builder.enableAdaptiveRefreshTrigger(triggers.toArray(RefreshTrigger[]::new));
+		}
+		return builder.build();
+	}
+
+	private static Duration refreshPeriod(Topology.Refresh refresh,
+			DataRedisProperties.Lettuce.Cluster.@Nullable Refresh bootRefresh) {
+		Duration bootPeriod = (bootRefresh != null) ? bootRefresh.getPeriod() : null;
+		return (bootPeriod != null) ? bootPeriod : refresh.getPeriod();
+	}
+
+	static Set<RefreshTrigger> refreshTriggers(Set<AdaptiveTrigger> configured, boolean allFromBoot) {
+		if (allFromBoot) {
+			return EnumSet.allOf(RefreshTrigger.class);
+		}
+		Set<RefreshTrigger> triggers = EnumSet.noneOf(RefreshTrigger.class);
+		for (AdaptiveTrigger trigger : configured) {
+			triggers.add(toLettuce(trigger));
+		}
+		return triggers;
+	}
+
+	private static RefreshTrigger toLettuce(AdaptiveTrigger trigger) {
+		return switch (trigger) {
+			case MOVED_REDIRECT -> RefreshTrigger.MOVED_REDIRECT;
+			case ASK_REDIRECT -> RefreshTrigger.ASK_REDIRECT;
+			case PERSISTENT_RECONNECTS -> RefreshTrigger.PERSISTENT_RECONNECTS;
+			case UNCOVERED_SLOT -> RefreshTrigger.UNCOVERED_SLOT;
+			case UNKNOWN_NODE -> RefreshTrigger.UNKNOWN_NODE;
+		};
+	}
+
+	boolean isApplied() {
+		return this.applied.get();
+	}
+
+	boolean isClusterApplied() {
+		return this.clusterApplied.get();
+	}
+
+	@Override
+	public int getOrder() {
+		return 0;
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.github.redisresilience.autoconfigure.dns;
+
+import java.net.SocketAddress;
+
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.DefaultAddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
+
+/**
+ * The DNS resolver Lettuce uses to turn node and seed host names into addresses, as
+ * configured under {@code redis.resilience.dns}; install it with
+ * {@link ClientResources.Builder#addressResolverGroup(AddressResolverGroup)}.
+ * <p>
+ * Lettuce's own default caches answers for as long as the DNS records say, so a Service
+ * name that now points at new pods can keep resolving to the old ones. With
+ * {@link DnsResolverType#NETTY netty}, answers are cached no longer than {@code max-ttl}
+ * and failures for {@code negative-ttl}. With {@link DnsResolverType#JDK jdk}, lookups go
+ * through {@code InetAddress}, so hosts files ({@code jdk.net.hosts.file}) and the JVM's
+ * {@code networkaddress.cache.ttl} settings apply. Close it when the client resources are
+ * shut down.
+ */
+public final class DnsResolution implements AutoCloseable {
+
+	private final DnsResolverType type;
+
+	private final long maxTtlSeconds;
+
+	private final long negativeTtlSeconds;
+
+	private final AddressResolverGroup<? extends SocketAddress> addressResolverGroup;
+
+	private DnsResolution(DnsResolverType type, Dns settings,
+			AddressResolverGroup<? extends SocketAddress> addressResolverGroup) {
+		this.type = type;
+		this.maxTtlSeconds = settings.getMaxTtl().toSeconds();
+		this.negativeTtlSeconds = settings.getNegativeTtl().toSeconds();
+		this.addressResolverGroup = addressResolverGroup;
+	}
+
+	/**
+	 * Create the resolver chosen by the properties.
+	 * @param dns the {@code redis.resilience.dns} properties, already validated
+	 * @return the resolution
+	 */
+	public static DnsResolution from(Dns dns) {
+		if (dns.getResolver() == DnsResolverType.JDK) {
+			return new DnsResolution(DnsResolverType.JDK, dns, DefaultAddressResolverGroup.INSTANCE);
+		}
+		return new DnsResolution(DnsResolverType.NETTY, dns, nettyResolverGroup(dns));
+	}
+
+	private static AddressResolverGroup<? extends SocketAddress> nettyResolverGroup(Dns dns) {
+		// The channel types must match the transport Lettuce picks (epoll, kqueue or NIO),
+		// or the resolver cannot register with Lettuce's event loops.
+		DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
+			.datagramChannelType(Transports.datagramChannelClass())
+			.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))
+			.ttl(0, Math.toIntExact(dns.getMaxTtl().toSeconds()))
+			.negativeTtl(Math.toIntExact(dns.getNegativeTtl().toSeconds()));
+		return new DnsAddressResolverGroup(builder);
+	}
+
+	/**
+	 * Return the resolver group for the client resources.
+	 * @return the address resolver group
+	 */
+	public AddressResolverGroup<? extends SocketAddress> addressResolverGroup() {
+		return this.addressResolverGroup;
+	}
+
+	/**
+	 * Return which resolver was chosen.
+	 * @return the resolver type
+	 */
+	public DnsResolverType type() {
+		return this.type;
+	}
+
+	/**
+	 * Release the resolvers and their caches. The JVM's shared resolver group is left
+	 * open.
+	 */
+	@Override
+	public void close() {
+		if (this.addressResolverGroup != DefaultAddressResolverGroup.INSTANCE) {
+			this.addressResolverGroup.close();
+		}
+	}
+
+	/**
+	 * Describe the resolver for the startup summary.
+	 * @return for example {@code "netty (max-ttl 5s, negative-ttl 1s)"}
+	 */
+	@Override
+	public String toString() {
+		if (this.type == DnsResolverType.JDK) {
+			return "jdk";
+		}
+		return "netty (max-ttl " + this.maxTtlSeconds + "s, negative-ttl " + this.negativeTtlSeconds + "s)";
+	}
+
+}

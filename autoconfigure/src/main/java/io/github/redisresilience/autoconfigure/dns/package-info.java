@@ -1,0 +1,7 @@
+/**
+ * Choice of the DNS resolver Lettuce uses and how long it may cache answers.
+ */
+@NullMarked
+package io.github.redisresilience.autoconfigure.dns;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,978 @@
+package io.github.redisresilience.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Redis Cluster of {@code redis-server} processes on this machine, each node a "pod" with
+ * its own loopback IP, that moves the way Kubernetes moves pods.
+ * <p>
+ * Every chaos operation returns once the cluster is healthy again (every running node reports
+ * {@code cluster_state:ok}, sees every other running node at its current address, and every slot
+ * is served by a running master) and reports the instant that happened. Names follow the pods: a
+ * service name lists every ready pod and each pod has a stable host name, published in the hosts
+ * file the JVM resolves from (see {@link #isDnsEnabled()}).
+ * <pre>{@code
+ * try (LocalRedisCluster cluster = LocalRedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
+ *     ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
+ * }
+ * }</pre>
+ * Processes are stopped by PID on {@link #close()} and on JVM exit; only loopback addresses are used.
+ */
+public final class LocalRedisCluster implements AutoCloseable {
+
+	/** Number of hash slots in a Redis Cluster. */
+	public static final int SLOTS = 16384;
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
+
+	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?");
+
+	private final Builder settings;
+
+	private final String name;
+
+	private final Path directory;
+
+	private final AddressPool addresses;
+
+	private final List<RedisPod> pods = new ArrayList<>();
+
+	private final List<BlackHole> blackHoles = new ArrayList<>();
+
+	private final Thread shutdownHook;
+
+	private boolean closed;
+
+	private LocalRedisCluster(Builder settings) {
+		this.settings = settings;
+		this.name = (settings.name != null) ? settings.name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
+		this.directory = KitWorkspace.create(settings.workDirectory, this.name);
+		this.addresses = new AddressPool(settings.port, new SecureRandom());
+		this.shutdownHook = new Thread(this::stopEverything, "redis-cluster-kit-shutdown-" + this.name);
+	}
+
+	/**
+	 * A builder for a cluster; {@link Builder#start()} starts it.
+	 * @return a builder with the defaults: 3 masters with 1 replica each on port 6379
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * The cluster's name, the prefix of its pod and service names.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * The binary the cluster runs.
+	 * @return the binary and its version
+	 */
+	public RedisServerBinary binary() {
+		return this.settings.binary;
+	}
+
+	/**
+	 * The port every pod listens on, as in Kubernetes where pods share one container port.
+	 * @return the client port
+	 */
+	public int port() {
+		return this.settings.port;
+	}
+
+	/**
+	 * The name of the headless service: resolves to the address of every ready pod, in pod order.
+	 * @return the service name
+	 */
+	public String serviceName() {
+		return this.name + "-svc";
+	}
+
+	/**
+	 * What an application puts in {@code spring.data.redis.cluster.nodes}: the service name and
+	 * port when the kit's DNS is enabled, every ready pod's current address otherwise.
+	 * @return comma-separated {@code host:port} seeds
+	 */
+	public synchronized String seedNodes() {
+		if (isDnsEnabled()) {
+			return serviceName() + ":" + port();
+		}
+		return readyPods().stream()
+			.map((pod) -> pod.address().getHostString() + ":" + port())
+			.collect(Collectors.joining(","));
+	}
+
+	/**
+	 * Whether names resolve: the JVM runs with {@code -Djdk.net.hosts.file} (and should run with
+	 * {@code -Dsun.net.inetaddr.ttl=0} so lookups see changes at once).
+	 * @return {@code true} if service and pod names resolve in this JVM
+	 */
+	public static boolean isDnsEnabled() {
+		return HostsFile.get().isEnabled();
+	}
+
+	/**
+	 * Every pod, by ordinal.
+	 * @return the pods
+	 */
+	public synchronized List<RedisPod> pods() {
+		return List.copyOf(this.pods);
+	}
+
+	/**
+	 * The running pods whose nodes were masters when the cluster was last healthy.
+	 * @return the masters
+	 */
+	public synchronized List<RedisPod> masters() {
+		return this.pods.stream().filter((pod) -> pod.isRunning() && pod.role() == Role.MASTER).toList();
+	}
+
+	/**
+	 * The running pods whose nodes were replicas when the cluster was last healthy.
+	 * @return the replicas
+	 */
+	public synchronized List<RedisPod> replicas() {
+		return this.pods.stream().filter((pod) -> pod.isRunning() && pod.role() == Role.REPLICA).toList();
+	}
+
+	/**
+	 * The pod with the given ordinal.
+	 * @param ordinal the ordinal
+	 * @return the pod
+	 */
+	public synchronized RedisPod pod(int ordinal) {
+		return this.pods.get(ordinal);
+	}
+
+	/**
+	 * The master pod that serves a slot now, as a running node sees it.
+	 * @param slot the hash slot
+	 * @return the pod
+	 */
+	public synchronized RedisPod masterOf(int slot) {
+		for (RedisPod observer : upPods()) {
+			try (RespConnection connection = connect(observer)) {
+				Object reply = connection.call("CLUSTER", "SLOTS");
+				for (Object range : (List<?>) reply) {
+					List<?> fields = (List<?>) range;
+					if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
+						String id = (String) ((List<?>) fields.get(2)).get(2);
+						return podWithNodeId(id);
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Could not read the slots from {}", observer, ex);
+			}
+		}
+		throw new IllegalStateException("No running node could tell the master of slot " + slot);
+	}
+
+	/**
+	 * Starts the pods, forms the cluster and waits until it is healthy.
+	 */
+	private void start() {
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		int masters = this.settings.masters;
+		int total = masters * (1 + this.settings.replicasPerMaster);
+		for (int ordinal = 0; ordinal < total; ordinal++) {
+			String podName = this.name + "-" + ordinal;
+			Path data = this.directory.resolve(podName);
+			RedisPod pod = new RedisPod(ordinal, podName, podName + "." + this.name + "-headless", data,
+					this.addresses.next(), (ordinal < masters) ? Role.MASTER : Role.REPLICA);
+			this.pods.add(pod);
+		}
+		try {
+			for (RedisPod pod : this.pods) {
+				Files.createDirectories(pod.dataDirectory());
+				startProcess(pod);
+				pod.nodeId(callOn(pod, "CLUSTER", "MYID"));
+				callOn(pod, "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(pod.ordinal() + 1));
+			}
+			publishDns();
+			meetAll();
+			assignSlots();
+			Poll.until(this.settings.healTimeout, "every node to know every other", this::everyNodeKnowsEveryOther);
+			for (int i = masters; i < total; i++) {
+				RedisPod master = this.pods.get(i % masters);
+				callOn(this.pods.get(i), "CLUSTER", "REPLICATE", master.nodeId());
+			}
+			awaitHealthy();
+			logger.info("Redis Cluster {} ready: {} masters, {} replicas each, redis-server {}; seeds {}", this.name,
+					masters, this.settings.replicasPerMaster, binary().version(), seedNodes());
+		}
+		catch (IOException | RuntimeException ex) {
+			close();
+			throw (ex instanceof RuntimeException runtime) ? runtime
+					: new UncheckedIOException("Could not start Redis Cluster " + this.name, (IOException) ex);
+		}
+	}
+
+	/**
+	 * Reschedules every pod to a new IP at once, as when a whole node pool is replaced: each pod is
+	 * stopped, started again on a new address with the same data and node ID, and the cluster is
+	 * healed with {@code CLUSTER MEET} between the new addresses.
+	 * @param oldAddresses what becomes of the addresses the pods had
+	 * @return when the cluster was healthy again and which addresses changed
+	 */
+	public synchronized ChaosReport moveAllPods(OldAddresses oldAddresses) {
+		Instant started = Instant.now();
+		List<RedisPod> moving = this.pods.stream().filter(RedisPod::isRunning).toList();
+		moving.parallelStream().forEach(this::stopProcess);
+		List<AddressChange> changes = new ArrayList<>();
+		for (RedisPod pod : moving) {
+			changes.add(relocate(pod, oldAddresses));
+		}
+		moving.forEach(this::startProcess);
+		publishDns();
+		meetAll();
+		return new ChaosReport("move-all-pods", started, awaitHealthy(), changes);
+	}
+
+	/**
+	 * Reschedules the pods one at a time, highest ordinal first as a StatefulSet rolling update
+	 * does, waiting for a healthy cluster after each.
+	 * @param oldAddresses what becomes of the addresses the pods had
+	 * @return from the first stop to the last heal, with every address change
+	 */
+	public synchronized ChaosReport rollingMove(OldAddresses oldAddresses) {
+		Instant started = Instant.now();
+		List<AddressChange> changes = new ArrayList<>();
+		Instant healed = started;
+		List<RedisPod> order = this.pods.stream()
+			.filter(RedisPod::isRunning)
+			.sorted(Comparator.comparingInt(RedisPod::ordinal).reversed())
+			.toList();
+		for (RedisPod pod : order) {
+			ChaosReport step = movePod(pod, oldAddresses);
+			changes.addAll(step.addressChanges());
+			healed = step.healed();
+		}
+		return new ChaosReport("rolling-move", started, healed, changes);
+	}
+
+	/**
+	 * Reschedules one pod to a new IP.
+	 * @param pod the pod
+	 * @param oldAddresses what becomes of its old address
+	 * @return when the cluster was healthy again
+	 */
+	public synchronized ChaosReport movePod(RedisPod pod, OldAddresses oldAddresses) {
+		Instant started = Instant.now();
+		stopProcess(pod);
+		AddressChange change = relocate(pod, oldAddresses);
+		startProcess(pod);
+		publishDns();
+		meetAll();
+		return new ChaosReport("move-pod " + pod.name(), started, awaitHealthy(), List.of(change));
+	}
+
+	/**
+	 * Kills a master with SIGKILL and waits until its replica is promoted; the pod stays down
+	 * (and out of DNS) until {@link #restart(RedisPod)}.
+	 * @param master a running master pod
+	 * @return when the promoted replica served the slots
+	 */
+	public synchronized ChaosReport killMaster(RedisPod master) {
+		requireRole(master, Role.MASTER);
+		Instant started = Instant.now();
+		Process process = master.process();
+		if (process != null) {
+			process.destroyForcibly();
+			waitForExit(process);
+		}
+		master.stopped();
+		publishDns();
+		return new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of());
+	}
+
+	/**
+	 * Starts a pod again on the address it had, as Kubernetes restarts a container in place; a
+	 * running pod is stopped first.
+	 * @param pod the pod
+	 * @return when the cluster was healthy again with the pod in it
+	 */
+	public synchronized ChaosReport restart(RedisPod pod) {
+		Instant started = Instant.now();
+		stopProcess(pod);
+		startProcess(pod);
+		publishDns();
+		meetAll();
+		return new ChaosReport("restart " + pod.name(), started, awaitHealthy(), List.of());
+	}
+
+	/**
+	 * Freezes a pod's process with SIGSTOP, as a long GC pause or a throttled container does: its
+	 * connections stay open, the kernel still accepts new ones, nothing answers. The pod stays in
+	 * DNS, as a frozen pod stays behind its Service until its readiness probe fails.
+	 * @param pod a running pod
+	 */
+	public synchronized void pause(RedisPod pod) {
+		if (!pod.isUp()) {
+			throw new IllegalStateException(pod + " is not running");
+		}
+		signal(pod, "STOP");
+		pod.paused(true);
+	}
+
+	/**
+	 * Freezes a master and waits, while it is still frozen, until its replica is promoted.
+	 * @param master a running master pod
+	 * @return when the rest of the cluster was healthy without it
+	 */
+	public synchronized ChaosReport pauseUntilFailover(RedisPod master) {
+		requireRole(master, Role.MASTER);
+		Instant started = Instant.now();
+		pause(master);
+		return new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of());
+	}
+
+	/**
+	 * Resumes a paused pod with SIGCONT and waits until the cluster is healthy with it.
+	 * @param pod a paused pod
+	 * @return when the cluster was healthy again
+	 */
+	public synchronized ChaosReport resume(RedisPod pod) {
+		if (!pod.isPaused()) {
+			throw new IllegalStateException(pod + " is not paused");
+		}
+		Instant started = Instant.now();
+		signal(pod, "CONT");
+		pod.paused(false);
+		return new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of());
+	}
+
+	/**
+	 * Opens a black hole at a loopback address; closed with the cluster at the latest.
+	 * @param address the address
+	 * @return the black hole, to close early
+	 */
+	public synchronized BlackHole blackHole(InetSocketAddress address) {
+		BlackHole hole = BlackHole.open(address);
+		this.blackHoles.add(hole);
+		return hole;
+	}
+
+	/**
+	 * Waits until the cluster is healthy.
+	 * @return the first instant it was seen healthy
+	 * @throws IllegalStateException if it is not healthy within the heal timeout
+	 */
+	public synchronized Instant awaitHealthy() {
+		Instant healed = Poll.until(this.settings.healTimeout, this::describeUnhealthy, () -> {
+			repointReplicas();
+			return isHealthy();
+		});
+		refreshRoles();
+		return healed;
+	}
+
+	/**
+	 * Points each replica whose master moved at the master's new address, as operators do.
+	 * <p>
+	 * Redis updates a peer's address from gossip without moving the replication link, and once the
+	 * address is updated the direct path that would move it sees nothing new: a replica whose master
+	 * moved can keep dialling the old address for ever. {@code CLUSTER REPLICATE} re-targets it.
+	 */
+	private void repointReplicas() {
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
+				ClusterNodesLine myself = view.stream().filter(ClusterNodesLine::isMyself).findFirst().orElse(null);
+				if (myself == null || myself.isMaster()) {
+					continue;
+				}
+				ClusterNodesLine master = view.stream()
+					.filter((line) -> line.id().equals(myself.masterId()) && !line.isFailing())
+					.findFirst()
+					.orElse(null);
+				String replication = connection.callForString("INFO", "replication");
+				if (master != null && !replication.contains("master_host:" + master.host() + "\r\n")) {
+					logger.debug("Re-pointing replica {} at its master {}:{}", pod, master.host(), master.port());
+					connection.call("CLUSTER", "REPLICATE", master.id());
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Could not check the replication target of {}", pod, ex);
+			}
+		}
+	}
+
+	/**
+	 * Whether every running node reports the cluster healthy now.
+	 * @return {@code true} if healthy
+	 */
+	public synchronized boolean isHealthy() {
+		return unhealthyReason() == null;
+	}
+
+	private @Nullable String unhealthyReason() {
+		List<RedisPod> up = upPods();
+		if (up.isEmpty()) {
+			return "no pod is running";
+		}
+		for (RedisPod observer : up) {
+			String reason = unhealthyReason(observer, up);
+			if (reason != null) {
+				return observer.name() + ": " + reason;
+			}
+		}
+		return null;
+	}
+
+	private @Nullable String unhealthyReason(RedisPod observer, List<RedisPod> up) {
+		try (RespConnection connection = connect(observer)) {
+			if (!connection.callForString("CLUSTER", "INFO").contains("cluster_state:ok")) {
+				return "cluster_state is not ok";
+			}
+			List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
+			Map<String, ClusterNodesLine> byId = view.stream()
+				.collect(Collectors.toMap(ClusterNodesLine::id, (line) -> line, (a, b) -> a));
+			for (RedisPod other : up) {
+				ClusterNodesLine line = byId.get(other.nodeId());
+				if (line == null) {
+					return "does not know " + other.name();
+				}
+				if (line.isFailing() || (!line.isMyself() && !line.connected())) {
+					return "sees " + other.name() + " as " + line.flags() + (line.connected() ? "" : ", disconnected");
+				}
+				if (!line.host().equals(other.address().getHostString()) || line.port() != other.address().getPort()) {
+					return "sees " + other.name() + " at " + line.host() + ":" + line.port();
+				}
+			}
+			Set<String> upIds = up.stream().map(RedisPod::nodeId).collect(Collectors.toSet());
+			int served = view.stream()
+				.filter((line) -> line.isMaster() && !line.isFailing() && upIds.contains(line.id()))
+				.mapToInt(ClusterNodesLine::slotCount)
+				.sum();
+			if (served != SLOTS) {
+				return "sees " + served + " slots served by running masters";
+			}
+			ClusterNodesLine myself = byId.get(observer.nodeId());
+			if (!myself.isMaster()
+					&& !connection.callForString("INFO", "replication").contains("master_link_status:up")) {
+				return "replication link is not up";
+			}
+			return null;
+		}
+		catch (IOException | RuntimeException ex) {
+			return ex.toString();
+		}
+	}
+
+	private String describeUnhealthy() {
+		StringBuilder description = new StringBuilder("Redis Cluster ").append(this.name)
+			.append(" to be healthy (last reason: ")
+			.append(unhealthyReason())
+			.append("); views:");
+		for (RedisPod observer : upPods()) {
+			description.append("\n--- ").append(observer).append('\n');
+			try (RespConnection connection = connect(observer)) {
+				description.append(connection.callForString("CLUSTER", "NODES"));
+			}
+			catch (IOException | RuntimeException ex) {
+				description.append(ex);
+			}
+		}
+		return description.toString();
+	}
+
+	private void refreshRoles() {
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
+					.stream()
+					.filter(ClusterNodesLine::isMyself)
+					.findFirst()
+					.ifPresent((myself) -> pod.role(myself.isMaster() ? Role.MASTER : Role.REPLICA));
+			}
+			catch (IOException ex) {
+				logger.debug("Could not read the role of {}", pod, ex);
+			}
+		}
+	}
+
+	private boolean everyNodeKnowsEveryOther() {
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
+				long known = view.stream().filter((line) -> !line.flags().contains("handshake")).count();
+				if (known < this.pods.size()) {
+					return false;
+				}
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void meetAll() {
+		List<RedisPod> up = upPods();
+		if (up.size() < 2) {
+			return;
+		}
+		RedisPod introducer = up.get(0);
+		for (RedisPod pod : up.subList(1, up.size())) {
+			try {
+				callOn(introducer, "CLUSTER", "MEET", pod.address().getHostString(), Integer.toString(port()));
+				callOn(pod, "CLUSTER", "MEET", introducer.address().getHostString(), Integer.toString(port()));
+			}
+			catch (IOException ex) {
+				logger.debug("CLUSTER MEET between {} and {} failed; gossip will retry", introducer, pod, ex);
+			}
+		}
+	}
+
+	private void assignSlots() throws IOException {
+		int masters = this.settings.masters;
+		for (int i = 0; i < masters; i++) {
+			int first = SLOTS * i / masters;
+			int last = SLOTS * (i + 1) / masters - 1;
+			// ADDSLOTS with every slot spelled out: ADDSLOTSRANGE needs Redis 7.
+			List<String> command = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+			IntStream.rangeClosed(first, last).forEach((slot) -> command.add(Integer.toString(slot)));
+			callOn(this.pods.get(i), command.toArray(String[]::new));
+		}
+	}
+
+	private AddressChange relocate(RedisPod pod, OldAddresses oldAddresses) {
+		InetSocketAddress from = pod.address();
+		InetSocketAddress to = this.addresses.next();
+		pod.address(to);
+		if (oldAddresses == OldAddresses.BLACK_HOLE) {
+			this.blackHoles.add(BlackHole.open(from));
+			this.blackHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
+		}
+		return new AddressChange(pod.nodeId(), from, to);
+	}
+
+	private void startProcess(RedisPod pod) {
+		try {
+			Path config = writeConfig(pod);
+			Path log = pod.dataDirectory().resolve("redis.log");
+			Process process = new ProcessBuilder(binary().path().toString(), config.toString())
+				.directory(pod.dataDirectory().toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(Redirect.appendTo(log.toFile()))
+				.start();
+			KitWorkspace.recordPid(this.directory, process.pid());
+			pod.started(process);
+			Poll.until(Duration.ofSeconds(15), () -> pod + " to answer PING; log:\n" + tail(log),
+					() -> process.isAlive() && answersPing(pod) || failIfDead(process, pod, log));
+			logger.debug("Started {} (PID {})", pod, process.pid());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start " + pod, ex);
+		}
+	}
+
+	private boolean failIfDead(Process process, RedisPod pod, Path log) {
+		if (!process.isAlive()) {
+			pod.stopped();
+			throw new IllegalStateException(pod + " exited with " + process.exitValue() + "; log:\n" + tail(log));
+		}
+		return false;
+	}
+
+	private Path writeConfig(RedisPod pod) throws IOException {
+		String ip = pod.address().getHostString();
+		StringBuilder config = new StringBuilder();
+		config.append("bind ").append(ip).append('\n');
+		config.append("port ").append(port()).append('\n');
+		config.append("protected-mode no\n");
+		config.append("daemonize no\n");
+		config.append("dir ").append(pod.dataDirectory().toAbsolutePath()).append('\n');
+		config.append("cluster-enabled yes\n");
+		config.append("cluster-config-file nodes.conf\n");
+		config.append("cluster-node-timeout ").append(this.settings.nodeTimeout.toMillis()).append('\n');
+		config.append("cluster-announce-ip ").append(ip).append('\n');
+		// A replica with a stale link must still take over: pods come back at once in these tests.
+		config.append("cluster-replica-validity-factor 0\n");
+		config.append("appendonly yes\n");
+		config.append("appendfsync everysec\n");
+		config.append("save \"\"\n");
+		if (binary().isAtLeast(7)) {
+			// Without it the cluster bus connects from 127.0.0.1 and peers see the wrong source address.
+			config.append("bind-source-addr ").append(ip).append('\n');
+			if (this.settings.announceHostnames) {
+				config.append("cluster-announce-hostname ").append(pod.hostname()).append('\n');
+				config.append("cluster-preferred-endpoint-type ")
+					.append(this.settings.preferredEndpointType.configValue)
+					.append('\n');
+			}
+		}
+		this.settings.extraConfig.forEach((directive, value) -> config.append(directive).append(' ').append(value).append('\n'));
+		Path file = pod.dataDirectory().resolve("redis.conf");
+		Files.writeString(file, config, StandardCharsets.UTF_8);
+		return file;
+	}
+
+	private void stopProcess(RedisPod pod) {
+		Process process = pod.process();
+		if (process == null) {
+			pod.stopped();
+			return;
+		}
+		if (pod.isPaused()) {
+			signal(pod, "CONT");
+		}
+		process.destroy();
+		if (!waitForExit(process)) {
+			process.destroyForcibly();
+			waitForExit(process);
+		}
+		pod.stopped();
+	}
+
+	private static boolean waitForExit(Process process) {
+		try {
+			return process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static void signal(RedisPod pod, String signal) {
+		long pid = pod.pid();
+		if (pid <= 0) {
+			throw new IllegalStateException(pod + " has no process to signal");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not send SIG" + signal + " to " + pod, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling " + pod, ex);
+		}
+	}
+
+	private void publishDns() {
+		if (!HostsFile.get().isEnabled()) {
+			return;
+		}
+		Map<String, List<String>> names = new LinkedHashMap<>();
+		List<String> ready = readyPods().stream().map((pod) -> pod.address().getHostString()).toList();
+		names.put(serviceName(), ready);
+		for (RedisPod pod : readyPods()) {
+			names.put(pod.hostname(), List.of(pod.address().getHostString()));
+		}
+		HostsFile.get().publish(this.name, names);
+	}
+
+	/** Pods behind the service: running ones; a frozen pod stays until a readiness probe would fail. */
+	private List<RedisPod> readyPods() {
+		return this.pods.stream().filter(RedisPod::isRunning).toList();
+	}
+
+	private List<RedisPod> upPods() {
+		return this.pods.stream().filter(RedisPod::isUp).toList();
+	}
+
+	private RedisPod podWithNodeId(String nodeId) {
+		return this.pods.stream()
+			.filter((pod) -> pod.nodeId().equals(nodeId))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No pod has node ID " + nodeId));
+	}
+
+	private static void requireRole(RedisPod pod, Role role) {
+		if (pod.role() != role || !pod.isUp()) {
+			throw new IllegalArgumentException(pod + " is not a running " + role);
+		}
+	}
+
+	private boolean answersPing(RedisPod pod) {
+		try {
+			return "PONG".equals(callOn(pod, "PING"));
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	String callOn(RedisPod pod, String... command) throws IOException {
+		try (RespConnection connection = connect(pod)) {
+			return connection.callForString(command);
+		}
+	}
+
+	RespConnection connect(RedisPod pod) throws IOException {
+		return RespConnection.open(pod.address(), ADMIN_TIMEOUT);
+	}
+
+	private static String tail(Path log) {
+		try {
+			List<String> lines = Files.readAllLines(log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex + ")";
+		}
+	}
+
+	/**
+	 * Stops every process by PID, closes every black hole, removes the cluster's names and files.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		stopEverything();
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is already shutting down and runs the hook itself.
+		}
+		KitWorkspace.delete(this.directory);
+	}
+
+	private void stopEverything() {
+		for (RedisPod pod : this.pods) {
+			Process process = pod.process();
+			if (process != null) {
+				if (pod.isPaused()) {
+					signal(pod, "CONT");
+				}
+				process.destroyForcibly();
+				waitForExit(process);
+				pod.stopped();
+			}
+		}
+		this.blackHoles.forEach(BlackHole::close);
+		this.blackHoles.clear();
+		HostsFile.get().remove(this.name);
+	}
+
+	@Override
+	public String toString() {
+		return "LocalRedisCluster " + this.name + " " + this.pods;
+	}
+
+	/**
+	 * What becomes of a pod's old address when it moves.
+	 */
+	public enum OldAddresses {
+
+		/** Nothing listens there any more: connects are refused at once. */
+		REFUSE,
+
+		/** Connects hang until the client's own timeout, as with a vanished pod IP. */
+		BLACK_HOLE
+
+	}
+
+	/**
+	 * Which endpoint nodes announce in redirects and {@code CLUSTER SLOTS} when pods announce host names.
+	 */
+	public enum PreferredEndpoint {
+
+		/** Redirects carry IPs; {@code CLUSTER NODES} carries the host names too (the Redis default). */
+		IP("ip"),
+
+		/** Redirects and {@code CLUSTER SLOTS} carry the pods' host names. */
+		HOSTNAME("hostname");
+
+		private final String configValue;
+
+		PreferredEndpoint(String configValue) {
+			this.configValue = configValue;
+		}
+
+	}
+
+	/**
+	 * Settings of a {@link LocalRedisCluster}.
+	 */
+	public static final class Builder {
+
+		private int masters = 3;
+
+		private int replicasPerMaster = 1;
+
+		private int port = 6379;
+
+		private Duration nodeTimeout = Duration.ofSeconds(2);
+
+		private Duration healTimeout = Duration.ofSeconds(60);
+
+		private @Nullable String name;
+
+		private Path workDirectory = KitWorkspace.defaultRoot();
+
+		private boolean announceHostnames;
+
+		private PreferredEndpoint preferredEndpointType = PreferredEndpoint.IP;
+
+		private final Map<String, String> extraConfig = new LinkedHashMap<>();
+
+		private RedisServerBinary binary;
+
+		private Builder() {
+		}
+
+		/**
+		 * Number of masters (at least 3, as Redis Cluster needs a majority to fail over).
+		 * @param masters the number of masters
+		 * @return this builder
+		 */
+		public Builder masters(int masters) {
+			if (masters < 3) {
+				throw new IllegalArgumentException("A Redis Cluster needs at least 3 masters, not " + masters);
+			}
+			this.masters = masters;
+			return this;
+		}
+
+		/**
+		 * Number of replicas of each master.
+		 * @param replicasPerMaster 0 or more
+		 * @return this builder
+		 */
+		public Builder replicasPerMaster(int replicasPerMaster) {
+			if (replicasPerMaster < 0) {
+				throw new IllegalArgumentException("replicasPerMaster must be 0 or more, not " + replicasPerMaster);
+			}
+			this.replicasPerMaster = replicasPerMaster;
+			return this;
+		}
+
+		/**
+		 * The port every pod listens on; its bus port is 10000 higher.
+		 * @param port the client port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			if (port < 1 || port > 55535) {
+				throw new IllegalArgumentException("port must be between 1 and 55535, not " + port);
+			}
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * {@code cluster-node-timeout}: how long a node may be unreachable before it is failed over.
+		 * @param nodeTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder nodeTimeout(Duration nodeTimeout) {
+			this.nodeTimeout = nodeTimeout;
+			return this;
+		}
+
+		/**
+		 * The longest wait for the cluster to become healthy after start or chaos.
+		 * @param healTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder healTimeout(Duration healTimeout) {
+			this.healTimeout = healTimeout;
+			return this;
+		}
+
+		/**
+		 * The cluster's name: a lower-case DNS label, prefix of its pod and service names.
+		 * @param name the name; random by default
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			if (!DNS_LABEL.matcher(name).matches()) {
+				throw new IllegalArgumentException("name must be a short lower-case DNS label, not '" + name + "'");
+			}
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Where the pods' data directories go.
+		 * @param workDirectory a directory; a temporary one by default
+		 * @return this builder
+		 */
+		public Builder workDirectory(Path workDirectory) {
+			this.workDirectory = workDirectory;
+			return this;
+		}
+
+		/**
+		 * Pods announce their stable host names ({@code cluster-announce-hostname}, Redis 7).
+		 * @param preferredEndpointType what redirects carry
+		 * @return this builder
+		 * @throws IllegalStateException if the binary is older than Redis 7
+		 */
+		public Builder announceHostnames(PreferredEndpoint preferredEndpointType) {
+			this.announceHostnames = true;
+			this.preferredEndpointType = preferredEndpointType;
+			return this;
+		}
+
+		/**
+		 * An extra {@code redis.conf} directive for every node.
+		 * @param directive the directive, e.g. {@code maxmemory}
+		 * @param value its value
+		 * @return this builder
+		 */
+		public Builder config(String directive, String value) {
+			this.extraConfig.put(directive, value);
+			return this;
+		}
+
+		/**
+		 * Starts the cluster and waits until it is healthy.
+		 * @return the running cluster; close it to stop it
+		 */
+		public LocalRedisCluster start() {
+			this.binary = RedisServerBinary.get();
+			if (this.announceHostnames && !this.binary.isAtLeast(7)) {
+				throw new IllegalStateException("Announced host names need Redis 7; redis-server is " + this.binary.version());
+			}
+			LocalRedisCluster cluster = new LocalRedisCluster(this);
+			cluster.start();
+			return cluster;
+		}
+
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.github.redisresilience.test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit Jupiter extension behind {@link WithLocalRedisCluster}: starts the cluster, shares it
+ * through the root context's store (closed when the run ends) or keeps it for one class.
+ */
+public final class LocalRedisClusterExtension implements BeforeAllCallback, ParameterResolver {
+
+	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+		.create(LocalRedisClusterExtension.class);
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		LocalRedisCluster cluster = cluster(context);
+		Class<?> testClass = context.getRequiredTestClass();
+		for (Class<?> type = testClass; type != null && type != Object.class; type = type.getSuperclass()) {
+			for (Field field : type.getDeclaredFields()) {
+				if (Modifier.isStatic(field.getModifiers()) && field.getType() == LocalRedisCluster.class) {
+					field.setAccessible(true);
+					field.set(null, cluster);
+				}
+			}
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return parameterContext.getParameter().getType() == LocalRedisCluster.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext)
+			throws ParameterResolutionException {
+		return cluster(extensionContext);
+	}
+
+	private static LocalRedisCluster cluster(ExtensionContext context) {
+		WithLocalRedisCluster settings = AnnotationSupport
+			.findAnnotation(context.getRequiredTestClass(), WithLocalRedisCluster.class)
+			.orElseThrow(() -> new IllegalStateException(
+					context.getRequiredTestClass() + " is not annotated with @WithLocalRedisCluster"));
+		String key = settings.masters() + "x" + settings.replicasPerMaster() + "/"
+				+ java.util.Arrays.toString(settings.announceHostnames());
+		if (settings.shared()) {
+			return context.getRoot()
+				.getStore(NAMESPACE)
+				.getOrComputeIfAbsent(key, (ignored) -> start(settings), LocalRedisCluster.class);
+		}
+		ExtensionContext classContext = classContext(context);
+		return classContext.getStore(NAMESPACE)
+			.getOrComputeIfAbsent(key, (ignored) -> start(settings), LocalRedisCluster.class);
+	}
+
+	private static ExtensionContext classContext(ExtensionContext context) {
+		ExtensionContext current = context;
+		while (current.getTestMethod().isPresent() && current.getParent().isPresent()) {
+			current = current.getParent().get();
+		}
+		return current;
+	}
+
+	private static LocalRedisCluster start(WithLocalRedisCluster settings) {
+		LocalRedisCluster.Builder builder = LocalRedisCluster.builder()
+			.masters(settings.masters())
+			.replicasPerMaster(settings.replicasPerMaster());
+		if (settings.announceHostnames().length > 0) {
+			RedisServerBinary binary = RedisServerBinary.get();
+			Assumptions.assumeTrue(binary.isAtLeast(7), () -> "Announced host names need redis-server 7 or newer; the kit found "
+					+ binary.version() + " at " + binary.path() + " (" + binary.source() + ")");
+			builder.announceHostnames(settings.announceHostnames()[0]);
+		}
+		return builder.start();
+	}
+
+}
