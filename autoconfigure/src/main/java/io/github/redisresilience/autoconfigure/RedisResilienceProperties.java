@@ -30,6 +30,13 @@ public class RedisResilienceProperties implements InitializingBean {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * Whether to fail the startup when spring.data.redis.cluster.nodes is not set; false lets
+	 * the application run against a standalone or Sentinel Redis, where the cluster settings
+	 * do not apply.
+	 */
+	private boolean requireCluster = true;
+
 	private final Remap remap = new Remap();
 
 	private final Dns dns = new Dns();
@@ -48,6 +55,14 @@ public class RedisResilienceProperties implements InitializingBean {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isRequireCluster() {
+		return this.requireCluster;
+	}
+
+	public void setRequireCluster(boolean requireCluster) {
+		this.requireCluster = requireCluster;
 	}
 
 	public Remap getRemap() {
@@ -320,8 +335,8 @@ public class RedisResilienceProperties implements InitializingBean {
 		private final Refresh refresh = new Refresh();
 
 		/**
-		 * Whether to leave out nodes flagged FAIL, EVENTUAL_FAIL or NOADDR from the topology
-		 * the client routes to.
+		 * Whether to leave out nodes the cluster agrees have failed (flag fail) or that have no
+		 * address (noaddr) from the topology the client routes to.
 		 */
 		private boolean excludeFailedNodes = true;
 

@@ -18,9 +18,14 @@ class FailedNodeFilterTests {
 	private final FailedNodeFilter filter = new FailedNodeFilter();
 
 	@ParameterizedTest
-	@EnumSource(names = { "FAIL", "EVENTUAL_FAIL", "NOADDR" })
+	@EnumSource(names = { "FAIL", "NOADDR" })
 	void nodeFlaggedAsFailedOrWithoutAddressIsLeftOut(NodeFlag flag) {
 		assertThat(this.filter.test(node(NodeFlag.UPSTREAM, flag))).isFalse();
+	}
+
+	@Test
+	void nodeSuspectedByOneObserverOnlyIsKept() {
+		assertThat(this.filter.test(node(NodeFlag.UPSTREAM, NodeFlag.EVENTUAL_FAIL))).isTrue();
 	}
 
 	@Test

@@ -47,6 +47,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	/** Number of hash slots in a Redis Cluster. */
 	public static final int SLOTS = 16384;
 
+	/** System property that keeps each pod's data directory and {@code redis.log} after close, to debug a test. */
+	public static final String KEEP_DATA_PROPERTY = "redis.kit.keep-data";
+
 	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
 
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(1);
@@ -250,6 +253,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Instant started = Instant.now();
 		List<RedisPod> moving = this.pods.stream().filter(RedisPod::isRunning).toList();
 		moving.parallelStream().forEach(this::stopProcess);
+		logger.debug("Stopped {} pods in {} ms", moving.size(), Duration.between(started, Instant.now()).toMillis());
 		List<AddressChange> changes = new ArrayList<>();
 		for (RedisPod pod : moving) {
 			changes.add(relocate(pod, oldAddresses));
@@ -257,7 +261,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		moving.forEach(this::startProcess);
 		publishDns();
 		meetAll();
-		return new ChaosReport("move-all-pods", started, awaitHealthy(), changes);
+		logger.debug("Restarted and introduced {} pods {} ms after the move began", moving.size(),
+				Duration.between(started, Instant.now()).toMillis());
+		return logged(new ChaosReport("move-all-pods", started, awaitHealthy(), changes));
 	}
 
 	/**
@@ -279,7 +285,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 			changes.addAll(step.addressChanges());
 			healed = step.healed();
 		}
-		return new ChaosReport("rolling-move", started, healed, changes);
+		return logged(new ChaosReport("rolling-move", started, healed, changes));
 	}
 
 	/**
@@ -295,7 +301,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		startProcess(pod);
 		publishDns();
 		meetAll();
-		return new ChaosReport("move-pod " + pod.name(), started, awaitHealthy(), List.of(change));
+		return logged(new ChaosReport("move-pod " + pod.name(), started, awaitHealthy(), List.of(change)));
 	}
 
 	/**
@@ -314,7 +320,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		master.stopped();
 		publishDns();
-		return new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of());
+		return logged(new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of()));
 	}
 
 	/**
@@ -329,7 +335,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		startProcess(pod);
 		publishDns();
 		meetAll();
-		return new ChaosReport("restart " + pod.name(), started, awaitHealthy(), List.of());
+		return logged(new ChaosReport("restart " + pod.name(), started, awaitHealthy(), List.of()));
 	}
 
 	/**
@@ -355,7 +361,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		requireRole(master, Role.MASTER);
 		Instant started = Instant.now();
 		pause(master);
-		return new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of());
+		return logged(new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of()));
 	}
 
 	/**
@@ -370,7 +376,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Instant started = Instant.now();
 		signal(pod, "CONT");
 		pod.paused(false);
-		return new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of());
+		return logged(new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of()));
 	}
 
 	/**
@@ -539,19 +545,25 @@ public final class LocalRedisCluster implements AutoCloseable {
 		return true;
 	}
 
+	/**
+	 * Introduces every running pod to every other at its current address. Between every pair, not
+	 * through one introducer: a node learns a moved peer's address through a handshake at once,
+	 * while gossip only moves it once the peer is flagged failing, and a failed master keeps its
+	 * flag for twice the node timeout after it is reachable again.
+	 */
 	private void meetAll() {
 		List<RedisPod> up = upPods();
-		if (up.size() < 2) {
-			return;
-		}
-		RedisPod introducer = up.get(0);
-		for (RedisPod pod : up.subList(1, up.size())) {
-			try {
-				callOn(introducer, "CLUSTER", "MEET", pod.address().getHostString(), Integer.toString(port()));
-				callOn(pod, "CLUSTER", "MEET", introducer.address().getHostString(), Integer.toString(port()));
-			}
-			catch (IOException ex) {
-				logger.debug("CLUSTER MEET between {} and {} failed; gossip will retry", introducer, pod, ex);
+		for (RedisPod pod : up) {
+			for (RedisPod other : up) {
+				if (pod == other) {
+					continue;
+				}
+				try {
+					callOn(pod, "CLUSTER", "MEET", other.address().getHostString(), Integer.toString(port()));
+				}
+				catch (IOException ex) {
+					logger.debug("CLUSTER MEET from {} to {} failed; gossip will retry", pod, other, ex);
+				}
 			}
 		}
 	}
@@ -619,8 +631,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		config.append("cluster-config-file nodes.conf\n");
 		config.append("cluster-node-timeout ").append(this.settings.nodeTimeout.toMillis()).append('\n');
 		config.append("cluster-announce-ip ").append(ip).append('\n');
-		// A replica with a stale link must still take over: pods come back at once in these tests.
-		config.append("cluster-replica-validity-factor 0\n");
+		// cluster-replica-validity-factor keeps its default (10): a replica that restarted and never
+		// reached its master must not take over, or moving every pod at once would promote replicas
+		// that miss the master's last acknowledged writes.
 		config.append("appendonly yes\n");
 		config.append("appendfsync everysec\n");
 		config.append("save \"\"\n");
@@ -741,6 +754,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 		return RespConnection.open(pod.address(), ADMIN_TIMEOUT);
 	}
 
+	private static ChaosReport logged(ChaosReport report) {
+		logger.info("{}", report);
+		return report;
+	}
+
 	private static String tail(Path log) {
 		try {
 			List<String> lines = Files.readAllLines(log);
@@ -767,7 +785,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 		catch (IllegalStateException ex) {
 			// The JVM is already shutting down and runs the hook itself.
 		}
-		KitWorkspace.delete(this.directory);
+		if (Boolean.getBoolean(KEEP_DATA_PROPERTY)) {
+			logger.info("Keeping the data and logs of {} in {}", this.name, this.directory);
+		}
+		else {
+			KitWorkspace.delete(this.directory);
+		}
 	}
 
 	private void stopEverything() {

@@ -47,12 +47,15 @@ class LocalRedisClusterIT {
 	void movingAllPodsKeepsNodeIdsAndDataAtNewAddresses() throws IOException {
 		Map<String, String> before = ClusterData.writeKeys(cluster, "move-all", 200);
 		Map<String, InetSocketAddress> oldAddresses = addressesByNodeId();
+		List<String> masters = cluster.masters().stream().map(RedisPod::nodeId).toList();
 
 		ChaosReport report = cluster.moveAllPods(OldAddresses.REFUSE);
 
 		assertThat(report.addressChanges()).hasSize(6);
 		assertThat(addressesByNodeId().keySet()).isEqualTo(oldAddresses.keySet());
 		addressesByNodeId().forEach((id, address) -> assertThat(address).isNotEqualTo(oldAddresses.get(id)));
+		assertThat(cluster.masters()).extracting(RedisPod::nodeId).as("no failover while moving")
+			.containsExactlyInAnyOrderElementsOf(masters);
 		assertThat(cluster.isHealthy()).isTrue();
 		assertAllReadable(before);
 	}

@@ -6,9 +6,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Transports;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.DefaultAddressResolverGroup;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
@@ -25,6 +24,11 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsReso
  * through {@code InetAddress}, so hosts files ({@code jdk.net.hosts.file}) and the JVM's
  * {@code networkaddress.cache.ttl} settings apply. Close it when the client resources are
  * shut down.
+ * <p>
+ * Both pick one of a name's addresses at random for each new connection, instead of always
+ * the first: Lettuce opens one connection per seed, so with the first address a seed name
+ * whose first pod is frozen or gone would never yield the topology, while with a random one
+ * each topology refresh tries another pod.
  */
 public final class DnsResolution implements AutoCloseable {
 
@@ -51,7 +55,7 @@ public final class DnsResolution implements AutoCloseable {
 	 */
 	public static DnsResolution from(Dns dns) {
 		if (dns.getResolver() == DnsResolverType.JDK) {
-			return new DnsResolution(DnsResolverType.JDK, dns, DefaultAddressResolverGroup.INSTANCE);
+			return new DnsResolution(DnsResolverType.JDK, dns, new JdkRoundRobinAddressResolverGroup());
 		}
 		return new DnsResolution(DnsResolverType.NETTY, dns, nettyResolverGroup(dns));
 	}
@@ -64,7 +68,7 @@ public final class DnsResolution implements AutoCloseable {
 			.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))
 			.ttl(0, Math.toIntExact(dns.getMaxTtl().toSeconds()))
 			.negativeTtl(Math.toIntExact(dns.getNegativeTtl().toSeconds()));
-		return new DnsAddressResolverGroup(builder);
+		return new RoundRobinDnsAddressResolverGroup(builder);
 	}
 
 	/**
@@ -84,14 +88,11 @@ public final class DnsResolution implements AutoCloseable {
 	}
 
 	/**
-	 * Release the resolvers and their caches. The JVM's shared resolver group is left
-	 * open.
+	 * Release the resolvers and their caches.
 	 */
 	@Override
 	public void close() {
-		if (this.addressResolverGroup != DefaultAddressResolverGroup.INSTANCE) {
-			this.addressResolverGroup.close();
-		}
+		this.addressResolverGroup.close();
 	}
 
 	/**

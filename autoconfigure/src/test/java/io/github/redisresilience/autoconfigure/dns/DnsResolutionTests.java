@@ -2,8 +2,10 @@ package io.github.redisresilience.autoconfigure.dns;
 
 import java.time.Duration;
 
-import io.netty.resolver.DefaultAddressResolverGroup;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
+import java.net.InetSocketAddress;
+
+import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
@@ -17,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsResolutionTests {
 
 	@Test
-	void nettyResolverIsTheDefault() {
+	void nettyResolverPickingAnyOfANamesAddressesIsTheDefault() {
 		try (DnsResolution resolution = DnsResolution.from(new Dns())) {
 			assertThat(resolution.type()).isEqualTo(DnsResolverType.NETTY);
-			assertThat(resolution.addressResolverGroup()).isInstanceOf(DnsAddressResolverGroup.class);
+			assertThat(resolution.addressResolverGroup()).isInstanceOf(RoundRobinDnsAddressResolverGroup.class);
 		}
 	}
 
@@ -35,21 +37,27 @@ class DnsResolutionTests {
 	}
 
 	@Test
-	void jdkResolverUsesTheJvmsLookups() {
+	void jdkResolverPicksAnyOfANamesAddresses() {
 		Dns dns = new Dns();
 		dns.setResolver(DnsResolverType.JDK);
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
-			assertThat(resolution.addressResolverGroup()).isSameAs(DefaultAddressResolverGroup.INSTANCE);
+			assertThat(resolution.addressResolverGroup()).isInstanceOf(JdkRoundRobinAddressResolverGroup.class);
 		}
 	}
 
 	@Test
-	void closingTheJdkResolverLeavesTheSharedJvmResolverUsable() {
+	void jdkResolverResolvesThroughTheJvm() throws Exception {
 		Dns dns = new Dns();
 		dns.setResolver(DnsResolverType.JDK);
-		DnsResolution.from(dns).close();
-		assertThat(DnsResolution.from(dns).addressResolverGroup()
-			.getResolver(io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE)).isNotNull();
+		try (DnsResolution resolution = DnsResolution.from(dns)) {
+			InetSocketAddress resolved = (InetSocketAddress) resolution.addressResolverGroup()
+				.getResolver(ImmediateEventExecutor.INSTANCE)
+				.resolve(InetSocketAddress.createUnresolved("localhost", 6379))
+				.get();
+			assertThat(resolved.isUnresolved()).isFalse();
+			assertThat(resolved.getAddress().isLoopbackAddress()).isTrue();
+			assertThat(resolved.getPort()).isEqualTo(6379);
+		}
 	}
 
 }

@@ -1,0 +1,37 @@
+package io.github.redisresilience.autoconfigure.topology;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The last address the client knew each node at, by node ID, to tell which nodes moved between
+ * two looks at the topology.
+ * <p>
+ * A node missing from one look (failed and filtered out while it moved) keeps its last address,
+ * so its reappearance at a new address still counts as a move.
+ */
+final class AddressBook {
+
+	private final Map<String, String> addresses = new HashMap<>();
+
+	/**
+	 * Records the addresses of a look at the topology.
+	 * @param current {@code host:port} by node ID
+	 * @param at when the topology was read
+	 * @return the nodes whose address differs from the one last recorded
+	 */
+	synchronized List<NodeAddressChangedEvent> update(Map<String, String> current, Instant at) {
+		List<NodeAddressChangedEvent> changes = new ArrayList<>();
+		current.forEach((nodeId, address) -> {
+			String previous = this.addresses.put(nodeId, address);
+			if (previous != null && !previous.equals(address)) {
+				changes.add(new NodeAddressChangedEvent(nodeId, previous, address, at));
+			}
+		});
+		return changes;
+	}
+
+}

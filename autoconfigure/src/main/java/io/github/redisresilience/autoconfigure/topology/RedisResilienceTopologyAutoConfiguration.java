@@ -1,0 +1,57 @@
+package io.github.redisresilience.autoconfigure.topology;
+
+import java.time.Clock;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
+import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+
+/**
+ * Watches the topology of the Redis Cluster client Spring Boot created: checks its seeds at
+ * startup, refreshes it while nodes are unreachable and publishes {@link NodeAddressChangedEvent}s.
+ */
+@AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class })
+@ConditionalOnClass({ RedisClusterClient.class, LettuceConnectionFactory.class })
+@ConditionalOnBean({ LettuceConnectionFactory.class, RedisResilienceProperties.class, AddressRemapper.class })
+@ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
+public final class RedisResilienceTopologyAutoConfiguration {
+
+	@Bean
+	TopologyWatcher redisResilienceTopologyWatcher(LettuceConnectionFactory connectionFactory,
+			RedisResilienceProperties properties, ApplicationEventPublisher events) {
+		return new TopologyWatcher(() -> clusterClient(connectionFactory), events,
+				properties.getTopology().getRefresh().getDegradedPeriod(), Clock.systemUTC(),
+				// Start once the factory has created its client, stop before it shuts it down.
+				connectionFactory.getPhase() + 1);
+	}
+
+	@Bean
+	SeedNodesCheck redisResilienceSeedNodesCheck(RedisResilienceProperties properties,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
+		return new SeedNodesCheck(properties.isRequireCluster(), connectionDetails.getIfAvailable(), addressRemapper);
+	}
+
+	private static @Nullable RedisClusterClient clusterClient(LettuceConnectionFactory connectionFactory) {
+		if (!connectionFactory.isRunning()) {
+			return null;
+		}
+		AbstractRedisClient client = connectionFactory.getNativeClient();
+		return (client instanceof RedisClusterClient clusterClient) ? clusterClient : null;
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.github.redisresilience.autoconfigure.chaos;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed-pace workload of unique writes, each read back, through the application's template,
+ * keeping a ledger of every write the application saw acknowledged.
+ * <p>
+ * Each thread starts an operation every {@code pace}; one that ran late is not caught up with a
+ * burst. Keys are unique, so a write that failed ambiguously can never overwrite an
+ * acknowledged one and the ledger stays exact.
+ */
+final class Workload implements AutoCloseable {
+
+	/** How many operations one thread may start at most: bounds every loop. */
+	private static final int MAX_OPERATIONS_PER_THREAD = 100_000;
+
+	private final Operations operations;
+
+	private final int threads;
+
+	private final Duration pace;
+
+	private final AtomicBoolean running = new AtomicBoolean(true);
+
+	private final List<Thread> workers = new ArrayList<>();
+
+	private final Map<String, String> ledger = new ConcurrentHashMap<>();
+
+	private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
+	private Workload(Operations operations, int threads, Duration pace) {
+		this.operations = operations;
+		this.threads = threads;
+		this.pace = pace;
+	}
+
+	static Workload start(Operations operations, int threads, Duration pace) {
+		Workload workload = new Workload(operations, threads, pace);
+		for (int i = 0; i < threads; i++) {
+			int thread = i;
+			Thread worker = new Thread(() -> workload.run(thread), "workload-" + i);
+			worker.setDaemon(true);
+			workload.workers.add(worker);
+			worker.start();
+		}
+		return workload;
+	}
+
+	private void run(int thread) {
+		long next = System.nanoTime();
+		String run = Long.toString(System.nanoTime(), 36);
+		for (int seq = 0; seq < MAX_OPERATIONS_PER_THREAD && this.running.get(); seq++) {
+			String key = "ledger:{" + run + "-" + thread + "-" + seq + "}";
+			String value = "v" + seq;
+			Instant started = Instant.now();
+			long t0 = System.nanoTime();
+			String error = null;
+			try {
+				this.operations.write(key, value);
+				this.ledger.put(key, value);
+				String read = this.operations.read(key);
+				if (!value.equals(read)) {
+					error = "read " + read + " after writing " + value + " to " + key;
+				}
+			}
+			catch (RuntimeException ex) {
+				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			}
+			this.outcomes.add(new Outcome(started, Duration.ofNanos(System.nanoTime() - t0), error));
+			next += this.pace.toNanos();
+			long wait = next - System.nanoTime();
+			if (wait > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			else {
+				next = System.nanoTime();
+			}
+		}
+	}
+
+	/**
+	 * The first instant at or after {@code from} that starts a full second in which operations
+	 * ran and every one of them succeeded.
+	 */
+	Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
+		List<Outcome> all = new ArrayList<>(this.outcomes);
+		Instant last = all.stream().map(Outcome::started).max(Instant::compareTo).orElse(from);
+		for (Instant start = from; !start.plusSeconds(1).isAfter(last); start = start.plusMillis(100)) {
+			Instant windowStart = start;
+			Instant windowEnd = start.plusSeconds(1);
+			List<Outcome> window = all.stream()
+				.filter((outcome) -> !outcome.started().isBefore(windowStart) && outcome.started().isBefore(windowEnd))
+				.toList();
+			if (window.size() >= this.threads && window.stream().allMatch(Outcome::succeeded)) {
+				return Optional.of(windowStart);
+			}
+		}
+		return Optional.empty();
+	}
+
+	long failuresBetween(Instant from, Instant to) {
+		return this.outcomes.stream()
+			.filter((outcome) -> !outcome.succeeded() && !outcome.started().isBefore(from) && outcome.started().isBefore(to))
+			.count();
+	}
+
+	long operations() {
+		return this.outcomes.size();
+	}
+
+	long failures() {
+		return this.outcomes.stream().filter((outcome) -> !outcome.succeeded()).count();
+	}
+
+	List<String> sampleErrors(int max) {
+		return this.outcomes.stream().filter((outcome) -> !outcome.succeeded()).map(Outcome::error).distinct().limit(max).toList();
+	}
+
+	Duration longestOperation() {
+		return this.outcomes.stream().map(Outcome::took).max(Duration::compareTo).orElse(Duration.ZERO);
+	}
+
+	Map<String, String> ledger() {
+		return Map.copyOf(this.ledger);
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running.set(false);
+		for (Thread worker : this.workers) {
+			worker.join(TimeUnit.SECONDS.toMillis(90));
+		}
+	}
+
+	interface Operations {
+
+		void write(String key, String value);
+
+		String read(String key);
+
+	}
+
+	record Outcome(Instant started, Duration took, String error) {
+
+		boolean succeeded() {
+			return this.error == null;
+		}
+
+	}
+
+}
