@@ -634,6 +634,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		// cluster-replica-validity-factor keeps its default (10): a replica that restarted and never
 		// reached its master must not take over, or moving every pod at once would promote replicas
 		// that miss the master's last acknowledged writes.
+		// A restarted replica needs a full sync; Redis 7 would wait 5 s for other replicas to share it.
+		config.append("repl-diskless-sync-delay 0\n");
 		config.append("appendonly yes\n");
 		config.append("appendfsync everysec\n");
 		config.append("save \"\"\n");

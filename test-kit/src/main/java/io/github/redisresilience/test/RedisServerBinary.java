@@ -86,7 +86,7 @@ public record RedisServerBinary(Path path, RedisVersion version, String source) 
 		return null;
 	}
 
-	private static Path extractBundled() {
+	static Path extractBundled() {
 		String resource = bundledResourceName();
 		Path target = Path.of(System.getProperty("java.io.tmpdir"), "redis-cluster-kit", "bin", resource);
 		try (InputStream in = RedisServerBinary.class.getClassLoader().getResourceAsStream(resource)) {
@@ -121,7 +121,7 @@ public record RedisServerBinary(Path path, RedisVersion version, String source) 
 		throw new IllegalStateException("No bundled redis-server for " + os + "/" + arch + ": set -D" + BINARY_PROPERTY);
 	}
 
-	private static RedisServerBinary inspect(Path binary, String source) {
+	static RedisServerBinary inspect(Path binary, String source) {
 		try {
 			Process process = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
 			String output;
