@@ -70,6 +70,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
 
+	private @Nullable ClusterIpService clusterIpService;
+
+	private volatile List<InetSocketAddress> readyAddresses = List.of();
+
 	private final Thread shutdownHook;
 
 	private boolean closed;
@@ -120,6 +124,39 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 */
 	public String serviceName() {
 		return this.name + "-svc";
+	}
+
+	/**
+	 * The name of the ClusterIP service, which resolves to one virtual address once
+	 * {@link #startClusterIpService()} has started it.
+	 * @return the ClusterIP service name
+	 */
+	public String clusterIpServiceName() {
+		return this.name + "-clusterip";
+	}
+
+	/**
+	 * Starts a ClusterIP service in front of the pods, as Kubernetes gives a non-headless Service:
+	 * each new connection to its address reaches a random ready pod (a frozen pod stays ready).
+	 * Idempotent; closed with the cluster.
+	 * @return the service
+	 */
+	public synchronized ClusterIpService startClusterIpService() {
+		if (this.clusterIpService == null) {
+			try {
+				this.clusterIpService = ClusterIpService.open(this.addresses.next(), this::readyAddresses);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not start the ClusterIP service of " + this.name, ex);
+			}
+			publishDns();
+		}
+		return this.clusterIpService;
+	}
+
+	/** Read by the service's own thread without the cluster's lock, which chaos operations hold for seconds. */
+	private List<InetSocketAddress> readyAddresses() {
+		return this.readyAddresses;
 	}
 
 	/**
@@ -703,6 +740,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	private void publishDns() {
+		this.readyAddresses = readyPods().stream().map(RedisPod::address).toList();
 		if (!HostsFile.get().isEnabled()) {
 			return;
 		}
@@ -711,6 +749,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		names.put(serviceName(), ready);
 		for (RedisPod pod : readyPods()) {
 			names.put(pod.hostname(), List.of(pod.address().getHostString()));
+		}
+		if (this.clusterIpService != null) {
+			names.put(clusterIpServiceName(), List.of(this.clusterIpService.address().getHostString()));
 		}
 		HostsFile.get().publish(this.name, names);
 	}
@@ -809,6 +850,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		this.blackHoles.forEach(BlackHole::close);
 		this.blackHoles.clear();
+		if (this.clusterIpService != null) {
+			this.clusterIpService.close();
+		}
 		HostsFile.get().remove(this.name);
 	}
 

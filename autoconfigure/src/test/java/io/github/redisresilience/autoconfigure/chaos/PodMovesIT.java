@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.resolver.DefaultAddressResolverGroup;
 import org.awaitility.core.ConditionTimeoutException;
@@ -22,9 +23,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.test.AddressChange;
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
@@ -86,7 +90,10 @@ class PodMovesIT {
 	@MethodSource("runs")
 	void survivesAllPodsMovingToNewAddresses(ClientMode mode) throws Exception {
 		startApplication(mode);
-		runScenario("all pods move", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.REFUSE));
+		ChaosReport report = runScenario("all pods move", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.REFUSE));
+		if (mode == ClientMode.STARTER) {
+			assertAddressChangesPublished(report);
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -139,7 +146,17 @@ class PodMovesIT {
 		});
 	}
 
-	private void runScenario(String name, Workload.Operations operations, Chaos chaos) throws Exception {
+	private void assertAddressChangesPublished(ChaosReport report) {
+		AddressChanges published = this.context.getBean(AddressChanges.class);
+		for (AddressChange change : report.addressChanges()) {
+			String newAddress = change.to().getHostString() + ":" + change.to().getPort();
+			await().atMost(RECOVERY_LIMIT)
+				.untilAsserted(() -> assertThat(published.events)
+					.anyMatch((event) -> event.nodeId().equals(change.nodeId()) && event.currentAddress().equals(newAddress)));
+		}
+	}
+
+	private ChaosReport runScenario(String name, Workload.Operations operations, Chaos chaos) throws Exception {
 		ChaosReport report;
 		Workload workload = Workload.start(operations, 4, Duration.ofMillis(20));
 		try {
@@ -159,10 +176,11 @@ class PodMovesIT {
 				workload.failures(), workload.operations(), workload.longestOperation().toMillis(),
 				workload.sampleErrors(3));
 		if (this.mode != ClientMode.STARTER) {
-			return;
+			return report;
 		}
 		assertThat(recovered).as("a fully successful second after the cluster healed").isPresent();
 		assertLedgerReadable(workload.ledger());
+		return report;
 	}
 
 	private void awaitRecovery(Workload workload, ChaosReport report) {
@@ -226,11 +244,28 @@ class PodMovesIT {
 	@EnableAutoConfiguration
 	static class ChaosApplication {
 
+		@Bean
+		AddressChanges addressChanges() {
+			return new AddressChanges();
+		}
+
 		/** Stock modes resolve the kit's names with the JDK too, or they could not start at all. */
 		@Bean
 		@ConditionalOnProperty(name = "redis.resilience.enabled", havingValue = "false")
 		ClientResourcesBuilderCustomizer jdkNameResolution() {
 			return (builder) -> builder.addressResolverGroup(DefaultAddressResolverGroup.INSTANCE);
+		}
+
+	}
+
+	/** Collects the node address changes the application was told about. */
+	static class AddressChanges {
+
+		final List<NodeAddressChangedEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void onAddressChange(NodeAddressChangedEvent event) {
+			this.events.add(event);
 		}
 
 	}
