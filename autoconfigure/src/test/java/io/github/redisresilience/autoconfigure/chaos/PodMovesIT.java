@@ -40,56 +40,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * An application on the starter's defaults keeps working, without a restart, while the cluster
- * moves the way Kubernetes moves pods, and every write it saw acknowledged is readable after.
- * <p>
- * Each scenario runs once per client mode in {@code -Dchaos.modes} (default {@code starter}) and
- * {@code -Dchaos.repetitions} times (default 1); the {@code chaos} Maven profile runs stock Spring
- * Boot and Boot's own refresh settings side by side with the starter, three times each, and only
- * the starter's runs are asserted: the others are measured for comparison.
+ * moves the way Kubernetes moves pods (pods announce their IPs, seeds are the headless Service
+ * name), and every write it saw acknowledged is readable after.
  */
 @WithLocalRedisCluster(shared = false)
-class PodMovesIT {
-
-	private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(30);
+class PodMovesIT extends ChaosTestSupport {
 
 	static LocalRedisCluster cluster;
-
-	private ConfigurableApplicationContext context;
-
-	private ClientMode mode;
-
-	static List<ClientMode> runs() {
-		List<ClientMode> runs = new ArrayList<>();
-		int repetitions = Integer.getInteger("chaos.repetitions", 1);
-		for (int i = 0; i < repetitions; i++) {
-			for (String mode : System.getProperty("chaos.modes", "starter").split(",")) {
-				runs.add(ClientMode.valueOf(mode.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
-			}
-		}
-		return runs;
-	}
-
-	private void startApplication(ClientMode mode) {
-		this.mode = mode;
-		List<String> arguments = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
-				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
-				"--redis.resilience.dns.resolver=jdk"));
-		arguments.addAll(mode.arguments);
-		this.context = new SpringApplicationBuilder(ChaosApplication.class).web(WebApplicationType.NONE)
-			.run(arguments.toArray(String[]::new));
-	}
-
-	@AfterEach
-	void stopApplication() {
-		if (this.context != null) {
-			this.context.close();
-		}
-	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void survivesAllPodsMovingToNewAddresses(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		ChaosReport report = runScenario("all pods move", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.REFUSE));
 		if (mode == ClientMode.STARTER) {
 			assertAddressChangesPublished(report);
@@ -99,14 +61,14 @@ class PodMovesIT {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void survivesAllPodsMovingWhileTheirOldAddressesHang(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		runScenario("all pods move, old IPs black-holed", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void reactiveApplicationSurvivesAllPodsMovingWhileTheirOldAddressesHang(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		runScenario("reactive, all pods move, old IPs black-holed", reactive(),
 				(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 	}
@@ -114,14 +76,14 @@ class PodMovesIT {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void survivesARollingMove(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		runScenario("rolling move", blocking(), (workload) -> cluster.rollingMove(OldAddresses.BLACK_HOLE));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void survivesAMasterKilledAndItsReplicaPromoted(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		RedisPod master = cluster.masterOf(0);
 		runScenario("master killed", blocking(), (workload) -> cluster.killMaster(master));
 		cluster.restart(master);
@@ -135,7 +97,7 @@ class PodMovesIT {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("runs")
 	void survivesAMasterFrozenPastItsFailover(ClientMode mode) throws Exception {
-		startApplication(mode);
+		startApplication(mode, cluster.seedNodes());
 		RedisPod master = cluster.masterOf(6000);
 		runScenario("master frozen past its failover", blocking(), (workload) -> {
 			ChaosReport failover = cluster.pauseUntilFailover(master);
@@ -144,157 +106,6 @@ class PodMovesIT {
 			cluster.resume(master);
 			return failover;
 		});
-	}
-
-	private void assertAddressChangesPublished(ChaosReport report) {
-		AddressChanges published = this.context.getBean(AddressChanges.class);
-		for (AddressChange change : report.addressChanges()) {
-			String newAddress = change.to().getHostString() + ":" + change.to().getPort();
-			await().atMost(RECOVERY_LIMIT)
-				.untilAsserted(() -> assertThat(published.events)
-					.anyMatch((event) -> event.nodeId().equals(change.nodeId()) && event.currentAddress().equals(newAddress)));
-		}
-	}
-
-	private ChaosReport runScenario(String name, Workload.Operations operations, Chaos chaos) throws Exception {
-		ChaosReport report;
-		Workload workload = Workload.start(operations, 4, Duration.ofMillis(20));
-		try {
-			await().atMost(RECOVERY_LIMIT)
-				.until(() -> workload.firstFullySuccessfulSecondAfter(Instant.now().minusSeconds(2)).isPresent());
-			report = chaos.run(workload);
-			awaitRecovery(workload, report);
-		}
-		finally {
-			workload.close();
-		}
-		Optional<Instant> recovered = workload.firstFullySuccessfulSecondAfter(report.healed());
-		System.out.printf("[chaos] %-11s %s: cluster unhealthy %d ms; first fully successful second %s after heal; "
-				+ "%d of %d operations failed; longest operation %d ms; errors %s%n", this.mode.label, name,
-				report.unhealthyFor().toMillis(),
-				recovered.map((at) -> Duration.between(report.healed(), at).toMillis() + " ms").orElse("never"),
-				workload.failures(), workload.operations(), workload.longestOperation().toMillis(),
-				workload.sampleErrors(3));
-		if (this.mode != ClientMode.STARTER) {
-			return report;
-		}
-		assertThat(recovered).as("a fully successful second after the cluster healed").isPresent();
-		assertLedgerReadable(workload.ledger());
-		return report;
-	}
-
-	private void awaitRecovery(Workload workload, ChaosReport report) {
-		try {
-			await().atMost(RECOVERY_LIMIT)
-				.until(() -> workload.firstFullySuccessfulSecondAfter(report.healed()).isPresent());
-		}
-		catch (ConditionTimeoutException ex) {
-			if (this.mode == ClientMode.STARTER) {
-				throw ex;
-			}
-			// Measured, not asserted: stock clients may never recover.
-		}
-	}
-
-	private void assertLedgerReadable(Map<String, String> ledger) {
-		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		assertThat(ledger).isNotEmpty();
-		ledger.forEach((key, value) -> assertThat(redis.opsForValue().get(key)).as("acknowledged write %s", key)
-			.isEqualTo(value));
-	}
-
-	private Workload.Operations blocking() {
-		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		return new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redis.opsForValue().set(key, value);
-			}
-
-			@Override
-			public String read(String key) {
-				return redis.opsForValue().get(key);
-			}
-		};
-	}
-
-	private Workload.Operations reactive() {
-		ReactiveStringRedisTemplate redis = this.context.getBean(ReactiveStringRedisTemplate.class);
-		return new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redis.opsForValue().set(key, value).block(Duration.ofSeconds(30));
-			}
-
-			@Override
-			public String read(String key) {
-				return redis.opsForValue().get(key).block(Duration.ofSeconds(30));
-			}
-		};
-	}
-
-	@FunctionalInterface
-	interface Chaos {
-
-		ChaosReport run(Workload workload);
-
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class ChaosApplication {
-
-		@Bean
-		AddressChanges addressChanges() {
-			return new AddressChanges();
-		}
-
-		/** Stock modes resolve the kit's names with the JDK too, or they could not start at all. */
-		@Bean
-		@ConditionalOnProperty(name = "redis.resilience.enabled", havingValue = "false")
-		ClientResourcesBuilderCustomizer jdkNameResolution() {
-			return (builder) -> builder.addressResolverGroup(DefaultAddressResolverGroup.INSTANCE);
-		}
-
-	}
-
-	/** Collects the node address changes the application was told about. */
-	static class AddressChanges {
-
-		final List<NodeAddressChangedEvent> events = new CopyOnWriteArrayList<>();
-
-		@EventListener
-		void onAddressChange(NodeAddressChangedEvent event) {
-			this.events.add(event);
-		}
-
-	}
-
-	/** The clients compared: the starter with its defaults, and Spring Boot without it. */
-	enum ClientMode {
-
-		STARTER("starter", List.of()),
-
-		STOCK_BOOT("stock-boot", List.of("--redis.resilience.enabled=false")),
-
-		BOOT_REFRESH("boot-refresh", List.of("--redis.resilience.enabled=false",
-				"--spring.data.redis.lettuce.cluster.refresh.period=10s",
-				"--spring.data.redis.lettuce.cluster.refresh.adaptive=true"));
-
-		private final String label;
-
-		private final List<String> arguments;
-
-		ClientMode(String label, List<String> arguments) {
-			this.label = label;
-			this.arguments = arguments;
-		}
-
-		@Override
-		public String toString() {
-			return this.label;
-		}
-
 	}
 
 }
