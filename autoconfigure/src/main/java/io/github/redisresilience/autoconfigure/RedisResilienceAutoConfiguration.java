@@ -1,7 +1,11 @@
 package io.github.redisresilience.autoconfigure;
 
+import java.time.Duration;
+
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,10 +13,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
 
+import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 
@@ -66,6 +72,28 @@ public final class RedisResilienceAutoConfiguration {
 			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		return new ResilienceCommandTimeoutCustomizer(properties.getTimeouts().getCommand(),
 				dataRedisProperties::getIfAvailable);
+	}
+
+	@Bean
+	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
+		return (builder) -> {
+			if (!limit.isZero()) {
+				builder.nettyCustomizer(new UnansweredConnectionCloser(limit));
+			}
+		};
+	}
+
+	/** Never shorter than the command timeout in effect, or slow commands would lose their connection. */
+	private static Duration unansweredLimit(RedisResilienceProperties properties,
+			@Nullable DataRedisProperties dataRedisProperties) {
+		Duration configured = properties.getTimeouts().getUnanswered();
+		if (configured != null) {
+			return configured;
+		}
+		Duration bootTimeout = (dataRedisProperties != null) ? dataRedisProperties.getTimeout() : null;
+		return (bootTimeout != null) ? bootTimeout : properties.getTimeouts().getCommand();
 	}
 
 	@Bean

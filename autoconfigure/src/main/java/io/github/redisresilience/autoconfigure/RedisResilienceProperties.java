@@ -497,6 +497,13 @@ public class RedisResilienceProperties implements InitializingBean {
 		 */
 		private Duration connect = Duration.ofSeconds(1);
 
+		/**
+		 * How long commands sent on a connection may go without any answer before the connection
+		 * is closed, so that a frozen node cannot acknowledge them after its failover; unset means
+		 * the command timeout, 0 disables it.
+		 */
+		private @Nullable Duration unanswered;
+
 		public Duration getCommand() {
 			return this.command;
 		}
@@ -511,6 +518,14 @@ public class RedisResilienceProperties implements InitializingBean {
 
 		public void setConnect(Duration connect) {
 			this.connect = connect;
+		}
+
+		public @Nullable Duration getUnanswered() {
+			return this.unanswered;
+		}
+
+		public void setUnanswered(@Nullable Duration unanswered) {
+			this.unanswered = unanswered;
 		}
 
 	}

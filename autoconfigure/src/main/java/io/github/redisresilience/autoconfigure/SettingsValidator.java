@@ -60,6 +60,10 @@ final class SettingsValidator {
 		positive("timeouts.command", timeouts.getCommand(), "2s");
 		positive("timeouts.connect", timeouts.getConnect(), "1s");
 		fitsMillis("timeouts.connect", timeouts.getConnect());
+		if (timeouts.getUnanswered() != null) {
+			// Unset means "the command timeout"; an empty value binds as unset too.
+			notNegative("timeouts.unanswered", timeouts.getUnanswered(), "2s");
+		}
 	}
 
 	private void validateSocket(RedisResilienceProperties.Socket socket) {

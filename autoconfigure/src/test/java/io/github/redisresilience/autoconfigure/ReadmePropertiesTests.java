@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmePropertiesTests {
 
-	private static final Pattern FIRST_CELL = Pattern.compile("^\\| (`redis\\.resilience\\.[^|]+)\\|");
+	private static final Pattern FIRST_CELL = Pattern.compile("^\\| (`(redis\\.resilience|management)\\.[^|]+)\\|");
 
 	private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
@@ -41,10 +41,19 @@ class ReadmePropertiesTests {
 		return names;
 	}
 
-	/** Rows name a property, then sibling properties as {@code `.suffix`}. */
+	/**
+	 * The rows of the table under "## Configuration" (up to its first subsection): each names a
+	 * property, then sibling properties as {@code `.suffix`}.
+	 */
 	private static List<String> documentedProperties() throws IOException {
 		List<String> names = new ArrayList<>();
-		for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
+		List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+		int start = lines.indexOf("## Configuration");
+		assertThat(start).as("README has a Configuration section").isNotNegative();
+		for (String line : lines.subList(start + 1, lines.size())) {
+			if (line.startsWith("#")) {
+				break;
+			}
 			Matcher row = FIRST_CELL.matcher(line);
 			if (!row.find()) {
 				continue;

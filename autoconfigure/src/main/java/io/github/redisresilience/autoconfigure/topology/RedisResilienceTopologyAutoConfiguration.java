@@ -1,9 +1,11 @@
 package io.github.redisresilience.autoconfigure.topology;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.internal.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,11 +35,20 @@ public final class RedisResilienceTopologyAutoConfiguration {
 
 	@Bean
 	TopologyWatcher redisResilienceTopologyWatcher(LettuceConnectionFactory connectionFactory,
-			RedisResilienceProperties properties, ApplicationEventPublisher events) {
+			RedisResilienceProperties properties, ApplicationEventPublisher events,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
 		return new TopologyWatcher(() -> clusterClient(connectionFactory), events,
 				properties.getTopology().getRefresh().getDegradedPeriod(), Clock.systemUTC(),
 				// Start once the factory has created its client, stop before it shuts it down.
-				connectionFactory.getPhase() + 1);
+				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())));
+	}
+
+	private static List<HostAndPort> seeds(@Nullable DataRedisConnectionDetails connectionDetails) {
+		DataRedisConnectionDetails.Cluster cluster = (connectionDetails != null) ? connectionDetails.getCluster() : null;
+		if (cluster == null) {
+			return List.of();
+		}
+		return cluster.getNodes().stream().map((node) -> HostAndPort.of(node.host(), node.port())).toList();
 	}
 
 	@Bean

@@ -83,6 +83,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private volatile @Nullable TopologyRefresh lastRefresh;
 
+	private final DeploymentShapeDetector shapeDetector;
+
+	private volatile @Nullable DeploymentShape deploymentShape;
+
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
 	private volatile @Nullable RedisClusterClient client;
@@ -107,7 +111,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	};
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
-			Duration period, Clock clock, int phase) {
+			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector) {
 		this.clientSupplier = clientSupplier;
 		this.events = events;
 		this.period = period;
@@ -115,6 +119,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.troubleWindow = period.multipliedBy(10);
 		this.clock = clock;
 		this.phase = phase;
+		this.shapeDetector = shapeDetector;
 	}
 
 	@Override
@@ -168,6 +173,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
+			detectShape(partitions);
 			if (isDegraded(partitions)) {
 				refresh(current);
 			}
@@ -299,6 +305,27 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public @Nullable RedisClusterClient clusterClient() {
 		return client();
+	}
+
+	private void detectShape(Partitions partitions) {
+		if (this.deploymentShape != null || partitions.isEmpty()) {
+			return;
+		}
+		DeploymentShape shape = this.shapeDetector.detect(partitions);
+		this.deploymentShape = shape;
+		logger.info("Redis Cluster deployment: " + shape.describe());
+		if (shape.seeds() == DeploymentShape.Seeds.STATIC_ADDRESSES) {
+			logger.warn("spring.data.redis.cluster.nodes lists IP addresses: once every pod has moved, no seed "
+					+ "leads back to the cluster; use a stable name such as the headless Service");
+		}
+	}
+
+	/**
+	 * How the cluster is deployed, as read from the seeds and the first topology the client saw.
+	 * @return the shape, once a topology was read
+	 */
+	public Optional<DeploymentShape> deploymentShape() {
+		return Optional.ofNullable(this.deploymentShape);
 	}
 
 	private void record(Partitions partitions) {

@@ -27,7 +27,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.AddressChange;
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
@@ -82,6 +84,13 @@ abstract class ChaosTestSupport {
 	void stopApplication() {
 		if (this.context != null) {
 			this.context.close();
+		}
+	}
+
+	/** The starter tells the shape it sees (stock modes have no starter to ask). */
+	void assertShape(DeploymentShape expected) {
+		if (this.mode == ClientMode.STARTER) {
+			assertThat(this.context.getBean(TopologyWatcher.class).deploymentShape()).contains(expected);
 		}
 	}
 

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
+import io.github.redisresilience.autoconfigure.topology.DeploymentShape.Announced;
+import io.github.redisresilience.autoconfigure.topology.DeploymentShape.Seeds;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.LocalRedisCluster.PreferredEndpoint;
@@ -29,6 +32,7 @@ class DeploymentShapesIT {
 			cluster.startClusterIpService();
 			startApplication(mode, cluster.clusterIpServiceName() + ":" + cluster.port());
 			runScenario("ClusterIP seeds, all pods move", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+			assertShape(new DeploymentShape(Seeds.CLUSTER_IP_SERVICE, Announced.IPS));
 		}
 
 	}
@@ -46,6 +50,8 @@ class DeploymentShapesIT {
 			startApplication(mode, cluster.seedNodes());
 			runScenario("hostnames (ip endpoints), all pods move", blocking(),
 					(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+			// CLUSTER NODES carries the names, which Lettuce dials; only redirects carry IPs.
+			assertShape(new DeploymentShape(Seeds.HEADLESS_SERVICE, Announced.HOSTNAMES));
 		}
 
 	}
@@ -63,6 +69,7 @@ class DeploymentShapesIT {
 			startApplication(mode, cluster.seedNodes());
 			runScenario("hostnames (hostname endpoints), all pods move", blocking(),
 					(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+			assertShape(new DeploymentShape(Seeds.HEADLESS_SERVICE, Announced.HOSTNAMES));
 		}
 
 	}

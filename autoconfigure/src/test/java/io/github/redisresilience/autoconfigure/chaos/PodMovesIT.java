@@ -108,4 +108,20 @@ class PodMovesIT extends ChaosTestSupport {
 		});
 	}
 
+	/**
+	 * The frozen master wakes up the moment its replica is promoted, with writes of the application
+	 * still waiting in its socket buffers: nothing it acknowledges then may be lost.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("runs")
+	void losesNoAcknowledgedWriteWhenAFrozenMasterWakesAtItsFailover(ClientMode mode) throws Exception {
+		startApplication(mode, cluster.seedNodes());
+		RedisPod master = cluster.masterOf(9000);
+		runScenario("master frozen, resumed at its failover", blocking(), (workload) -> {
+			ChaosReport failover = cluster.pauseUntilFailover(master);
+			cluster.resume(master);
+			return failover;
+		});
+	}
+
 }

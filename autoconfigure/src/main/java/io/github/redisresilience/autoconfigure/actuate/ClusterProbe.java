@@ -1,0 +1,259 @@
+package io.github.redisresilience.autoconfigure.actuate;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.internal.HostAndPort;
+import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+
+import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
+
+/**
+ * Probes every node of the client's topology view, in parallel and within a bounded time: a PING
+ * over the client's own way of reaching the node (remap rules, DNS resolver, credentials, TLS),
+ * and a JDK lookup of the dialled host name to show which IPs it stands for.
+ * <p>
+ * The PINGs go over one cluster connection of its own, kept open between probes, so that a probe
+ * opens no new connections while the cluster is healthy: every connection closed would be a
+ * Lettuce connection event, which the topology watcher reads as trouble.
+ */
+final class ClusterProbe implements DisposableBean {
+
+	private final TopologyWatcher watcher;
+
+	private final AddressRemapper remapper;
+
+	private final Duration timeout;
+
+	private final Clock clock;
+
+	/** JDK lookups cannot be bounded otherwise; daemon threads, so a hung lookup never holds up shutdown. */
+	private final ExecutorService lookups = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "redis-resilience-probe-dns");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Object connectionLock = new Object();
+
+	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
+
+	private @Nullable RedisClusterClient connectedClient;
+
+	private volatile @Nullable ClusterSnapshot lastSnapshot;
+
+	ClusterProbe(TopologyWatcher watcher, AddressRemapper remapper, Duration timeout, Clock clock) {
+		this.watcher = watcher;
+		this.remapper = remapper;
+		this.timeout = timeout;
+		this.clock = clock;
+	}
+
+	/**
+	 * Probes the cluster now; returns within the probe timeout, whatever the nodes do.
+	 * @return what the probe found, also kept as the {@link #lastSnapshot()}
+	 */
+	ClusterSnapshot probe() {
+		Instant takenAt = this.clock.instant();
+		RedisClusterClient client = this.watcher.clusterClient();
+		if (client == null) {
+			return remember(ClusterSnapshot.withoutClient(takenAt));
+		}
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		List<NodeLayout> nodes;
+		try {
+			// Loads the topology first if the client never did, bounded by Lettuce's connect timeout.
+			nodes = NodeLayout.of(client.getPartitions());
+		}
+		catch (RuntimeException ex) {
+			return remember(ClusterSnapshot.withoutTopology(takenAt, ex));
+		}
+		CompletableFuture<StatefulRedisClusterConnection<String, String>> connection = connection(client);
+		List<PendingProbe> pending = nodes.stream().map((node) -> start(node, connection)).toList();
+		List<NodeProbe> probes = new ArrayList<>(pending.size());
+		for (PendingProbe probe : pending) {
+			probes.add(probe.await(deadline, this.timeout));
+		}
+		return remember(new ClusterSnapshot(takenAt, List.copyOf(probes), remapWarnings(nodes), true, null));
+	}
+
+	/**
+	 * The result of the last probe, for metrics that must not probe on each scrape.
+	 * @return the last snapshot, if a probe ran
+	 */
+	Optional<ClusterSnapshot> lastSnapshot() {
+		return Optional.ofNullable(this.lastSnapshot);
+	}
+
+	private ClusterSnapshot remember(ClusterSnapshot snapshot) {
+		this.lastSnapshot = snapshot;
+		return snapshot;
+	}
+
+	private PendingProbe start(NodeLayout node,
+			CompletableFuture<StatefulRedisClusterConnection<String, String>> connection) {
+		HostAndPort dialled = dialled(node);
+		long started = System.nanoTime();
+		CompletableFuture<Duration> ping = connection.thenCompose((cluster) -> cluster.getConnectionAsync(node.id()))
+			.thenCompose((nodeConnection) -> nodeConnection.async().ping().toCompletableFuture())
+			.thenApply((pong) -> Duration.ofNanos(System.nanoTime() - started));
+		return new PendingProbe(node, dialled.getHostText() + ":" + dialled.getPort(), ping,
+				resolve(dialled.getHostText()));
+	}
+
+	private HostAndPort dialled(NodeLayout node) {
+		try {
+			return this.remapper.map(node.address());
+		}
+		catch (RuntimeException ex) {
+			// A rule that renders an invalid address for this node: Lettuce dials it as announced.
+			return node.address();
+		}
+	}
+
+	private CompletableFuture<List<String>> resolve(String host) {
+		if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+			return CompletableFuture.completedFuture(List.of(host));
+		}
+		return CompletableFuture.supplyAsync(() -> lookUp(host), this.lookups);
+	}
+
+	private static List<String> lookUp(String host) {
+		try {
+			return Arrays.stream(InetAddress.getAllByName(host)).map(InetAddress::getHostAddress).toList();
+		}
+		catch (UnknownHostException ex) {
+			return List.of();
+		}
+	}
+
+	private List<String> remapWarnings(List<NodeLayout> nodes) {
+		List<HostAndPort> announced = nodes.stream().map(NodeLayout::address).toList();
+		Map<HostAndPort, Set<HostAndPort>> folds;
+		try {
+			folds = this.remapper.findFolds(announced);
+		}
+		catch (RuntimeException ex) {
+			return List.of("Remap rules cannot map every announced address: " + Redaction.redact(ex.getMessage()));
+		}
+		List<String> warnings = new ArrayList<>();
+		folds.forEach((target, sources) -> warnings.add(describe(sources) + " are all dialled at " + target
+				+ ": each node's connection lands on an arbitrary node"));
+		return warnings;
+	}
+
+	private static String describe(Collection<HostAndPort> addresses) {
+		return addresses.stream().map(HostAndPort::toString).collect(Collectors.joining(", "));
+	}
+
+	private CompletableFuture<StatefulRedisClusterConnection<String, String>> connection(RedisClusterClient client) {
+		synchronized (this.connectionLock) {
+			CompletableFuture<StatefulRedisClusterConnection<String, String>> current = this.connection;
+			if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
+				return current;
+			}
+			close(current);
+			// A failed connect is retried by the next probe; Lettuce bounds it by its connect timeout.
+			current = client.connectAsync(StringCodec.UTF8);
+			this.connection = current;
+			this.connectedClient = client;
+			return current;
+		}
+	}
+
+	private static void close(@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
+		if (connection != null) {
+			connection.thenAccept(StatefulConnection::closeAsync);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		synchronized (this.connectionLock) {
+			close(this.connection);
+			this.connection = null;
+			this.connectedClient = null;
+		}
+		this.lookups.shutdownNow();
+	}
+
+	private record PendingProbe(NodeLayout node, String dialled, CompletableFuture<Duration> ping,
+			CompletableFuture<List<String>> lookup) {
+
+		NodeProbe await(long deadline, Duration timeout) {
+			List<String> ips = awaitLookup(deadline);
+			try {
+				Duration latency = this.ping.get(remaining(deadline), TimeUnit.NANOSECONDS);
+				return new NodeProbe(this.node, this.dialled, ips, true, latency, null);
+			}
+			catch (TimeoutException ex) {
+				return unreachable(ips, "no answer within " + timeout.toMillis() + "ms");
+			}
+			catch (ExecutionException | CompletionException ex) {
+				return unreachable(ips, describe(ex.getCause()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return unreachable(ips, "probe interrupted");
+			}
+		}
+
+		private List<String> awaitLookup(long deadline) {
+			try {
+				return this.lookup.get(remaining(deadline), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				return List.of();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return List.of();
+			}
+		}
+
+		private NodeProbe unreachable(List<String> ips, String error) {
+			return new NodeProbe(this.node, this.dialled, ips, false, null, error);
+		}
+
+		private static long remaining(long deadline) {
+			return Math.max(0, deadline - System.nanoTime());
+		}
+
+		private static String describe(@Nullable Throwable failure) {
+			if (failure == null) {
+				return "unknown failure";
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			return Redaction.describe(cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,266 @@
+package io.github.redisresilience.autoconfigure.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.event.TopologyRefreshEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
+import io.lettuce.core.event.connection.ReconnectAttemptEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
+import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
+
+/**
+ * Micrometer meters for the cluster client: counters bridged from Lettuce's event bus and the
+ * starter's own events, gauges read from the client's topology and from the last health probe
+ * (never a probe per scrape).
+ * <p>
+ * The watcher tells about its refreshes only through {@link TopologyWatcher#lastRefresh()}, so
+ * refreshes are counted by looking at it every {@value #POLL_MILLIS} ms; two refreshes closer
+ * together than that count once.
+ */
+final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(RedisResilienceMetrics.class);
+
+	private static final long POLL_MILLIS = 250;
+
+	private static final String ADDRESS_CHANGES = "redis.resilience.node.address.changes";
+
+	private static final String RECONNECT_ATTEMPTS = "redis.resilience.reconnect.attempts";
+
+	private static final String RECONNECT_FAILURES = "redis.resilience.reconnect.failures";
+
+	private static final String TOPOLOGY_READS = "redis.resilience.topology.reads";
+
+	private static final String REFRESHES = "redis.resilience.topology.refreshes";
+
+	private static final String ADAPTIVE_TRIGGERS = "redis.resilience.topology.adaptive.triggers";
+
+	/** Counters without tags, registered up front so that dashboards see a zero rather than no series. */
+	private static final List<String> UNTAGGED = List.of(ADDRESS_CHANGES, RECONNECT_ATTEMPTS, RECONNECT_FAILURES,
+			TOPOLOGY_READS);
+
+	private static final Map<String, String> DESCRIPTIONS = Map.of(ADDRESS_CHANGES,
+			"Cluster nodes seen at a new address", RECONNECT_ATTEMPTS, "Reconnect attempts to cluster nodes",
+			RECONNECT_FAILURES, "Reconnect attempts that failed", TOPOLOGY_READS,
+			"Times Lettuce read the cluster topology (periodic, adaptive or the starter's refreshes)", REFRESHES,
+			"Topology refreshes the starter ran", ADAPTIVE_TRIGGERS, "Adaptive topology refreshes Lettuce triggered");
+
+	private final TopologyWatcher watcher;
+
+	private final ClusterProbe probe;
+
+	private final Clock clock;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable TopologyRefresh countedRefresh;
+
+	private volatile @Nullable RedisClusterClient subscribedClient;
+
+	private volatile @Nullable Disposable subscription;
+
+	private volatile @Nullable ScheduledExecutorService poller;
+
+	RedisResilienceMetrics(TopologyWatcher watcher, ClusterProbe probe, Clock clock) {
+		this.watcher = watcher;
+		this.probe = probe;
+		this.clock = clock;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registries.add(registry);
+		UNTAGGED.forEach((name) -> counter(registry, name, Tags.empty()));
+		for (String role : List.of("master", "replica")) {
+			boolean master = role.equals("master");
+			gauge(registry, "redis.resilience.nodes", "Nodes in the client's topology view", Tags.of("role", role),
+					(metrics) -> metrics.knownNodes(master));
+			gauge(registry, "redis.resilience.nodes.unreachable", "Nodes that did not answer the last health probe",
+					Tags.of("role", role), (metrics) -> metrics.unreachableNodes(master));
+		}
+		gauge(registry, "redis.resilience.slots.uncovered",
+				"Slots no reachable master served at the last health probe", Tags.empty(),
+				RedisResilienceMetrics::uncoveredSlots);
+		Gauge.builder("redis.resilience.topology.refresh.age", this, RedisResilienceMetrics::secondsSinceRefresh)
+			.description("Time since the last topology refresh the starter ran ended")
+			.baseUnit("seconds")
+			.register(registry);
+	}
+
+	private void gauge(MeterRegistry registry, String name, String description, Tags tags,
+			ToDoubleFunction<RedisResilienceMetrics> value) {
+		Gauge.builder(name, this, value).description(description).tags(tags).register(registry);
+	}
+
+	private double knownNodes(boolean master) {
+		RedisClusterClient client = this.watcher.clusterClient();
+		if (client == null) {
+			return Double.NaN;
+		}
+		try {
+			int count = 0;
+			for (RedisClusterNode node : client.getPartitions()) {
+				if (node.getRole().isUpstream() == master) {
+					count++;
+				}
+			}
+			return count;
+		}
+		catch (RuntimeException ex) {
+			// The client has not read a topology yet and could not now.
+			return Double.NaN;
+		}
+	}
+
+	private double unreachableNodes(boolean master) {
+		return this.probe.lastSnapshot()
+			.filter((snapshot) -> snapshot.problem() == null)
+			.map((snapshot) -> (double) snapshot.countUnreachable(master))
+			.orElse(Double.NaN);
+	}
+
+	private double uncoveredSlots() {
+		return this.probe.lastSnapshot()
+			.filter((snapshot) -> snapshot.problem() == null)
+			.map((snapshot) -> (double) snapshot.uncoveredSlots().cardinality())
+			.orElse(Double.NaN);
+	}
+
+	private double secondsSinceRefresh() {
+		return this.watcher.lastRefresh()
+			.map((refresh) -> Duration.between(refresh.startedAt().plus(refresh.took()), this.clock.instant()))
+			.map((age) -> age.toMillis() / 1000.0)
+			.orElse(Double.NaN);
+	}
+
+	@EventListener
+	void onAddressChanged(NodeAddressChangedEvent event) {
+		count(ADDRESS_CHANGES, Tags.empty());
+	}
+
+	private void onLettuceEvent(Event event) {
+		if (event instanceof ReconnectAttemptEvent) {
+			count(RECONNECT_ATTEMPTS, Tags.empty());
+		}
+		else if (event instanceof ReconnectFailedEvent) {
+			count(RECONNECT_FAILURES, Tags.empty());
+		}
+		else if (event instanceof TopologyRefreshEvent) {
+			count(TOPOLOGY_READS, Tags.empty());
+		}
+		else if (event instanceof AdaptiveRefreshTriggeredEvent adaptive) {
+			count(ADAPTIVE_TRIGGERS,
+					Tags.of("trigger", adaptive.getRefreshTrigger().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+		}
+	}
+
+	private void count(String name, Tags tags) {
+		for (MeterRegistry registry : this.registries) {
+			counter(registry, name, tags).increment();
+		}
+	}
+
+	private static Counter counter(MeterRegistry registry, String name, Tags tags) {
+		return Counter.builder(name).description(DESCRIPTIONS.get(name)).tags(tags).register(registry);
+	}
+
+	void poll() {
+		try {
+			subscribe();
+			countRefresh();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not update the Redis resilience metrics", ex);
+		}
+	}
+
+	private void subscribe() {
+		RedisClusterClient client = this.watcher.clusterClient();
+		if (client == null || client == this.subscribedClient) {
+			return;
+		}
+		dispose();
+		this.subscription = client.getResources().eventBus().get().subscribe(this::onLettuceEvent);
+		this.subscribedClient = client;
+	}
+
+	private void countRefresh() {
+		TopologyRefresh refresh = this.watcher.lastRefresh().orElse(null);
+		if (refresh == null || refresh == this.countedRefresh) {
+			return;
+		}
+		this.countedRefresh = refresh;
+		count(REFRESHES,
+				Tags.of("trigger", refresh.trigger(), "outcome", RefreshDetails.outcome(refresh)));
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "redis-resilience-metrics");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.poller = executor;
+		poll();
+		executor.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.poller;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		this.poller = null;
+		dispose();
+	}
+
+	private void dispose() {
+		Disposable current = this.subscription;
+		if (current != null) {
+			current.dispose();
+		}
+		this.subscription = null;
+		this.subscribedClient = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.poller != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// Once the watcher runs, and so the connection factory has created the client.
+		return this.watcher.getPhase() + 1;
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.github.redisresilience.autoconfigure.connection;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Closes a connection on which commands were sent but nothing has come back for a while.
+ * <p>
+ * A frozen Redis process (a long pause, a throttled container, SIGSTOP) keeps its connections
+ * open and its kernel acknowledges what is sent, so neither TCP keepalive nor TCP_USER_TIMEOUT
+ * notices it, and Lettuce only times out the commands, keeping the connection. Commands sent on it
+ * meanwhile wait in the frozen node's socket buffer; when the node wakes up after its replica was
+ * promoted, it may acknowledge them in the instant before it learns it was demoted, and then drop
+ * them when it resynchronises: writes the application believes stored are lost. Closing the
+ * connection first means no such acknowledgement can arrive: a new connection is only used once
+ * its handshake is answered, by which time the woken node has read the cluster's news.
+ * <p>
+ * Blocking commands (BLPOP, XREAD BLOCK, WAIT...) and subscriptions legitimately wait for an
+ * answer, so a connection with one outstanding is left alone.
+ */
+public final class UnansweredConnectionCloser implements NettyCustomizer {
+
+	private static final Log logger = LogFactory.getLog(UnansweredConnectionCloser.class);
+
+	private static final Set<String> WAITING_COMMANDS = Set.of("BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP",
+			"BZPOPMIN", "BZPOPMAX", "BZMPOP", "XREAD", "XREADGROUP", "WAIT", "WAITAOF", "SUBSCRIBE", "PSUBSCRIBE",
+			"SSUBSCRIBE", "MONITOR");
+
+	private final long limitNanos;
+
+	private final long checkPeriodMillis;
+
+	/**
+	 * Create a closer.
+	 * @param limit how long sent commands may stay without any answer before the connection is
+	 * closed
+	 */
+	public UnansweredConnectionCloser(Duration limit) {
+		this.limitNanos = limit.toNanos();
+		this.checkPeriodMillis = Math.max(50, limit.toMillis() / 4);
+	}
+
+	@Override
+	public void afterChannelInitialized(Channel channel) {
+		Watch watch = new Watch();
+		// Reads are seen at the head, as bytes, before Lettuce's handlers consume them; writes at the
+		// tail, as commands, before they are encoded.
+		channel.pipeline().addFirst(new ReadObserver(watch));
+		channel.pipeline().addLast(new WriteObserver(watch));
+	}
+
+	/** State of one channel, touched only from its event loop. */
+	private final class Watch {
+
+		private long firstUnansweredWrite = -1;
+
+		private boolean waitingCommandOutstanding;
+
+		private @org.jspecify.annotations.Nullable ScheduledFuture<?> check;
+
+		void written(Object message) {
+			if (isWaitingCommand(message)) {
+				this.waitingCommandOutstanding = true;
+			}
+			if (this.firstUnansweredWrite < 0) {
+				this.firstUnansweredWrite = System.nanoTime();
+			}
+		}
+
+		void answered() {
+			this.firstUnansweredWrite = -1;
+			this.waitingCommandOutstanding = false;
+		}
+
+		void start(ChannelHandlerContext context) {
+			if (this.check == null) {
+				this.check = context.executor()
+					.scheduleAtFixedRate(() -> check(context), UnansweredConnectionCloser.this.checkPeriodMillis,
+							UnansweredConnectionCloser.this.checkPeriodMillis, TimeUnit.MILLISECONDS);
+			}
+		}
+
+		void stop() {
+			if (this.check != null) {
+				this.check.cancel(false);
+				this.check = null;
+			}
+		}
+
+		private void check(ChannelHandlerContext context) {
+			if (this.firstUnansweredWrite < 0 || this.waitingCommandOutstanding) {
+				return;
+			}
+			long silentNanos = System.nanoTime() - this.firstUnansweredWrite;
+			if (silentNanos > UnansweredConnectionCloser.this.limitNanos && context.channel().isActive()) {
+				logger.warn("Closing the connection to " + context.channel().remoteAddress() + ": commands sent "
+						+ TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms ago got no answer (is the node frozen?)");
+				this.firstUnansweredWrite = -1;
+				context.channel().close();
+			}
+		}
+
+	}
+
+	private static boolean isWaitingCommand(Object message) {
+		if (message instanceof RedisCommand<?, ?, ?> command) {
+			return WAITING_COMMANDS.contains(command.getType().toString().toUpperCase(Locale.ROOT));
+		}
+		if (message instanceof Collection<?> commands) {
+			return commands.stream().anyMatch(UnansweredConnectionCloser::isWaitingCommand);
+		}
+		return false;
+	}
+
+	private static final class ReadObserver extends ChannelInboundHandlerAdapter {
+
+		private final Watch watch;
+
+		ReadObserver(Watch watch) {
+			this.watch = watch;
+		}
+
+		@Override
+		public void channelActive(ChannelHandlerContext context) throws Exception {
+			this.watch.start(context);
+			super.channelActive(context);
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
+			this.watch.answered();
+			super.channelRead(context, message);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext context) throws Exception {
+			this.watch.stop();
+			super.channelInactive(context);
+		}
+
+	}
+
+	private static final class WriteObserver extends ChannelDuplexHandler {
+
+		private final Watch watch;
+
+		WriteObserver(Watch watch) {
+			this.watch = watch;
+		}
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
+			this.watch.written(message);
+			super.write(context, message, promise);
+		}
+
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.github.redisresilience.autoconfigure.retry;
+
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Auto-configuration of the command retry: every connection the {@link LettuceConnectionFactory}
+ * hands out retries commands that failed for a transient reason, so {@code RedisTemplate},
+ * {@code StringRedisTemplate}, {@code ReactiveRedisTemplate}, Spring Cache and Spring Session
+ * ride through node moves and failovers without code changes.
+ * <p>
+ * What is retried:
+ * <ul>
+ * <li>failures where the command certainly did not run (no connection, a refused connect, no
+ * node for its slot, CLUSTERDOWN, TRYAGAIN, LOADING, MASTERDOWN, READONLY): every command;</li>
+ * <li>ambiguous failures (a timeout, a connection lost after the command was sent): read-only
+ * and idempotent commands by default, see {@code redis.resilience.retry.ambiguous};</li>
+ * <li>never: commands inside MULTI/EXEC or after WATCH, in a pipeline, subscriptions, blocking
+ * commands (BLPOP, XREAD BLOCK...), cluster administration, and reactive calls taking a
+ * publisher of several commands.</li>
+ * </ul>
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class })
+@ConditionalOnClass({ RedisClient.class, LettuceConnectionFactory.class })
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisResilienceRetryProperties.class)
+public final class RedisResilienceRetryAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(RedisResilienceRetryAutoConfiguration.class);
+
+	@Bean
+	static RetryingConnectionFactoryPostProcessor redisResilienceRetryingConnectionFactoryPostProcessor(
+			ObjectProvider<CommandRetrier> retrier) {
+		return new RetryingConnectionFactoryPostProcessor(retrier);
+	}
+
+	@Bean
+	CommandRetrier redisResilienceCommandRetrier(RedisResilienceRetryProperties properties,
+			ObjectProvider<RetryMetrics> metrics) {
+		logger.info("Redis command retry: up to " + properties.getMaxAttempts() + " attempts within "
+				+ properties.getBudget().toMillis() + "ms, backoff " + properties.getInitialBackoff().toMillis()
+				+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
+				+ "ms, jitter " + properties.getJitter() + ", ambiguous failures retried for "
+				+ properties.getAmbiguous().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " commands");
+		return new CommandRetrier(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class RetryMetricsConfiguration {
+
+		@Bean
+		MicrometerRetryMetrics redisResilienceRetryMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new MicrometerRetryMetrics(registry);
+		}
+
+	}
+
+}

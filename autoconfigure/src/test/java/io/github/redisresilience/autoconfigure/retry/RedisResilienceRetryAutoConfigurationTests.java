@@ -1,0 +1,177 @@
+package io.github.redisresilience.autoconfigure.retry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link RedisResilienceRetryAutoConfiguration}: conditions, property binding and
+ * validation, and the decoration of Spring Boot's connection factory.
+ */
+class RedisResilienceRetryAutoConfigurationTests {
+
+	// Nothing listens on port 1: every connect is refused, a failure where no command ran.
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
+				RedisResilienceRetryAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1");
+
+	@Test
+	void connectionFactoryStaysALettuceConnectionFactoryBean() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(LettuceConnectionFactory.class);
+			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+			assertThat(RetryingConnectionFactoryPostProcessor.isDecorated(factory)).isTrue();
+			assertThat(AopUtils.getTargetClass(factory)).isEqualTo(LettuceConnectionFactory.class);
+			assertThat(factory.isRunning()).isTrue();
+			assertThat(factory.getNativeClient()).isNotNull();
+		});
+	}
+
+	@Test
+	void defaultsBindAsDocumented() {
+		this.contextRunner.run((context) -> {
+			RedisResilienceRetryProperties properties = context.getBean(RedisResilienceRetryProperties.class);
+			assertThat(properties.getMaxAttempts()).isEqualTo(20);
+			assertThat(properties.getInitialBackoff()).isEqualTo(Duration.ofMillis(50));
+			assertThat(properties.getMultiplier()).isEqualTo(2.0);
+			assertThat(properties.getMaxBackoff()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getJitter()).isEqualTo(0.5);
+			assertThat(properties.getBudget()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getAmbiguous()).isEqualTo(AmbiguousFailureRetry.IDEMPOTENT_ONLY);
+		});
+	}
+
+	@Test
+	void ambiguousBindsFromKebabCase() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.ambiguous=all")
+			.run((context) -> assertThat(context.getBean(RedisResilienceRetryProperties.class).getAmbiguous())
+				.isEqualTo(AmbiguousFailureRetry.ALL));
+	}
+
+	@Test
+	void backsOffWhenRetryIsDisabled() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(CommandRetrier.class);
+			assertThat(RetryingConnectionFactoryPostProcessor.isDecorated(context.getBean(LettuceConnectionFactory.class)))
+				.isFalse();
+		});
+	}
+
+	@Test
+	void backsOffWhenResilienceIsDisabled() {
+		this.contextRunner.withPropertyValues("redis.resilience.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(CommandRetrier.class));
+	}
+
+	@Test
+	void backsOffWithoutLettuce() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("io.lettuce"))
+			.run((context) -> assertThat(context).doesNotHaveBean(CommandRetrier.class));
+	}
+
+	@Test
+	void countsRetriesWhenAMeterRegistryExists() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("redis.resilience.retry.budget=2s", "redis.resilience.retry.initial-backoff=20ms")
+			.run((context) -> {
+				getFailsAfterRetries(context.getBean(StringRedisTemplate.class));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(MicrometerRetryMetrics.METER_NAME)
+					.tag("reason", "connect")
+					.tag("outcome", "failed")
+					.counter()
+					.count()).isGreaterThan(0);
+			});
+	}
+
+	@Test
+	void metricsAreLeftOutWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+			assertThat(context).hasSingleBean(CommandRetrier.class);
+			assertThat(context).doesNotHaveBean(MicrometerRetryMetrics.class);
+		});
+	}
+
+	@Test
+	void templateRetriesWhileConnectsAreRefusedThenSurfacesTheOriginalException() {
+		this.contextRunner
+			.withPropertyValues("redis.resilience.retry.budget=2s", "redis.resilience.retry.initial-backoff=20ms")
+			.run((context) -> getFailsAfterRetries(context.getBean(StringRedisTemplate.class)));
+	}
+
+	private static void getFailsAfterRetries(StringRedisTemplate template) {
+		assertThatExceptionOfType(RedisConnectionFailureException.class)
+			.isThrownBy(() -> template.opsForValue().get("key"))
+			.satisfies((ex) -> {
+				assertThat(ex.getSuppressed()).hasAtLeastOneElementOfType(RedisRetriesExhaustedException.class);
+				RedisRetriesExhaustedException summary = (RedisRetriesExhaustedException) ex.getSuppressed()[0];
+				assertThat(summary.getCommand()).isEqualTo("CONNECT");
+				assertThat(summary.getAttempts()).isGreaterThan(1);
+				assertThat(summary.getMessage()).contains("budget");
+			});
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@MethodSource("invalidSettings")
+	void invalidSettingFailsWithAnalysisNamingThePropertyAndQuotingTheValue(String property, String value,
+			String reason) {
+		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'" + value + "'").contains(property).contains(reason);
+			assertThat(analysis.getAction()).contains("'" + property + "'");
+		});
+	}
+
+	static Stream<Arguments> invalidSettings() {
+		String prefix = "redis.resilience.retry.";
+		return Stream.of(Arguments.of(prefix + "max-attempts", "0", "at least 1"),
+				Arguments.of(prefix + "initial-backoff", "0s", "at least 1ms"),
+				Arguments.of(prefix + "max-backoff", "10ms", "must not be shorter than"),
+				Arguments.of(prefix + "multiplier", "0.5", "shrink"),
+				Arguments.of(prefix + "jitter", "1.5", "between 0 and 1"),
+				Arguments.of(prefix + "budget", "0s", "at least 1ms"));
+	}
+
+	private static FailureAnalysis analyze(Throwable failure) {
+		assertThat(failure).hasRootCauseInstanceOf(InvalidResilienceSettingException.class);
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}));
+		return analyzers.stream()
+			.filter((analyzer) -> analyzer.getClass().getName().startsWith("io.github.redisresilience"))
+			.map((analyzer) -> analyzer.analyze(failure))
+			.filter((analysis) -> analysis != null)
+			.findFirst()
+			.orElseThrow();
+	}
+
+}
