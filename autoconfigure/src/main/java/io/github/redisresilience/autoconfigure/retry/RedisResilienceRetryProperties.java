@@ -14,13 +14,13 @@ import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException
  * The defaults are chosen so that the common Kubernetes events fit in one operation: a
  * failover takes the cluster's {@code cluster-node-timeout} plus about a second, and a whole
  * node pool rescheduled at once leaves the local test cluster (node timeout 2s) unhealthy for
- * 5.5 to 6.5 seconds. A budget of 10 seconds covers both with room for topology refresh,
+ * 2.5 to 4 seconds, a master kill for about 4. A budget of 10 seconds covers both with room for topology refresh,
  * while staying below the 30 second timeouts that HTTP clients and load balancers commonly
  * use, so a retried request still answers before its caller gives up. Backoff starts at 50ms
- * (a TRYAGAIN during a slot migration clears in milliseconds) and doubles up to 1 second, so
- * once the cluster has healed an operation waits at most about one more second. The attempt
- * limit of 20 is a safety net against a tight loop; with these delays the budget is what ends
- * a long outage.
+ * (a TRYAGAIN during a slot migration clears in milliseconds) and doubles up to half a second,
+ * so once the cluster has healed an operation waits less than one more second (measured: at
+ * most 1 s beyond the outage with a 1 s cap, hence the shorter one). The attempt limit of 30 is a
+ * safety net against a tight loop; with these delays the budget is what ends a long outage.
  * <p>
  * The values are checked once bound; an invalid value fails the startup with an
  * {@link InvalidResilienceSettingException} that names the property and the fix.
@@ -38,7 +38,7 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 	/**
 	 * Maximum number of attempts of one command, the first included; 1 disables retries.
 	 */
-	private int maxAttempts = 20;
+	private int maxAttempts = 30;
 
 	/**
 	 * Delay before the first retry.
@@ -53,7 +53,7 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 	/**
 	 * Longest delay between two attempts.
 	 */
-	private Duration maxBackoff = Duration.ofSeconds(1);
+	private Duration maxBackoff = Duration.ofMillis(500);
 
 	/**
 	 * Fraction of each delay, between 0 and 1, by which it is randomly varied so that clients

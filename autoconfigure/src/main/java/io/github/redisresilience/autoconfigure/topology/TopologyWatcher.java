@@ -87,6 +87,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private volatile @Nullable DeploymentShape deploymentShape;
 
+	private volatile @Nullable Integer lastUncoveredSlots;
+
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
 	private volatile @Nullable RedisClusterClient client;
@@ -173,6 +175,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
+			checkCoverage(partitions);
 			detectShape(partitions);
 			if (isDegraded(partitions)) {
 				refresh(current);
@@ -213,12 +216,36 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	private static boolean coversEverySlot(Partitions partitions) {
+		return uncoveredSlots(partitions) == 0;
+	}
+
+	private static int uncoveredSlots(Partitions partitions) {
+		int uncovered = 0;
 		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
 			if (partitions.getPartitionBySlot(slot) == null) {
-				return false;
+				uncovered++;
 			}
 		}
-		return true;
+		return uncovered;
+	}
+
+	private void checkCoverage(Partitions partitions) {
+		if (partitions.isEmpty()) {
+			return;
+		}
+		int uncovered = uncoveredSlots(partitions);
+		Integer previous = this.lastUncoveredSlots;
+		this.lastUncoveredSlots = uncovered;
+		if (previous == null ? uncovered == 0 : (previous == 0) == (uncovered == 0)) {
+			return;
+		}
+		if (uncovered == 0) {
+			logger.info("Every Redis Cluster slot has a node again");
+		}
+		else {
+			logger.warn(uncovered + " Redis Cluster slots have no node in the client's topology");
+		}
+		this.events.publishEvent(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
 	}
 
 	private void refresh(RedisClusterClient current) {
@@ -254,6 +281,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			TopologyRefresh refresh = new TopologyRefresh(started, Duration.ofNanos(System.nanoTime() - startNanos),
 					trigger, error);
 			this.lastRefresh = refresh;
+			this.events.publishEvent(new TopologyRefreshedEvent(refresh));
 			if (error != null) {
 				logger.debug("Topology refresh (" + trigger + ") failed: " + error);
 			}

@@ -29,6 +29,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.SlotCoverageChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.TopologyRefreshedEvent;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.AddressChange;
 import io.github.redisresilience.test.ChaosReport;
@@ -94,6 +96,23 @@ abstract class ChaosTestSupport {
 		}
 	}
 
+	/**
+	 * The starter refreshed the topology while the client was in trouble, told the application so,
+	 * and ended with every slot covered (a lost coverage is always followed by its return).
+	 */
+	void assertTroublePublished() {
+		if (this.mode != ClientMode.STARTER) {
+			return;
+		}
+		AddressChanges published = this.context.getBean(AddressChanges.class);
+		assertThat(published.refreshes).extracting((event) -> event.refresh().trigger()).contains("degraded");
+		await().atMost(RECOVERY_LIMIT).untilAsserted(() -> {
+			if (!published.coverage.isEmpty()) {
+				assertThat(published.coverage.get(published.coverage.size() - 1).everySlotCovered()).isTrue();
+			}
+		});
+	}
+
 	void assertAddressChangesPublished(ChaosReport report) {
 		AddressChanges published = this.context.getBean(AddressChanges.class);
 		for (AddressChange change : report.addressChanges()) {
@@ -108,8 +127,7 @@ abstract class ChaosTestSupport {
 		ChaosReport report;
 		Workload workload = Workload.start(operations, 4, Duration.ofMillis(20));
 		try {
-			await().atMost(RECOVERY_LIMIT)
-				.until(() -> workload.firstFullySuccessfulSecondAfter(Instant.now().minusSeconds(2)).isPresent());
+			awaitFullySuccessfulSecondAfter(workload, Instant.now().minusSeconds(2));
 			report = chaos.run(workload);
 			awaitRecovery(workload, report);
 		}
@@ -127,14 +145,23 @@ abstract class ChaosTestSupport {
 			return report;
 		}
 		assertThat(recovered).as("a fully successful second after the cluster healed").isPresent();
+		// Every scenario here is shorter than the retry budget: the retry policy absorbs it all.
+		assertThat(workload.failures()).as("failed operations (%s)", workload.sampleErrors(3)).isZero();
 		assertLedgerReadable(workload.ledger());
 		return report;
 	}
 
 	private void awaitRecovery(Workload workload, ChaosReport report) {
+		awaitFullySuccessfulSecondAfter(workload, report.healed());
+	}
+
+	/**
+	 * Waits for a fully successful second of the workload after an instant; for the stock clients,
+	 * measured rather than asserted, a timeout is no failure.
+	 */
+	void awaitFullySuccessfulSecondAfter(Workload workload, Instant from) {
 		try {
-			await().atMost(RECOVERY_LIMIT)
-				.until(() -> workload.firstFullySuccessfulSecondAfter(report.healed()).isPresent());
+			await().atMost(RECOVERY_LIMIT).until(() -> workload.firstFullySuccessfulSecondAfter(from).isPresent());
 		}
 		catch (ConditionTimeoutException ex) {
 			if (this.mode == ClientMode.STARTER) {
@@ -211,9 +238,23 @@ abstract class ChaosTestSupport {
 
 		final List<NodeAddressChangedEvent> events = new CopyOnWriteArrayList<>();
 
+		final List<SlotCoverageChangedEvent> coverage = new CopyOnWriteArrayList<>();
+
+		final List<TopologyRefreshedEvent> refreshes = new CopyOnWriteArrayList<>();
+
 		@EventListener
 		void onAddressChange(NodeAddressChangedEvent event) {
 			this.events.add(event);
+		}
+
+		@EventListener
+		void onCoverageChange(SlotCoverageChangedEvent event) {
+			this.coverage.add(event);
+		}
+
+		@EventListener
+		void onRefresh(TopologyRefreshedEvent event) {
+			this.refreshes.add(event);
 		}
 
 	}

@@ -10,13 +10,14 @@ import io.github.redisresilience.autoconfigure.topology.DeploymentShape.Seeds;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.LocalRedisCluster.PreferredEndpoint;
+import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.RequiresRedis;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 /**
  * The starter's defaults in the other ways Redis Cluster is deployed on Kubernetes: seeds behind
  * a ClusterIP Service, and pods that announce stable host names with either preferred endpoint
- * type. Every pod moves at once with its old address black-holed.
+ * type: every pod moving at once with its old address black-holed, and a master killed.
  */
 class DeploymentShapesIT {
 
@@ -33,6 +34,16 @@ class DeploymentShapesIT {
 			startApplication(mode, cluster.clusterIpServiceName() + ":" + cluster.port());
 			runScenario("ClusterIP seeds, all pods move", blocking(), (workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 			assertShape(new DeploymentShape(Seeds.CLUSTER_IP_SERVICE, Announced.IPS));
+		}
+
+		@ParameterizedTest(name = "{0}")
+		@MethodSource("io.github.redisresilience.autoconfigure.chaos.ChaosTestSupport#runs")
+		void survivesAMasterKill(ClientMode mode) throws Exception {
+			cluster.startClusterIpService();
+			startApplication(mode, cluster.clusterIpServiceName() + ":" + cluster.port());
+			RedisPod master = cluster.masterOf(0);
+			runScenario("ClusterIP seeds, master killed", blocking(), (workload) -> cluster.killMaster(master));
+			cluster.restart(master);
 		}
 
 	}
@@ -54,6 +65,15 @@ class DeploymentShapesIT {
 			assertShape(new DeploymentShape(Seeds.HEADLESS_SERVICE, Announced.HOSTNAMES));
 		}
 
+		@ParameterizedTest(name = "{0}")
+		@MethodSource("io.github.redisresilience.autoconfigure.chaos.ChaosTestSupport#runs")
+		void survivesAMasterKill(ClientMode mode) throws Exception {
+			startApplication(mode, cluster.seedNodes());
+			RedisPod master = cluster.masterOf(0);
+			runScenario("hostnames (ip endpoints), master killed", blocking(), (workload) -> cluster.killMaster(master));
+			cluster.restart(master);
+		}
+
 	}
 
 	@Nested
@@ -70,6 +90,15 @@ class DeploymentShapesIT {
 			runScenario("hostnames (hostname endpoints), all pods move", blocking(),
 					(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 			assertShape(new DeploymentShape(Seeds.HEADLESS_SERVICE, Announced.HOSTNAMES));
+		}
+
+		@ParameterizedTest(name = "{0}")
+		@MethodSource("io.github.redisresilience.autoconfigure.chaos.ChaosTestSupport#runs")
+		void survivesAMasterKill(ClientMode mode) throws Exception {
+			startApplication(mode, cluster.seedNodes());
+			RedisPod master = cluster.masterOf(0);
+			runScenario("hostnames (hostname endpoints), master killed", blocking(), (workload) -> cluster.killMaster(master));
+			cluster.restart(master);
 		}
 
 	}

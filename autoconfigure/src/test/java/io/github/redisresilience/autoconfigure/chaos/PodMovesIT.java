@@ -86,6 +86,7 @@ class PodMovesIT extends ChaosTestSupport {
 		startApplication(mode, cluster.seedNodes());
 		RedisPod master = cluster.masterOf(0);
 		runScenario("master killed", blocking(), (workload) -> cluster.killMaster(master));
+		assertTroublePublished();
 		cluster.restart(master);
 	}
 
@@ -101,8 +102,7 @@ class PodMovesIT extends ChaosTestSupport {
 		RedisPod master = cluster.masterOf(6000);
 		runScenario("master frozen past its failover", blocking(), (workload) -> {
 			ChaosReport failover = cluster.pauseUntilFailover(master);
-			await().atMost(RECOVERY_LIMIT)
-				.until(() -> workload.firstFullySuccessfulSecondAfter(failover.healed()).isPresent());
+			awaitFullySuccessfulSecondAfter(workload, failover.healed());
 			cluster.resume(master);
 			return failover;
 		});

@@ -59,10 +59,10 @@ class RedisResilienceRetryAutoConfigurationTests {
 	void defaultsBindAsDocumented() {
 		this.contextRunner.run((context) -> {
 			RedisResilienceRetryProperties properties = context.getBean(RedisResilienceRetryProperties.class);
-			assertThat(properties.getMaxAttempts()).isEqualTo(20);
+			assertThat(properties.getMaxAttempts()).isEqualTo(30);
 			assertThat(properties.getInitialBackoff()).isEqualTo(Duration.ofMillis(50));
 			assertThat(properties.getMultiplier()).isEqualTo(2.0);
-			assertThat(properties.getMaxBackoff()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getMaxBackoff()).isEqualTo(Duration.ofMillis(500));
 			assertThat(properties.getJitter()).isEqualTo(0.5);
 			assertThat(properties.getBudget()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getAmbiguous()).isEqualTo(AmbiguousFailureRetry.IDEMPOTENT_ONLY);
