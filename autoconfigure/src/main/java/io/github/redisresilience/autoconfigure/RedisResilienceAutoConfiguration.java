@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
@@ -76,11 +77,11 @@ public final class RedisResilienceAutoConfiguration {
 
 	@Bean
 	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events) {
 		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
 		return (builder) -> {
 			if (!limit.isZero()) {
-				builder.nettyCustomizer(new UnansweredConnectionCloser(limit));
+				builder.nettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
 			}
 		};
 	}

@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
+import io.lettuce.core.resource.KqueueProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,10 +35,16 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topolog
  * <p>
  * Where Spring Boot has a property for the same thing and it is set, Boot's value wins:
  * {@code spring.data.redis.connect-timeout}, {@code spring.data.redis.lettuce.cluster.refresh.period},
- * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers),
+ * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers; Spring Boot
+ * 4.1 no longer has this property, it is read here so that the same configuration gives the
+ * same client on both lines),
  * {@code spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false}, and
  * {@code spring.data.redis.cluster.max-redirects} (applied by Spring Data Redis after
  * this customizer).
+ * <p>
+ * Every option is set explicitly rather than left to Lettuce's defaults, which changed in
+ * Lettuce 7 (Spring Boot 4.1): all adaptive triggers on with a 5 s rate limit, keepalive
+ * on. The effective options are the same with Lettuce 6.8 and 7.
  */
 final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBuilderCustomizer, Ordered {
 
@@ -47,6 +54,8 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 
 	private final Supplier<@Nullable DataRedisProperties> bootProperties;
 
+	private final boolean adaptiveFromBoot;
+
 	private final AtomicBoolean applied = new AtomicBoolean();
 
 	private final AtomicBoolean clusterApplied = new AtomicBoolean();
@@ -54,9 +63,10 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 	private final AtomicBoolean warned = new AtomicBoolean();
 
 	ResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
-			Supplier<@Nullable DataRedisProperties> bootProperties) {
+			Supplier<@Nullable DataRedisProperties> bootProperties, boolean adaptiveFromBoot) {
 		this.properties = properties;
 		this.bootProperties = bootProperties;
+		this.adaptiveFromBoot = adaptiveFromBoot;
 	}
 
 	@Override
@@ -78,13 +88,20 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 	SocketOptions socketOptions() {
 		SocketOptions.Builder builder = SocketOptions.builder().connectTimeout(connectTimeout());
 		Keepalive keepalive = this.properties.getSocket().getKeepalive();
-		if (keepalive.isEnabled()) {
+		if (!keepalive.isEnabled()) {
+			// Lettuce 7 turns keepalive on by default: "off" has to be said.
+			builder.keepAlive(false);
+		}
+		else if (extendedKeepAliveSupported()) {
 			builder.keepAlive(KeepAliveOptions.builder()
 				.enable()
 				.idle(keepalive.getIdle())
 				.interval(keepalive.getInterval())
 				.count(keepalive.getCount())
 				.build());
+		}
+		else {
+			builder.keepAlive(true);
 		}
 		Duration tcpUserTimeout = this.properties.getSocket().getTcpUserTimeout();
 		if (tcpUserTimeout != null && !tcpUserTimeout.isZero() && tcpUserTimeoutSupported()) {
@@ -100,6 +117,18 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 	 */
 	static boolean tcpUserTimeoutSupported() {
 		return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
+	}
+
+	/**
+	 * Whether the transport can set the keepalive idle time, interval and count. Lettuce 6.8
+	 * logs a warning on every connection when it cannot, and Lettuce 7.5 fails the
+	 * connection, so elsewhere (kqueue on macOS) plain SO_KEEPALIVE with the system's timing
+	 * is used.
+	 * @return {@code true} with the epoll or io_uring transport, or NIO with the JDK's
+	 * extended socket options
+	 */
+	static boolean extendedKeepAliveSupported() {
+		return EpollProvider.isAvailable() || IOUringProvider.isAvailable() || !KqueueProvider.isAvailable();
 	}
 
 	Duration connectTimeout() {
@@ -134,6 +163,7 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 		DataRedisProperties boot = this.bootProperties.get();
 		DataRedisProperties.Lettuce.Cluster.Refresh bootRefresh = (boot != null)
 				? boot.getLettuce().getCluster().getRefresh() : null;
+		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(), this.adaptiveFromBoot);
 		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
 			.enablePeriodicRefresh(refreshPeriod(refresh, bootRefresh))
 			.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
@@ -141,12 +171,7 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 			.dynamicRefreshSources(refresh.isDynamicSources()
 					&& (bootRefresh == null || bootRefresh.isDynamicRefreshSources()))
 			.closeStaleConnections(refresh.isCloseStaleConnections());
-		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(),
-				bootRefresh != null && bootRefresh.isAdaptive());
-		if (!triggers.isEmpty()) {
-			builder.enableAdaptiveRefreshTrigger(triggers.toArray(RefreshTrigger[]::new));
-		}
-		return builder.build();
+		return AdaptiveTriggers.apply(builder, triggers);
 	}
 
 	private static Duration refreshPeriod(Topology.Refresh refresh,

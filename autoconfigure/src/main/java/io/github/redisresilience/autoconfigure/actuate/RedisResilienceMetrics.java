@@ -31,6 +31,7 @@ import reactor.core.Disposable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
+import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
@@ -62,15 +63,18 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private static final String ADAPTIVE_TRIGGERS = "redis.resilience.topology.adaptive.triggers";
 
+	private static final String UNANSWERED_CLOSES = "redis.resilience.connections.unanswered";
+
 	/** Counters without tags, registered up front so that dashboards see a zero rather than no series. */
 	private static final List<String> UNTAGGED = List.of(ADDRESS_CHANGES, RECONNECT_ATTEMPTS, RECONNECT_FAILURES,
-			TOPOLOGY_READS);
+			TOPOLOGY_READS, UNANSWERED_CLOSES);
 
 	private static final Map<String, String> DESCRIPTIONS = Map.of(ADDRESS_CHANGES,
 			"Cluster nodes seen at a new address", RECONNECT_ATTEMPTS, "Reconnect attempts to cluster nodes",
 			RECONNECT_FAILURES, "Reconnect attempts that failed", TOPOLOGY_READS,
 			"Times Lettuce read the cluster topology (periodic, adaptive or the starter's refreshes)", REFRESHES,
-			"Topology refreshes the starter ran", ADAPTIVE_TRIGGERS, "Adaptive topology refreshes Lettuce triggered");
+			"Topology refreshes the starter ran", ADAPTIVE_TRIGGERS, "Adaptive topology refreshes Lettuce triggered",
+			UNANSWERED_CLOSES, "Connections closed because a node stopped answering while they stayed open");
 
 	private final TopologyWatcher watcher;
 
@@ -163,6 +167,11 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	@EventListener
 	void onAddressChanged(NodeAddressChangedEvent event) {
 		count(ADDRESS_CHANGES, Tags.empty());
+	}
+
+	@EventListener
+	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
+		count(UNANSWERED_CLOSES, Tags.empty());
 	}
 
 	private void onLettuceEvent(Event event) {

@@ -1,10 +1,12 @@
 package io.github.redisresilience.autoconfigure.connection;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.NettyCustomizer;
@@ -44,14 +46,18 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 
 	private final long checkPeriodMillis;
 
+	private final Consumer<UnansweredConnectionClosedEvent> listener;
+
 	/**
 	 * Create a closer.
 	 * @param limit how long sent commands may stay without any answer before the connection is
 	 * closed
+	 * @param listener told about each connection closed, from the connection's event loop
 	 */
-	public UnansweredConnectionCloser(Duration limit) {
+	public UnansweredConnectionCloser(Duration limit, Consumer<UnansweredConnectionClosedEvent> listener) {
 		this.limitNanos = limit.toNanos();
 		this.checkPeriodMillis = Math.max(50, limit.toMillis() / 4);
+		this.listener = listener;
 	}
 
 	@Override
@@ -111,9 +117,20 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 						+ TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms ago got no answer (is the node frozen?)");
 				this.firstUnansweredWrite = -1;
 				context.channel().close();
+				notifyClosed(context, silentNanos);
 			}
 		}
 
+	}
+
+	private void notifyClosed(ChannelHandlerContext context, long silentNanos) {
+		try {
+			this.listener.accept(new UnansweredConnectionClosedEvent(String.valueOf(context.channel().remoteAddress()),
+					Duration.ofNanos(silentNanos), Instant.now()));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("A listener failed on an unanswered connection", ex);
+		}
 	}
 
 	private static boolean isWaitingCommand(Object message) {

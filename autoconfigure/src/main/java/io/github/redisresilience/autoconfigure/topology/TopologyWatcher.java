@@ -26,7 +26,6 @@ import io.lettuce.core.event.Event;
 import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import org.apache.commons.logging.Log;
@@ -40,7 +39,7 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Watches the cluster topology of the application's {@link RedisClusterClient}.
  * <p>
- * While the client is in trouble (a connection dropped, reconnects failing, commands timing out,
+ * While the client is in trouble (connections reconnecting, commands timing out,
  * Lettuce asking for an adaptive refresh, or slots without a node), it refreshes the topology every
  * {@code redis.resilience.topology.refresh.degraded-period} instead of waiting for the periodic
  * refresh: when every pod moves, Lettuce falls back to the seeds only once every known node has
@@ -200,9 +199,14 @@ public final class TopologyWatcher implements SmartLifecycle {
 		return current;
 	}
 
+	/**
+	 * A dropped connection shows as reconnect attempts. Deactivated connections alone are no sign
+	 * of trouble: every topology refresh opens and closes connections to all nodes, so counting
+	 * them would keep the watcher refreshing for ever.
+	 */
 	private void onEvent(Event event) {
-		if (event instanceof ConnectionDeactivatedEvent || event instanceof ReconnectAttemptEvent
-				|| event instanceof ReconnectFailedEvent || event instanceof AdaptiveRefreshTriggeredEvent) {
+		if (event instanceof ReconnectAttemptEvent || event instanceof ReconnectFailedEvent
+				|| event instanceof AdaptiveRefreshTriggeredEvent) {
 			troubleSeen();
 		}
 	}

@@ -148,6 +148,9 @@ abstract class ChaosTestSupport {
 		// Every scenario here is shorter than the retry budget: the retry policy absorbs it all.
 		assertThat(workload.failures()).as("failed operations (%s)", workload.sampleErrors(3)).isZero();
 		assertLedgerReadable(workload.ledger());
+		TopologyWatcher watcher = this.context.getBean(TopologyWatcher.class);
+		await("the starter calms down once the cluster is healthy").atMost(RECOVERY_LIMIT)
+			.until(() -> !watcher.isDegraded());
 		return report;
 	}
 

@@ -124,4 +124,36 @@ class PodMovesIT extends ChaosTestSupport {
 		});
 	}
 
+	/**
+	 * A master frozen for less than the node timeout is not failed over: the application waits for
+	 * it and loses nothing. It wakes up once an operation has waited a second on it.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("runs")
+	void waitsForAMasterFrozenShorterThanTheNodeTimeout(ClientMode mode) throws Exception {
+		startApplication(mode, cluster.seedNodes());
+		RedisPod master = cluster.masterOf(3000);
+		runScenario("master frozen shorter than the node timeout", blocking(), (workload) -> {
+			Instant frozen = Instant.now();
+			cluster.pause(master);
+			await().atMost(RECOVERY_LIMIT).until(() -> workload.longestInFlight().toMillis() >= 1000);
+			ChaosReport resumed = cluster.resume(master);
+			assertThat(cluster.masterOf(3000)).as("no failover").isSameAs(master);
+			return new ChaosReport("short-pause", frozen, resumed.healed(), List.of());
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("runs")
+	void reactiveApplicationLosesNoAcknowledgedWriteWhenAFrozenMasterWakesAtItsFailover(ClientMode mode)
+			throws Exception {
+		startApplication(mode, cluster.seedNodes());
+		RedisPod master = cluster.masterOf(12000);
+		runScenario("reactive, master frozen, resumed at its failover", reactive(), (workload) -> {
+			ChaosReport failover = cluster.pauseUntilFailover(master);
+			cluster.resume(master);
+			return failover;
+		});
+	}
+
 }

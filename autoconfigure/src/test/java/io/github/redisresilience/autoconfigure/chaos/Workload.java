@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -39,10 +40,14 @@ final class Workload implements AutoCloseable {
 
 	private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
 
+	/** Per thread, when its operation in flight started ({@code System.nanoTime()}), or 0. */
+	private final AtomicLongArray inFlightSince;
+
 	private Workload(Operations operations, int threads, Duration pace) {
 		this.operations = operations;
 		this.threads = threads;
 		this.pace = pace;
+		this.inFlightSince = new AtomicLongArray(threads);
 	}
 
 	static Workload start(Operations operations, int threads, Duration pace) {
@@ -65,6 +70,7 @@ final class Workload implements AutoCloseable {
 			String value = "v" + seq;
 			Instant started = Instant.now();
 			long t0 = System.nanoTime();
+			this.inFlightSince.set(thread, t0);
 			String error = null;
 			try {
 				this.operations.write(key, value);
@@ -77,6 +83,7 @@ final class Workload implements AutoCloseable {
 			catch (RuntimeException ex) {
 				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
 			}
+			this.inFlightSince.set(thread, 0);
 			this.outcomes.add(new Outcome(started, Duration.ofNanos(System.nanoTime() - t0), error));
 			next += this.pace.toNanos();
 			long wait = next - System.nanoTime();
@@ -107,6 +114,19 @@ final class Workload implements AutoCloseable {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** How long the oldest operation still running has been waiting. */
+	Duration longestInFlight() {
+		long now = System.nanoTime();
+		long longest = 0;
+		for (int i = 0; i < this.inFlightSince.length(); i++) {
+			long since = this.inFlightSince.get(i);
+			if (since != 0) {
+				longest = Math.max(longest, now - since);
+			}
+		}
+		return Duration.ofNanos(longest);
 	}
 
 	long failuresBetween(Instant from, Instant to) {

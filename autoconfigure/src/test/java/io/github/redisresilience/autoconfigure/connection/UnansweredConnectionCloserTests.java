@@ -1,6 +1,8 @@
 package io.github.redisresilience.autoconfigure.connection;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
@@ -18,6 +20,8 @@ class UnansweredConnectionCloserTests {
 
 	private static final Duration LIMIT = Duration.ofMillis(100);
 
+	private static final List<UnansweredConnectionClosedEvent> CLOSED = new CopyOnWriteArrayList<>();
+
 	@Test
 	void closesAConnectionWhoseCommandsGetNoAnswer() {
 		EmbeddedChannel channel = watchedChannel();
@@ -28,6 +32,7 @@ class UnansweredConnectionCloserTests {
 			channel.runScheduledPendingTasks();
 			return !channel.isOpen();
 		});
+		assertThat(CLOSED).anyMatch((event) -> event.silentFor().compareTo(LIMIT) > 0);
 	}
 
 	@Test
@@ -71,7 +76,7 @@ class UnansweredConnectionCloserTests {
 
 	private static EmbeddedChannel watchedChannel() {
 		EmbeddedChannel channel = new EmbeddedChannel(false, false);
-		new UnansweredConnectionCloser(LIMIT).afterChannelInitialized(channel);
+		new UnansweredConnectionCloser(LIMIT, CLOSED::add).afterChannelInitialized(channel);
 		try {
 			channel.register();
 		}

@@ -1,0 +1,47 @@
+package io.github.redisresilience.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.github.redisresilience.sample.chaos.ChaosConfiguration;
+import io.github.redisresilience.test.LocalRedisCluster;
+
+/**
+ * Starts the sample on a local Redis Cluster from the test kit, with the traffic generator on and
+ * the chaos buttons, as {@link TestSampleApplication} and the browser test run it.
+ */
+final class LocalClusterMode {
+
+	private LocalClusterMode() {
+	}
+
+	/**
+	 * Starts the application; the caller owns the cluster and closes it after the application.
+	 * @param cluster a running cluster
+	 * @param extraArguments more command-line arguments, which win over the defaults
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext start(LocalRedisCluster cluster, String... extraArguments) {
+		List<String> arguments = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
+				// The kit publishes its names in the JVM's hosts file, which only the JDK resolver reads.
+				"--redis.resilience.dns.resolver=jdk", "--sample.traffic.enabled=true", "--sample.chaos.enabled=true"));
+		arguments.addAll(List.of(extraArguments));
+		SpringApplication application = new SpringApplication(SampleApplication.class, ChaosConfiguration.class);
+		application.addInitializers(
+				(context) -> context.getBeanFactory().registerSingleton("localRedisCluster", cluster));
+		return application.run(arguments.toArray(String[]::new));
+	}
+
+	/**
+	 * The address of the status page.
+	 * @param context the running application
+	 * @return the page's URL
+	 */
+	static String statusPage(ConfigurableApplicationContext context) {
+		return "http://localhost:" + context.getEnvironment().getProperty("local.server.port") + "/";
+	}
+
+}
