@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -70,7 +72,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
 
-	private @Nullable ClusterIpService clusterIpService;
+	private volatile @Nullable ClusterIpService clusterIpService;
+
+	/** Takes a frozen pod out of its Services once its readiness delay has passed; daemon, lazy. */
+	private @Nullable ScheduledExecutorService readinessTimer;
 
 	private volatile List<InetSocketAddress> readyAddresses = List.of();
 
@@ -378,7 +383,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 	/**
 	 * Freezes a pod's process with SIGSTOP, as a long GC pause or a throttled container does: its
 	 * connections stay open, the kernel still accepts new ones, nothing answers. The pod stays in
-	 * DNS, as a frozen pod stays behind its Service until its readiness probe fails.
+	 * DNS and behind the ClusterIP service, as a frozen pod stays behind its Service until its
+	 * readiness probe fails: for the builder's readiness delay, or while it is frozen by default.
 	 * @param pod a running pod
 	 */
 	public synchronized void pause(RedisPod pod) {
@@ -387,6 +393,19 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		signal(pod, "STOP");
 		pod.paused(true);
+		Duration delay = this.settings.readinessDelay;
+		if (delay != null) {
+			if (this.readinessTimer == null) {
+				this.readinessTimer = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "redis-cluster-kit-readiness-" + this.name);
+					thread.setDaemon(true);
+					return thread;
+				});
+			}
+			// publishDns reads only volatile state: it runs without the cluster's lock, which a chaos
+			// operation may hold for seconds.
+			this.readinessTimer.schedule(this::publishDns, delay.toMillis() + 1, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	/**
@@ -413,6 +432,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Instant started = Instant.now();
 		signal(pod, "CONT");
 		pod.paused(false);
+		publishDns();
 		return logged(new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of()));
 	}
 
@@ -756,9 +776,14 @@ public final class LocalRedisCluster implements AutoCloseable {
 		HostsFile.get().publish(this.name, names);
 	}
 
-	/** Pods behind the service: running ones; a frozen pod stays until a readiness probe would fail. */
+	/** Pods behind the services: running ones; a frozen pod stays until its readiness delay has passed. */
 	private List<RedisPod> readyPods() {
-		return this.pods.stream().filter(RedisPod::isRunning).toList();
+		Duration delay = this.settings.readinessDelay;
+		Instant now = Instant.now();
+		return this.pods.stream()
+			.filter(RedisPod::isRunning)
+			.filter((pod) -> delay == null || !pod.isPaused() || now.isBefore(pod.pausedAt().plus(delay)))
+			.toList();
 	}
 
 	private List<RedisPod> upPods() {
@@ -853,6 +878,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		if (this.clusterIpService != null) {
 			this.clusterIpService.close();
 		}
+		if (this.readinessTimer != null) {
+			this.readinessTimer.shutdownNow();
+		}
 		HostsFile.get().remove(this.name);
 	}
 
@@ -915,6 +943,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		private boolean announceHostnames;
 
 		private PreferredEndpoint preferredEndpointType = PreferredEndpoint.IP;
+
+		private @Nullable Duration readinessDelay;
 
 		private final Map<String, String> extraConfig = new LinkedHashMap<>();
 
@@ -1014,6 +1044,18 @@ public final class LocalRedisCluster implements AutoCloseable {
 		public Builder announceHostnames(PreferredEndpoint preferredEndpointType) {
 			this.announceHostnames = true;
 			this.preferredEndpointType = preferredEndpointType;
+			return this;
+		}
+
+		/**
+		 * How long a frozen pod stays ready (in the service's DNS answer and behind the ClusterIP
+		 * service) before it is taken out, as when its readiness probe fails; by default it stays
+		 * for as long as it is frozen.
+		 * @param readinessDelay the delay
+		 * @return this builder
+		 */
+		public Builder readinessDelay(Duration readinessDelay) {
+			this.readinessDelay = readinessDelay;
 			return this;
 		}
 

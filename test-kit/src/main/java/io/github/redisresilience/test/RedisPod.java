@@ -2,6 +2,7 @@ package io.github.redisresilience.test;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,8 @@ public final class RedisPod {
 	private volatile State state = State.STOPPED;
 
 	private volatile @Nullable Process process;
+
+	private volatile Instant pausedAt = Instant.MAX;
 
 	RedisPod(int ordinal, String name, String hostname, Path dataDirectory, InetSocketAddress address, Role role) {
 		this.ordinal = ordinal;
@@ -140,7 +143,12 @@ public final class RedisPod {
 	}
 
 	void paused(boolean paused) {
+		this.pausedAt = paused ? Instant.now() : Instant.MAX;
 		this.state = paused ? State.PAUSED : State.RUNNING;
+	}
+
+	Instant pausedAt() {
+		return this.pausedAt;
 	}
 
 	void nodeId(String nodeId) {

@@ -34,6 +34,40 @@ class ClusterIpServiceIT {
 		}
 	}
 
+	@Test
+	void aFrozenPodLeavesTheServiceOnceItsReadinessDelayHasPassed() throws IOException {
+		try (LocalRedisCluster small = LocalRedisCluster.builder()
+			.replicasPerMaster(0)
+			.readinessDelay(Duration.ofMillis(300))
+			.start()) {
+			ClusterIpService service = small.startClusterIpService();
+			RedisPod frozen = small.pod(2);
+			small.pause(frozen);
+
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> reachedNodeIdsWithin(service, 30, Duration.ofMillis(500)).size() == 2);
+			if (LocalRedisCluster.isDnsEnabled()) {
+				assertThat(InetAddress.getAllByName(small.serviceName())).hasSize(2)
+					.doesNotContain(frozen.address().getAddress());
+			}
+			small.resume(frozen);
+		}
+	}
+
+	private static Set<String> reachedNodeIdsWithin(ClusterIpService service, int connections, Duration timeout) {
+		Set<String> nodeIds = new HashSet<>();
+		for (int i = 0; i < connections; i++) {
+			try (RespConnection connection = RespConnection.open(service.address(), timeout)) {
+				nodeIds.add(connection.callForString("CLUSTER", "MYID"));
+			}
+			catch (IOException ex) {
+				nodeIds.add("no answer");
+			}
+		}
+		return nodeIds;
+	}
+
 	private static Set<String> reachedNodeIds(ClusterIpService service, int connections) throws IOException {
 		Set<String> nodeIds = new HashSet<>();
 		for (int i = 0; i < connections; i++) {
