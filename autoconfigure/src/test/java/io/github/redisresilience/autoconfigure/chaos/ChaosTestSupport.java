@@ -1,5 +1,10 @@
 package io.github.redisresilience.autoconfigure.chaos;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,12 +140,12 @@ abstract class ChaosTestSupport {
 			workload.close();
 		}
 		Optional<Instant> recovered = workload.firstFullySuccessfulSecondAfter(report.healed());
-		System.out.printf("[chaos] %-11s %s: cluster unhealthy %d ms; first fully successful second %s after heal; "
-				+ "%d of %d operations failed; longest operation %d ms; errors %s%n", this.mode.label, name,
+		report(String.format("[chaos] %-12s %s: cluster unhealthy %d ms; first fully successful second %s after heal; "
+				+ "%d of %d operations failed; longest operation %d ms; errors %s", this.mode.label, name,
 				report.unhealthyFor().toMillis(),
 				recovered.map((at) -> Duration.between(report.healed(), at).toMillis() + " ms").orElse("never"),
 				workload.failures(), workload.operations(), workload.longestOperation().toMillis(),
-				workload.sampleErrors(3));
+				workload.sampleErrors(3)));
 		if (this.mode != ClientMode.STARTER) {
 			return report;
 		}
@@ -152,6 +157,18 @@ abstract class ChaosTestSupport {
 		await("the starter calms down once the cluster is healthy").atMost(RECOVERY_LIMIT)
 			.until(() -> !watcher.isDegraded());
 		return report;
+	}
+
+	/** Prints a result line and appends it to {@code target/chaos-results.txt}, one line per run. */
+	private static void report(String line) {
+		System.out.println(line);
+		try {
+			Files.writeString(Path.of("target", "chaos-results.txt"), line + System.lineSeparator(),
+					StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private void awaitRecovery(Workload workload, ChaosReport report) {
