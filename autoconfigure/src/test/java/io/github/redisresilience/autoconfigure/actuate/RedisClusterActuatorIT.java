@@ -85,6 +85,14 @@ class RedisClusterActuatorIT {
 		assertThat(topology.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD).doesNotContainIgnoringCase("username");
 		await().atMost(CONDITION_LIMIT)
 			.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
+		assertThat(counter("redis.resilience.node.address.changes")).isGreaterThanOrEqualTo(moved.size());
+		assertThat(counter("redis.resilience.reconnect.attempts")).isPositive();
+	}
+
+	private double counter(String name) {
+		Response metric = get("/actuator/metrics/" + name);
+		assertThat(metric.status()).as(name).isEqualTo(200);
+		return metric.<Number>read("$.measurements[0].value").doubleValue();
 	}
 
 	@Test
@@ -147,7 +155,7 @@ class RedisClusterActuatorIT {
 				"--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
 				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk",
-				"--management.endpoints.web.exposure.include=health,redistopology",
+				"--management.endpoints.web.exposure.include=health,redistopology,metrics",
 				"--management.endpoint.health.show-details=always"));
 		arguments.addAll(List.of(extraArguments));
 		this.context = new SpringApplicationBuilder(ActuatorApplication.class).web(WebApplicationType.SERVLET)
