@@ -70,8 +70,21 @@ public final class RedisResilienceAutoConfiguration {
 		// reading it here keeps its 4.0 meaning on both lines.
 		boolean adaptiveFromBoot = environment.getProperty("spring.data.redis.lettuce.cluster.refresh.adaptive",
 				Boolean.class, false);
+		requireSeedNodesWhenSet(dataRedisProperties.getIfAvailable());
 		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable,
 				adaptiveFromBoot);
+	}
+
+	/**
+	 * An empty {@code spring.data.redis.cluster.nodes} fails in Spring Boot's connection factory
+	 * with no hint at the property; this customizer is created before it.
+	 */
+	private static void requireSeedNodesWhenSet(@Nullable DataRedisProperties boot) {
+		DataRedisProperties.Cluster cluster = (boot != null) ? boot.getCluster() : null;
+		if (cluster != null && cluster.getNodes() != null && cluster.getNodes().isEmpty()) {
+			throw new InvalidResilienceSettingException("spring.data.redis.cluster.nodes", "", "no seed node is listed",
+					"list at least one host:port of the cluster, such as the headless Service name redis-headless:6379");
+		}
 	}
 
 	@Bean

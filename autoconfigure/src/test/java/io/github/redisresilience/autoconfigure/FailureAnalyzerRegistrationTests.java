@@ -25,7 +25,8 @@ class FailureAnalyzerRegistrationTests {
 		assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getName())
 			.contains("io.github.redisresilience.autoconfigure.InvalidResilienceSettingFailureAnalyzer",
 					"io.github.redisresilience.autoconfigure.remap.InvalidRemapRuleFailureAnalyzer",
-					"io.github.redisresilience.autoconfigure.remap.RemapFoldFailureAnalyzer");
+					"io.github.redisresilience.autoconfigure.remap.RemapFoldFailureAnalyzer",
+					"io.github.redisresilience.autoconfigure.topology.RedisCredentialsRejectedFailureAnalyzer");
 	}
 
 }

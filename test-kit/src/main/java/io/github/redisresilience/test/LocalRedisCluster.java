@@ -366,6 +366,38 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Stops a pod (SIGTERM) and returns at once, without waiting for the cluster to heal: stopping a
+	 * master and all its replicas leaves slots uncovered until {@link #restart(RedisPod)}.
+	 * @param pod a running pod
+	 */
+	public synchronized void stop(RedisPod pod) {
+		stopProcess(pod);
+		publishDns();
+	}
+
+	/**
+	 * The running pods whose nodes replicate the given master now.
+	 * @param master a master pod
+	 * @return its replicas
+	 */
+	public synchronized List<RedisPod> replicasOf(RedisPod master) {
+		List<RedisPod> replicas = new ArrayList<>();
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
+					.stream()
+					.filter((line) -> line.isMyself() && !line.isMaster() && line.masterId().equals(master.nodeId()))
+					.findFirst()
+					.ifPresent((line) -> replicas.add(pod));
+			}
+			catch (IOException ex) {
+				logger.debug("Could not read the role of {}", pod, ex);
+			}
+		}
+		return replicas;
+	}
+
+	/**
 	 * Starts a pod again on the address it had, as Kubernetes restarts a container in place; a
 	 * running pod is stopped first.
 	 * @param pod the pod
@@ -706,6 +738,16 @@ public final class LocalRedisCluster implements AutoCloseable {
 					.append('\n');
 			}
 		}
+		if (this.settings.password != null) {
+			// The default user's password; replicas use it to sync from their master.
+			config.append("requirepass ").append(this.settings.password).append('\n');
+			config.append("masterauth ").append(this.settings.password).append('\n');
+		}
+		if (this.settings.aclUsername != null) {
+			// Redis 6.2 and 7 both accept channel patterns (&*); Redis 7 denies channels by default.
+			config.append("user ").append(this.settings.aclUsername).append(" on >").append(this.settings.aclPassword)
+				.append(" ~* &* +@all\n");
+		}
 		this.settings.extraConfig.forEach((directive, value) -> config.append(directive).append(' ').append(value).append('\n'));
 		Path file = pod.dataDirectory().resolve("redis.conf");
 		Files.writeString(file, config, StandardCharsets.UTF_8);
@@ -819,7 +861,18 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	RespConnection connect(RedisPod pod) throws IOException {
-		return RespConnection.open(pod.address(), ADMIN_TIMEOUT);
+		RespConnection connection = RespConnection.open(pod.address(), ADMIN_TIMEOUT);
+		if (this.settings.password == null) {
+			return connection;
+		}
+		try {
+			connection.call("AUTH", this.settings.password);
+			return connection;
+		}
+		catch (IOException ex) {
+			connection.close();
+			throw ex;
+		}
 	}
 
 	private static ChaosReport logged(ChaosReport report) {
@@ -948,6 +1001,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 		private final Map<String, String> extraConfig = new LinkedHashMap<>();
 
+		private @Nullable String password;
+
+		private @Nullable String aclUsername;
+
+		private @Nullable String aclPassword;
+
 		private RedisServerBinary binary;
 
 		private Builder() {
@@ -1057,6 +1116,42 @@ public final class LocalRedisCluster implements AutoCloseable {
 		public Builder readinessDelay(Duration readinessDelay) {
 			this.readinessDelay = readinessDelay;
 			return this;
+		}
+
+		/**
+		 * Protect every node with a password ({@code requirepass}, and {@code masterauth} for
+		 * replication): clients must authenticate as the default user, as with
+		 * {@code spring.data.redis.password} alone. The kit's own connections authenticate too.
+		 * @param password letters, digits and punctuation other than quotes, no white space
+		 * @return this builder
+		 */
+		public Builder password(String password) {
+			this.password = requireConfigToken("password", password);
+			return this;
+		}
+
+		/**
+		 * Add an ACL user allowed every command, key and channel
+		 * ({@code user <name> on ><password> ~* &* +@all}), as with
+		 * {@code spring.data.redis.username} and {@code spring.data.redis.password}. Combine
+		 * it with {@link #password(String)} so that the default user cannot connect without a
+		 * password either.
+		 * @param username the user name
+		 * @param password the user's password, same characters as {@link #password(String)}
+		 * @return this builder
+		 */
+		public Builder aclUser(String username, String password) {
+			this.aclUsername = requireConfigToken("username", username);
+			this.aclPassword = requireConfigToken("password", password);
+			return this;
+		}
+
+		private static String requireConfigToken(String what, String value) {
+			// redis.conf splits on white space and unquotes; keep values verbatim tokens.
+			if (value.isEmpty() || !value.chars().allMatch((c) -> c > ' ' && c < 127 && c != '"' && c != '\'' && c != '\\')) {
+				throw new IllegalArgumentException(what + " must be printable ASCII without white space or quotes");
+			}
+			return value;
 		}
 
 		/**

@@ -52,6 +52,16 @@ public final class RedisResilienceTopologyAutoConfiguration {
 	}
 
 	@Bean
+	CredentialsCheck redisResilienceCredentialsCheck(LettuceConnectionFactory connectionFactory,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		boolean usernameSet = details != null && details.getUsername() != null;
+		// Once the factory has created its client: the check reads the topology with it.
+		return new CredentialsCheck(() -> clusterClient(connectionFactory), usernameSet,
+				connectionFactory.getPhase() + 1);
+	}
+
+	@Bean
 	SeedNodesCheck redisResilienceSeedNodesCheck(RedisResilienceProperties properties,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
 		return new SeedNodesCheck(properties.isRequireCluster(), connectionDetails.getIfAvailable(), addressRemapper);

@@ -1,6 +1,6 @@
 /**
  * Watching the cluster topology as the client sees it: refreshing it while nodes are unreachable and
- * reporting nodes that came back at new addresses.
+ * reporting nodes that came back at new addresses; rejected credentials stop the startup.
  */
 @NullMarked
 package io.github.redisresilience.autoconfigure.topology;

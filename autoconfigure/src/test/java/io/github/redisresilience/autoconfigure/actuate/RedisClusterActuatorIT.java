@@ -150,6 +150,28 @@ class RedisClusterActuatorIT {
 		}
 	}
 
+	@Test
+	void healthIsDownWhileAMasterAndItsReplicasAreStoppedAndUpAfterTheyReturn() {
+		startApplication();
+		RedisPod master = cluster.masterOf(0);
+		List<RedisPod> replicas = cluster.replicasOf(master);
+		assertThat(replicas).isNotEmpty();
+		try {
+			replicas.forEach(cluster::stop);
+			cluster.stop(master);
+			Response down = await().atMost(CONDITION_LIMIT)
+				.until(() -> get("/actuator/health/redisCluster"), (response) -> response.status() == 503);
+			assertThat(down.<String>read("$.status")).isEqualTo("DOWN");
+			assertThat(down.<Integer>read("$.details.slots.uncovered")).isPositive();
+		}
+		finally {
+			cluster.restart(master);
+			replicas.forEach(cluster::restart);
+		}
+		await().atMost(CONDITION_LIMIT)
+			.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
+	}
+
 	private void startApplication(String... extraArguments) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
 				"--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),

@@ -1,0 +1,128 @@
+package io.github.redisresilience.autoconfigure.topology;
+
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.cluster.RedisClusterClient;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the cluster topology once at startup, so that credentials the cluster rejects stop
+ * the application with {@link RedisCredentialsRejectedException} instead of failing every
+ * command later: Spring Boot opens Redis connections lazily. Any other failure (seeds not
+ * reachable yet, a cluster still forming) is left to the client's own retries, as before,
+ * and never holds up the startup for longer than {@link #MAX_WAIT}.
+ */
+final class CredentialsCheck implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(CredentialsCheck.class);
+
+	/**
+	 * The first topology read is bounded by the connect timeout and its handshake by the
+	 * command timeout (1 s and 2 s by default); a slow or black-holed seed must not hold up the
+	 * startup longer than this.
+	 */
+	static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
+	private final Supplier<@Nullable RedisClusterClient> clientSupplier;
+
+	private final boolean usernameSet;
+
+	private final int phase;
+
+	private volatile boolean running;
+
+	CredentialsCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, boolean usernameSet, int phase) {
+		this.clientSupplier = clientSupplier;
+		this.usernameSet = usernameSet;
+		this.phase = phase;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		RedisClusterClient client = this.clientSupplier.get();
+		if (client == null) {
+			return;
+		}
+		try {
+			client.refreshPartitionsAsync().toCompletableFuture().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			String rejection = rejection(ex.getCause());
+			if (rejection != null) {
+				throw new RedisCredentialsRejectedException(rejection, this.usernameSet);
+			}
+			logger.debug("Redis Cluster topology could not be read at startup; the client keeps trying", ex);
+		}
+		catch (TimeoutException ex) {
+			logger.debug("Redis Cluster topology not read within " + MAX_WAIT.toSeconds() + "s at startup");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Find Redis's answer to the authentication among the causes and suppressed exceptions
+	 * (one per seed) of a failed topology read.
+	 * @param failure the failure
+	 * @return the error reply, such as {@code WRONGPASS invalid username-password pair or user
+	 * is disabled.}, or {@code null} when the failure was not an authentication failure
+	 */
+	static @Nullable String rejection(@Nullable Throwable failure) {
+		return rejection(failure, new IdentityHashMap<>());
+	}
+
+	private static @Nullable String rejection(@Nullable Throwable failure, Map<Throwable, Boolean> seen) {
+		if (failure == null || seen.put(failure, Boolean.TRUE) != null) {
+			return null;
+		}
+		if (failure instanceof RedisCommandExecutionException && isAuthenticationError(failure.getMessage())) {
+			return failure.getMessage();
+		}
+		String found = rejection(failure.getCause(), seen);
+		for (Throwable suppressed : failure.getSuppressed()) {
+			found = (found != null) ? found : rejection(suppressed, seen);
+		}
+		return found;
+	}
+
+	private static boolean isAuthenticationError(@Nullable String message) {
+		if (message == null) {
+			return false;
+		}
+		String upper = message.toUpperCase(Locale.ROOT);
+		// WRONGPASS: wrong user or password (Redis 6+); NOAUTH: a password is required but none was
+		// sent; the last one: a password was sent but the default user has none (Redis 6.2+).
+		return upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
+				|| upper.contains("CALLED WITHOUT ANY PASSWORD CONFIGURED");
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+}
