@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
+import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -29,6 +30,12 @@ public final class RedisResilienceMetricsAutoConfiguration {
 	@Bean
 	RedisResilienceMetrics redisResilienceMetrics(TopologyWatcher watcher, ClusterProbe redisResilienceClusterProbe) {
 		return new RedisResilienceMetrics(watcher, redisResilienceClusterProbe, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnBean(DnsResolution.class)
+	DnsResolutionMetrics redisResilienceDnsResolutionMetrics(DnsResolution dnsResolution) {
+		return new DnsResolutionMetrics(dnsResolution);
 	}
 
 }

@@ -1,6 +1,10 @@
 package io.github.redisresilience.autoconfigure.dns;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Transports;
@@ -40,12 +44,27 @@ public final class DnsResolution implements AutoCloseable {
 
 	private final AddressResolverGroup<? extends SocketAddress> addressResolverGroup;
 
-	private DnsResolution(DnsResolverType type, Dns settings,
-			AddressResolverGroup<? extends SocketAddress> addressResolverGroup) {
+	private final List<ResolutionListener> listeners = new CopyOnWriteArrayList<>();
+
+	private DnsResolution(DnsResolverType type, Dns settings, AddressResolverGroup<InetSocketAddress> resolverGroup) {
 		this.type = type;
 		this.maxTtlSeconds = settings.getMaxTtl().toSeconds();
 		this.negativeTtlSeconds = settings.getNegativeTtl().toSeconds();
-		this.addressResolverGroup = addressResolverGroup;
+		this.addressResolverGroup = new TimedAddressResolverGroup(resolverGroup, this::notifyResolved);
+	}
+
+	private void notifyResolved(Duration took, boolean succeeded) {
+		for (ResolutionListener listener : this.listeners) {
+			listener.resolved(took, succeeded);
+		}
+	}
+
+	/**
+	 * Registers a listener told about every name lookup, e.g. to time them.
+	 * @param listener the listener, called on Netty's event loop: it must not block
+	 */
+	public void addResolutionListener(ResolutionListener listener) {
+		this.listeners.add(listener);
 	}
 
 	/**
@@ -60,7 +79,7 @@ public final class DnsResolution implements AutoCloseable {
 		return new DnsResolution(DnsResolverType.NETTY, dns, nettyResolverGroup(dns));
 	}
 
-	private static AddressResolverGroup<? extends SocketAddress> nettyResolverGroup(Dns dns) {
+	private static AddressResolverGroup<InetSocketAddress> nettyResolverGroup(Dns dns) {
 		// The channel types must match the transport Lettuce picks (epoll, kqueue or NIO),
 		// or the resolver cannot register with Lettuce's event loops.
 		DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
@@ -105,6 +124,21 @@ public final class DnsResolution implements AutoCloseable {
 			return "jdk";
 		}
 		return "netty (max-ttl " + this.maxTtlSeconds + "s, negative-ttl " + this.negativeTtlSeconds + "s)";
+	}
+
+	/**
+	 * Told about every name lookup of the client's connections.
+	 */
+	@FunctionalInterface
+	public interface ResolutionListener {
+
+		/**
+		 * A lookup ended.
+		 * @param took how long it took
+		 * @param succeeded whether the name resolved
+		 */
+		void resolved(Duration took, boolean succeeded);
+
 	}
 
 }

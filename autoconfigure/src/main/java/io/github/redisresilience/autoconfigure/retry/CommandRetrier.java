@@ -151,6 +151,7 @@ final class CommandRetrier {
 		}
 		RedisRetriesExhaustedException summary = new RedisRetriesExhaustedException(command.name(), failures.size(),
 				elapsed, stopReason(command, last, failures.size(), elapsed));
+		this.metrics.exhausted(Failure.of(last).reason());
 		for (Throwable earlier : failures.subList(0, failures.size() - 1)) {
 			if (earlier != last) {
 				summary.addSuppressed(earlier);

@@ -18,6 +18,8 @@ final class MicrometerRetryMetrics implements RetryMetrics {
 
 	static final String METER_NAME = "redis.resilience.retries";
 
+	static final String EXHAUSTED_METER_NAME = "redis.resilience.retries.exhausted";
+
 	private final ObjectProvider<MeterRegistry> registry;
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -37,6 +39,18 @@ final class MicrometerRetryMetrics implements RetryMetrics {
 			.description("Retries of Redis commands after transient failures")
 			.tag("reason", reason)
 			.tag("outcome", outcome)
+			.register(meterRegistry)).increment();
+	}
+
+	@Override
+	public void exhausted(String reason) {
+		MeterRegistry meterRegistry = this.registry.getIfUnique();
+		if (meterRegistry == null) {
+			return;
+		}
+		this.counters.computeIfAbsent("exhausted/" + reason, (key) -> Counter.builder(EXHAUSTED_METER_NAME)
+			.description("Redis commands that failed after being retried")
+			.tag("reason", reason)
 			.register(meterRegistry)).increment();
 	}
 

@@ -18,4 +18,12 @@ interface RetryMetrics {
 	 */
 	void retried(String reason, boolean recovered);
 
+	/**
+	 * Count one command that failed after it was retried: its attempts or its time budget ran out,
+	 * or its last failure may not be retried.
+	 * @param reason the reason of the last failure
+	 */
+	default void exhausted(String reason) {
+	}
+
 }

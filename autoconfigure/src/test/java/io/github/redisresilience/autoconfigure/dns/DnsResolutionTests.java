@@ -3,8 +3,9 @@ package io.github.redisresilience.autoconfigure.dns;
 import java.time.Duration;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsResolutionTests {
 
 	@Test
-	void nettyResolverPickingAnyOfANamesAddressesIsTheDefault() {
+	void nettyResolverIsTheDefault() {
 		try (DnsResolution resolution = DnsResolution.from(new Dns())) {
 			assertThat(resolution.type()).isEqualTo(DnsResolverType.NETTY);
-			assertThat(resolution.addressResolverGroup()).isInstanceOf(RoundRobinDnsAddressResolverGroup.class);
 		}
 	}
 
@@ -37,12 +37,22 @@ class DnsResolutionTests {
 	}
 
 	@Test
-	void jdkResolverPicksAnyOfANamesAddresses() {
+	void everyLookupIsReportedToTheListeners() throws Exception {
 		Dns dns = new Dns();
 		dns.setResolver(DnsResolverType.JDK);
+		List<Boolean> outcomes = new CopyOnWriteArrayList<>();
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
-			assertThat(resolution.addressResolverGroup()).isInstanceOf(JdkRoundRobinAddressResolverGroup.class);
+			resolution.addResolutionListener((took, succeeded) -> outcomes.add(succeeded));
+			resolution.addressResolverGroup()
+				.getResolver(ImmediateEventExecutor.INSTANCE)
+				.resolve(InetSocketAddress.createUnresolved("localhost", 6379))
+				.await();
+			resolution.addressResolverGroup()
+				.getResolver(ImmediateEventExecutor.INSTANCE)
+				.resolve(InetSocketAddress.createUnresolved("no-such-redis.invalid", 6379))
+				.await();
 		}
+		assertThat(outcomes).containsExactly(true, false);
 	}
 
 	@Test

@@ -109,6 +109,8 @@ class RedisResilienceRetryAutoConfigurationTests {
 					.tag("outcome", "failed")
 					.counter()
 					.count()).isGreaterThan(0);
+				assertThat(registry.get(MicrometerRetryMetrics.EXHAUSTED_METER_NAME).tag("reason", "connect").counter().count())
+					.isEqualTo(1);
 			});
 	}
 

@@ -1,0 +1,96 @@
+package io.github.redisresilience.autoconfigure.dns;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * Times every name resolution of another resolver group, for the DNS resolution time metric.
+ */
+final class TimedAddressResolverGroup extends AddressResolverGroup<InetSocketAddress> {
+
+	private final AddressResolverGroup<InetSocketAddress> delegate;
+
+	private final DnsResolution.ResolutionListener listener;
+
+	TimedAddressResolverGroup(AddressResolverGroup<InetSocketAddress> delegate, DnsResolution.ResolutionListener listener) {
+		this.delegate = delegate;
+		this.listener = listener;
+	}
+
+	@Override
+	protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
+		return new TimedResolver(this.delegate.getResolver(executor));
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		this.delegate.close();
+	}
+
+	private final class TimedResolver implements AddressResolver<InetSocketAddress> {
+
+		private final AddressResolver<InetSocketAddress> resolver;
+
+		TimedResolver(AddressResolver<InetSocketAddress> resolver) {
+			this.resolver = resolver;
+		}
+
+		@Override
+		public boolean isSupported(SocketAddress address) {
+			return this.resolver.isSupported(address);
+		}
+
+		@Override
+		public boolean isResolved(SocketAddress address) {
+			return this.resolver.isResolved(address);
+		}
+
+		@Override
+		public Future<InetSocketAddress> resolve(SocketAddress address) {
+			return timed(this.resolver.resolve(address), address);
+		}
+
+		@Override
+		public Future<InetSocketAddress> resolve(SocketAddress address, Promise<InetSocketAddress> promise) {
+			return timed(this.resolver.resolve(address, promise), address);
+		}
+
+		@Override
+		public Future<List<InetSocketAddress>> resolveAll(SocketAddress address) {
+			return timed(this.resolver.resolveAll(address), address);
+		}
+
+		@Override
+		public Future<List<InetSocketAddress>> resolveAll(SocketAddress address,
+				Promise<List<InetSocketAddress>> promise) {
+			return timed(this.resolver.resolveAll(address, promise), address);
+		}
+
+		private <T> Future<T> timed(Future<T> resolution, SocketAddress address) {
+			if (this.resolver.isResolved(address)) {
+				// Nothing to look up: an IP address, not a name.
+				return resolution;
+			}
+			long started = System.nanoTime();
+			resolution.addListener((done) -> TimedAddressResolverGroup.this.listener
+				.resolved(Duration.ofNanos(System.nanoTime() - started), done.isSuccess()));
+			return resolution;
+		}
+
+		@Override
+		public void close() {
+			this.resolver.close();
+		}
+
+	}
+
+}
