@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A person's view of the sample: headless Chromium, driven by Playwright, opens the status page,
  * clicks "Move all pods" and checks that the page shows every node at its new address, an
- * address-change entry for each, and few failed operations (limits and their reasons are in
+ * address-change entry for each, and no failed operation (the script is
  * {@code src/test/browser/status-page.js}).
  * <p>
  * Needs Debian's {@code chromium} ({@code -Dsample.browser.chromium} names another binary) and

@@ -1,0 +1,130 @@
+package io.github.redisresilience.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.resolver.DefaultAddressResolverGroup;
+import org.jspecify.annotations.Nullable;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The clients compared, each started on its own against the same seeds, with its defaults except
+ * where a Spring user would have to change something to use it at all.
+ */
+enum ClientKind {
+
+	/** The starter with its defaults. */
+	STARTER("starter", List.of()),
+
+	/** Spring Boot without the starter: Lettuce with Boot's defaults. */
+	STOCK_BOOT("stock-boot", List.of("--redis.resilience.enabled=false")),
+
+	/** Spring Boot without the starter, with the topology refresh Boot's own properties offer. */
+	BOOT_REFRESH("boot-refresh", List.of("--redis.resilience.enabled=false",
+			"--spring.data.redis.lettuce.cluster.refresh.period=10s",
+			"--spring.data.redis.lettuce.cluster.refresh.adaptive=true")),
+
+	/** Spring Boot with Jedis instead of Lettuce, Jedis' defaults. */
+	BOOT_JEDIS("boot-jedis", List.of("--redis.resilience.enabled=false", "--spring.data.redis.client-type=jedis")),
+
+	/** Redisson on its own, reading from masters (its default reads replicas, and stale values). */
+	REDISSON("redisson", List.of());
+
+	private final String label;
+
+	private final List<String> arguments;
+
+	ClientKind(String label, List<String> arguments) {
+		this.label = label;
+		this.arguments = arguments;
+	}
+
+	String label() {
+		return this.label;
+	}
+
+	static ClientKind fromLabel(String label) {
+		for (ClientKind kind : values()) {
+			if (kind.label.equals(label.strip())) {
+				return kind;
+			}
+		}
+		throw new IllegalArgumentException("Unknown client '" + label + "'; known: " + List.of(values()));
+	}
+
+	@Override
+	public String toString() {
+		return this.label;
+	}
+
+	/**
+	 * Starts a client of this kind.
+	 * @param seeds the cluster's seeds, {@code host:port}
+	 * @return the running client
+	 */
+	RunningClient start(String seeds) {
+		return (this == REDISSON) ? startRedisson(seeds) : startSpring(seeds);
+	}
+
+	private RunningClient startSpring(String seeds) {
+		List<String> args = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + seeds,
+				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
+				"--redis.resilience.dns.resolver=jdk", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
+				"--spring.application.name=bench-" + this.label));
+		args.addAll(this.arguments);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.run(args.toArray(String[]::new));
+		StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+		Workload.Operations operations = new Workload.Operations() {
+			@Override
+			public void write(String key, String value) {
+				redis.opsForValue().set(key, value);
+			}
+
+			@Override
+			public @Nullable String read(String key) {
+				return redis.opsForValue().get(key);
+			}
+		};
+		return new RunningClient(this, operations, context::close);
+	}
+
+	private RunningClient startRedisson(String seeds) {
+		Config config = new Config();
+		// Redisson resolves with Netty's DNS resolver by default, which does not read the hosts file
+		// the kit publishes its names in: its resolver factory is the option to use the JDK's instead.
+		config.setAddressResolverGroupFactory((datagramChannel, socketChannel, nameServers) -> DefaultAddressResolverGroup.INSTANCE);
+		config.useClusterServers().addNodeAddress("redis://" + seeds).setReadMode(ReadMode.MASTER);
+		RedissonClient redisson = Redisson.create(config);
+		Workload.Operations operations = new Workload.Operations() {
+			@Override
+			public void write(String key, String value) {
+				redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value);
+			}
+
+			@Override
+			public @Nullable String read(String key) {
+				return redisson.<String>getBucket(key, StringCodec.INSTANCE).get();
+			}
+		};
+		return new RunningClient(this, operations, () -> redisson.shutdown(0, 5, TimeUnit.SECONDS));
+	}
+
+	/** A started client, its operations and how to stop it. */
+	record RunningClient(ClientKind kind, Workload.Operations operations, AutoCloseable closer) {
+
+	}
+
+}

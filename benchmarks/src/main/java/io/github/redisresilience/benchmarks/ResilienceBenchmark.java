@@ -1,0 +1,258 @@
+package io.github.redisresilience.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.redisresilience.benchmarks.ClientKind.RunningClient;
+import io.github.redisresilience.benchmarks.Scenario.Disruption;
+import io.github.redisresilience.test.LocalRedisCluster;
+
+/**
+ * Runs every scenario against one local cluster with one client of each kind at the same time,
+ * each with its own fixed-pace workload and ledger, and prints and writes the results.
+ * <p>
+ * Run it through the {@code benchmarks} Maven profile (see the module's README): the JVM needs
+ * {@code -Djdk.net.hosts.file} and {@code -Dsun.net.inetaddr.ttl=0} from its start.
+ */
+public final class ResilienceBenchmark {
+
+	private static final Logger logger = LoggerFactory.getLogger(ResilienceBenchmark.class);
+
+	/** Steady state shown on the timeline before the disruption. */
+	private static final Duration BASELINE = Duration.ofSeconds(3);
+
+	/** Steady state shown on the timeline after the last client recovered. */
+	private static final Duration TAIL = Duration.ofSeconds(3);
+
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(30);
+
+	private final Settings settings;
+
+	private final LocalRedisCluster cluster;
+
+	private final LedgerCheck ledgerCheck = new LedgerCheck();
+
+	private final Report report;
+
+	private ResilienceBenchmark(Settings settings, LocalRedisCluster cluster) {
+		this.settings = settings;
+		this.cluster = cluster;
+		this.report = new Report(settings);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = Settings.fromSystemProperties();
+		ensureHostsFile();
+		System.out.println("[bench] " + settings);
+		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start()) {
+			System.out.println("[bench] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
+					+ ", seeds " + cluster.seedNodes());
+			new ResilienceBenchmark(settings, cluster).run();
+		}
+		// Stuck client threads (a client that never recovered) must not keep the JVM alive.
+		System.exit(0);
+	}
+
+	/** The JDK fails every lookup, localhost included, while the file the property names is missing. */
+	private static void ensureHostsFile() throws IOException {
+		String property = System.getProperty("jdk.net.hosts.file");
+		if (property == null || property.isBlank()) {
+			throw new IllegalStateException("Run with -Djdk.net.hosts.file=<file> -Dsun.net.inetaddr.ttl=0 "
+					+ "(the benchmarks Maven profile does): the cluster's names resolve only through that file");
+		}
+		Path file = Path.of(property);
+		if (!Files.exists(file)) {
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.writeString(file, "127.0.0.1 localhost\n", StandardCharsets.UTF_8);
+		}
+	}
+
+	private void run() throws Exception {
+		List<RunResult> results = new ArrayList<>();
+		try {
+			for (int repetition = 1; repetition <= this.settings.repetitions(); repetition++) {
+				for (Scenario scenario : this.settings.scenarios()) {
+					List<RunResult> run = runOnce(scenario, repetition);
+					run.forEach((result) -> System.out.println(Report.line(result)));
+					results.addAll(run);
+					this.report.write(results);
+				}
+			}
+		}
+		finally {
+			this.ledgerCheck.close();
+		}
+		System.out.println();
+		System.out.print(this.report.table(results));
+		System.out.println("[bench] results in " + this.settings.output().toAbsolutePath());
+	}
+
+	private List<RunResult> runOnce(Scenario scenario, int repetition) throws Exception {
+		System.out.printf("[bench] %s, repetition %d: %s%n", scenario, repetition, scenario.description());
+		String seeds = this.cluster.seedNodes();
+		Map<ClientKind, RunningClient> clients = new LinkedHashMap<>();
+		Map<ClientKind, String> startErrors = new LinkedHashMap<>();
+		for (ClientKind kind : this.settings.clients()) {
+			try {
+				clients.put(kind, kind.start(seeds));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("{} could not start", kind, ex);
+				startErrors.put(kind, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			}
+		}
+		Map<ClientKind, Workload> workloads = new LinkedHashMap<>();
+		clients.forEach((kind, client) -> workloads.put(kind,
+				Workload.start(kind.label(), client.operations(), this.settings.threads(), this.settings.pace())));
+		try {
+			Instant warm = Instant.now();
+			awaitRecovery(workloads.values(), warm, warm.plus(WARM_UP_LIMIT));
+			Thread.sleep(BASELINE.toMillis());
+			Disruption disruption = scenario.run(this.cluster,
+					(from) -> awaitRecovery(workloads.values(), from, from.plus(this.settings.recoveryLimit())));
+			Instant disrupted = disruption.report().started();
+			Instant healed = disruption.report().healed();
+			awaitRecovery(workloads.values(), healed, healed.plus(this.settings.recoveryLimit()));
+			Thread.sleep(TAIL.toMillis());
+			Instant end = Instant.now();
+			List<RunResult> results = new ArrayList<>();
+			for (Workload workload : workloads.values()) {
+				workload.stop(Duration.ofSeconds(1));
+			}
+			Map<ClientKind, Workload.Longest> longest = new LinkedHashMap<>();
+			Map<ClientKind, List<Duration>> unfinished = new LinkedHashMap<>();
+			workloads.forEach((kind, workload) -> {
+				longest.put(kind, workload.longestOperation());
+				unfinished.put(kind, workload.unfinished());
+			});
+			for (ClientKind kind : this.settings.clients()) {
+				Workload workload = workloads.get(kind);
+				@Nullable Duration resumed = (disruption.resumed() != null)
+						? Duration.between(disrupted, disruption.resumed()) : null;
+				if (workload == null) {
+					results.add(RunResult.notStarted(scenario, repetition, kind, startErrors.get(kind),
+							disruption.report().unhealthyFor(), disruption.healLabel(), resumed));
+					continue;
+				}
+				LedgerCheck.Verdict verdict = this.ledgerCheck.check(this.cluster.seedNodes(), workload.ledger());
+				results.add(measure(scenario, repetition, kind, workload, longest.get(kind), unfinished.get(kind), verdict,
+						disruption, end));
+			}
+			disruption.cleanup().run();
+			return results;
+		}
+		finally {
+			for (Workload workload : workloads.values()) {
+				workload.stop(Duration.ZERO);
+			}
+			close(clients.values());
+		}
+	}
+
+	private RunResult measure(Scenario scenario, int repetition, ClientKind kind, Workload workload,
+			Workload.Longest longest, List<Duration> unfinished, LedgerCheck.Verdict verdict, Disruption disruption,
+			Instant end) {
+		Instant disrupted = disruption.report().started();
+		Instant healed = disruption.report().healed();
+		List<Workload.Outcome> outcomes = workload.outcomes();
+		List<Workload.Outcome> during = outcomes.stream()
+			.filter((outcome) -> !outcome.started().isBefore(disrupted))
+			.toList();
+		// An operation still running at the end has been stuck past the recovery limit: a failure to its caller.
+		long failed = during.stream().filter((outcome) -> !outcome.succeeded()).count() + unfinished.size();
+		List<String> errors = new ArrayList<>(during.stream()
+			.filter((outcome) -> !outcome.succeeded())
+			.map((outcome) -> abbreviate(outcome.error()))
+			.distinct()
+			.limit(3)
+			.toList());
+		if (!unfinished.isEmpty()) {
+			errors.add(unfinished.size() + " operation(s) still running at the end");
+		}
+		Duration recovery = workload.firstFullySuccessfulSecondAfter(healed)
+			.map((at) -> Duration.between(healed, at))
+			.filter((took) -> took.compareTo(this.settings.recoveryLimit()) <= 0)
+			.orElse(null);
+		List<Duration> took = Stream.concat(during.stream().map(Workload.Outcome::took), unfinished.stream())
+			.sorted(Comparator.naturalOrder())
+			.toList();
+		Duration p99 = took.isEmpty() ? Duration.ZERO : took.get((int) Math.min(took.size() - 1, Math.ceil(took.size() * 0.99) - 1));
+		int firstSecond = (int) -BASELINE.toSeconds();
+		// Whole seconds only: a last, partial second would look like a drop.
+		int seconds = (int) (Duration.between(disrupted, end).toMillis() / 1000) - firstSecond;
+		int[] ok = new int[seconds];
+		int[] failedPerSecond = new int[seconds];
+		for (Workload.Outcome outcome : outcomes) {
+			int second = (int) Math.floorDiv(Duration.between(disrupted, outcome.started()).toMillis(), 1000L) - firstSecond;
+			if (second >= 0 && second < seconds) {
+				if (outcome.succeeded()) {
+					ok[second]++;
+				}
+				else {
+					failedPerSecond[second]++;
+				}
+			}
+		}
+		Duration resumed = (disruption.resumed() != null) ? Duration.between(disrupted, disruption.resumed()) : null;
+		return new RunResult(scenario, repetition, kind, null, during.size() + unfinished.size(), failed, verdict.acknowledged(),
+				verdict.lost(), verdict.unreadable(), recovery, longest.took(), longest.unfinished(), p99, errors,
+				disruption.report().unhealthyFor(), disruption.healLabel(), resumed, firstSecond, ok, failedPerSecond);
+	}
+
+	private static String abbreviate(@Nullable String error) {
+		String text = String.valueOf(error).replaceAll("\\s+", " ");
+		return (text.length() > 140) ? text.substring(0, 140) + "..." : text;
+	}
+
+	/** Waits until every workload had a fully successful second after {@code from}, or the deadline. */
+	private static void awaitRecovery(Collection<Workload> workloads, Instant from, Instant deadline) {
+		while (Instant.now().isBefore(deadline)) {
+			if (workloads.stream().allMatch((workload) -> workload.firstFullySuccessfulSecondAfter(from).isPresent())) {
+				return;
+			}
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/** Closes the clients side by side; one stuck in shutdown is left behind after a while. */
+	private static void close(Collection<RunningClient> clients) {
+		List<CompletableFuture<Void>> closing = clients.stream().map((client) -> CompletableFuture.runAsync(() -> {
+			try {
+				client.closer().close();
+			}
+			catch (Exception ex) {
+				logger.warn("{} did not close cleanly", client.kind(), ex);
+			}
+		})).toList();
+		try {
+			CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			logger.warn("Clients still closing after 30 s; going on", ex);
+		}
+	}
+
+}
