@@ -79,6 +79,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private volatile List<InetSocketAddress> readyAddresses = List.of();
 
+	private final Object dnsLock = new Object();
+
+	private boolean dnsClosed;
+
 	private final Thread shutdownHook;
 
 	private boolean closed;
@@ -787,7 +791,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 			throw new IllegalStateException(pod + " has no process to signal");
 		}
 		try {
-			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+			// The shell's own kill: no dependency on procps being installed.
+			Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid).redirectErrorStream(true).start();
 			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
 				throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
 			}
@@ -802,6 +807,16 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	private void publishDns() {
+		// The readiness timer publishes too, without the cluster's lock: one publisher at a time, and
+		// none once the cluster has removed its names.
+		synchronized (this.dnsLock) {
+			if (!this.dnsClosed) {
+				publishReadyPods();
+			}
+		}
+	}
+
+	private void publishReadyPods() {
 		this.readyAddresses = readyPods().stream().map(RedisPod::address).toList();
 		if (!HostsFile.get().isEnabled()) {
 			return;
@@ -914,17 +929,22 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 	}
 
+	/** Each step on its own: one failure must not leave the other processes and names behind. */
 	private void stopEverything() {
 		for (RedisPod pod : this.pods) {
 			Process process = pod.process();
-			if (process != null) {
-				if (pod.isPaused()) {
-					signal(pod, "CONT");
-				}
+			if (process == null) {
+				continue;
+			}
+			try {
+				// SIGKILL ends a stopped (SIGSTOP) process too.
 				process.destroyForcibly();
 				waitForExit(process);
-				pod.stopped();
 			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not stop {}: {}", pod, ex.toString());
+			}
+			pod.stopped();
 		}
 		this.blackHoles.forEach(BlackHole::close);
 		this.blackHoles.clear();
@@ -933,8 +953,17 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		if (this.readinessTimer != null) {
 			this.readinessTimer.shutdownNow();
+			try {
+				this.readinessTimer.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
-		HostsFile.get().remove(this.name);
+		synchronized (this.dnsLock) {
+			this.dnsClosed = true;
+			HostsFile.get().remove(this.name);
+		}
 	}
 
 	@Override

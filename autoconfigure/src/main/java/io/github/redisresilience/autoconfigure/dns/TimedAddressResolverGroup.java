@@ -54,33 +54,38 @@ final class TimedAddressResolverGroup extends AddressResolverGroup<InetSocketAdd
 			return this.resolver.isResolved(address);
 		}
 
+		// The clock starts before the delegate is called: the JDK resolver looks names up inside it.
+
 		@Override
 		public Future<InetSocketAddress> resolve(SocketAddress address) {
-			return timed(this.resolver.resolve(address), address);
+			long started = System.nanoTime();
+			return timed(this.resolver.resolve(address), address, started);
 		}
 
 		@Override
 		public Future<InetSocketAddress> resolve(SocketAddress address, Promise<InetSocketAddress> promise) {
-			return timed(this.resolver.resolve(address, promise), address);
+			long started = System.nanoTime();
+			return timed(this.resolver.resolve(address, promise), address, started);
 		}
 
 		@Override
 		public Future<List<InetSocketAddress>> resolveAll(SocketAddress address) {
-			return timed(this.resolver.resolveAll(address), address);
+			long started = System.nanoTime();
+			return timed(this.resolver.resolveAll(address), address, started);
 		}
 
 		@Override
 		public Future<List<InetSocketAddress>> resolveAll(SocketAddress address,
 				Promise<List<InetSocketAddress>> promise) {
-			return timed(this.resolver.resolveAll(address, promise), address);
+			long started = System.nanoTime();
+			return timed(this.resolver.resolveAll(address, promise), address, started);
 		}
 
-		private <T> Future<T> timed(Future<T> resolution, SocketAddress address) {
+		private <T> Future<T> timed(Future<T> resolution, SocketAddress address, long started) {
 			if (this.resolver.isResolved(address)) {
 				// Nothing to look up: an IP address, not a name.
 				return resolution;
 			}
-			long started = System.nanoTime();
 			resolution.addListener((done) -> TimedAddressResolverGroup.this.listener
 				.resolved(Duration.ofNanos(System.nanoTime() - started), done.isSuccess()));
 			return resolution;

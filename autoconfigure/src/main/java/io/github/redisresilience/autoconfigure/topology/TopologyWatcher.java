@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +140,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		Disposable current = this.subscription;
 		if (current != null) {
 			current.dispose();
@@ -185,9 +186,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 	}
 
-	private @Nullable RedisClusterClient client() {
+	/** Synchronized: the scheduler, Actuator threads and the lifecycle all ask for the client. */
+	private synchronized @Nullable RedisClusterClient client() {
 		RedisClusterClient current = this.client;
-		if (current != null) {
+		if (current != null || this.scheduler == null) {
 			return current;
 		}
 		current = this.clientSupplier.get();
@@ -249,7 +251,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		else {
 			logger.warn(uncovered + " Redis Cluster slots have no node in the client's topology");
 		}
-		this.events.publishEvent(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
+		publish(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
 	}
 
 	private void refresh(RedisClusterClient current) {
@@ -280,12 +282,16 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private CompletableFuture<TopologyRefresh> runRefresh(RedisClusterClient current, String trigger) {
 		Instant started = this.clock.instant();
 		long startNanos = System.nanoTime();
-		return current.refreshPartitionsAsync().toCompletableFuture().handle((done, failure) -> {
+		// Completed on the watcher's own thread, not Lettuce's event loop: listeners of the events
+		// published below may well call Redis.
+		ScheduledExecutorService executor = this.scheduler;
+		Executor completion = (executor != null) ? executor : Runnable::run;
+		return current.refreshPartitionsAsync().toCompletableFuture().handleAsync((done, failure) -> {
 			String error = (failure != null) ? describe(failure) : null;
 			TopologyRefresh refresh = new TopologyRefresh(started, Duration.ofNanos(System.nanoTime() - startNanos),
 					trigger, error);
 			this.lastRefresh = refresh;
-			this.events.publishEvent(new TopologyRefreshedEvent(refresh));
+			publish(new TopologyRefreshedEvent(refresh));
 			if (error != null) {
 				logger.debug("Topology refresh (" + trigger + ") failed: " + error);
 			}
@@ -293,7 +299,17 @@ public final class TopologyWatcher implements SmartLifecycle {
 				record(current.getPartitions());
 			}
 			return refresh;
-		});
+		}, completion);
+	}
+
+	/** A failing application listener must not break the watcher or the refresh it reports. */
+	private void publish(Object event) {
+		try {
+			this.events.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("An application listener failed on " + event, ex);
+		}
 	}
 
 	private static String describe(Throwable failure) {
@@ -378,7 +394,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
 					+ change.currentAddress());
-			this.events.publishEvent(change);
+			publish(change);
 		}
 	}
 

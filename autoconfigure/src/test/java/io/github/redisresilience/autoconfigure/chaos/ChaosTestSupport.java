@@ -94,6 +94,22 @@ abstract class ChaosTestSupport {
 		}
 	}
 
+	/**
+	 * Leaves the cluster as the next test expects it, even when a scenario failed half-way: every
+	 * paused pod resumed, every stopped pod restarted.
+	 * @param cluster the test class's cluster
+	 */
+	static void restoreCluster(LocalRedisCluster cluster) {
+		for (RedisPod pod : cluster.pods()) {
+			if (pod.isPaused()) {
+				cluster.resume(pod);
+			}
+			else if (!pod.isRunning()) {
+				cluster.restart(pod);
+			}
+		}
+	}
+
 	/** The starter tells the shape it sees (stock modes have no starter to ask). */
 	void assertShape(DeploymentShape expected) {
 		if (this.mode == ClientMode.STARTER) {
