@@ -39,6 +39,8 @@ final class CredentialsCheck implements SmartLifecycle {
 
 	private final boolean usernameSet;
 
+	private static final int MAX_ATTEMPTS = 3;
+
 	private final int phase;
 
 	private volatile boolean running;
@@ -56,21 +58,43 @@ final class CredentialsCheck implements SmartLifecycle {
 		if (client == null) {
 			return;
 		}
+		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+		// Lettuce 7 sometimes reports a rejected handshake only as "connection closed prematurely":
+		// a few reads, within the same bounded wait, let the authentication error show.
+		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0 || readTopology(client, remaining, attempt == MAX_ATTEMPTS)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Reads the topology once.
+	 * @return {@code true} when there is nothing more to learn (read, timed out or interrupted)
+	 */
+	private boolean readTopology(RedisClusterClient client, long remainingNanos, boolean lastAttempt) {
 		try {
-			client.refreshPartitionsAsync().toCompletableFuture().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			client.refreshPartitionsAsync().toCompletableFuture().get(remainingNanos, TimeUnit.NANOSECONDS);
+			return true;
 		}
 		catch (ExecutionException ex) {
 			String rejection = rejection(ex.getCause());
 			if (rejection != null) {
 				throw new RedisCredentialsRejectedException(rejection, this.usernameSet);
 			}
-			logger.debug("Redis Cluster topology could not be read at startup; the client keeps trying", ex);
+			if (lastAttempt) {
+				logger.debug("Redis Cluster topology could not be read at startup; the client keeps trying", ex);
+			}
+			return false;
 		}
 		catch (TimeoutException ex) {
 			logger.debug("Redis Cluster topology not read within " + MAX_WAIT.toSeconds() + "s at startup");
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return true;
 		}
 	}
 
