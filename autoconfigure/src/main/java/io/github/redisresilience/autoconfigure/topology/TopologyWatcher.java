@@ -175,9 +175,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
-			checkCoverage(partitions);
+			int uncovered = checkCoverage(partitions);
 			detectShape(partitions);
-			if (isDegraded(partitions)) {
+			if (inTrouble() || uncovered > 0) {
 				refresh(current);
 			}
 		}
@@ -217,12 +217,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.troubleUntil = this.clock.instant().plus(this.troubleWindow);
 	}
 
-	private boolean isDegraded(Partitions partitions) {
-		return this.clock.instant().isBefore(this.troubleUntil) || !coversEverySlot(partitions);
-	}
-
-	private static boolean coversEverySlot(Partitions partitions) {
-		return uncoveredSlots(partitions) == 0;
+	private boolean inTrouble() {
+		return this.clock.instant().isBefore(this.troubleUntil);
 	}
 
 	private static int uncoveredSlots(Partitions partitions) {
@@ -235,15 +231,19 @@ public final class TopologyWatcher implements SmartLifecycle {
 		return uncovered;
 	}
 
-	private void checkCoverage(Partitions partitions) {
+	/**
+	 * Publishes a {@link SlotCoverageChangedEvent} when coverage was lost or regained.
+	 * @return how many slots have no node now (all of them before the first topology is read)
+	 */
+	private int checkCoverage(Partitions partitions) {
 		if (partitions.isEmpty()) {
-			return;
+			return SlotHash.SLOT_COUNT;
 		}
 		int uncovered = uncoveredSlots(partitions);
 		Integer previous = this.lastUncoveredSlots;
 		this.lastUncoveredSlots = uncovered;
 		if (previous == null ? uncovered == 0 : (previous == 0) == (uncovered == 0)) {
-			return;
+			return uncovered;
 		}
 		if (uncovered == 0) {
 			logger.info("Every Redis Cluster slot has a node again");
@@ -252,6 +252,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			logger.warn(uncovered + " Redis Cluster slots have no node in the client's topology");
 		}
 		publish(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
+		return uncovered;
 	}
 
 	private void refresh(RedisClusterClient current) {
@@ -343,7 +344,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public boolean isDegraded() {
 		RedisClusterClient current = this.client;
-		return current != null && isDegraded(current.getPartitions());
+		return current != null && (inTrouble() || uncoveredSlots(current.getPartitions()) > 0);
 	}
 
 	/**

@@ -129,12 +129,6 @@ final class Workload implements AutoCloseable {
 		return Duration.ofNanos(longest);
 	}
 
-	long failuresBetween(Instant from, Instant to) {
-		return this.outcomes.stream()
-			.filter((outcome) -> !outcome.succeeded() && !outcome.started().isBefore(from) && outcome.started().isBefore(to))
-			.count();
-	}
-
 	long operations() {
 		return this.outcomes.size();
 	}
