@@ -68,7 +68,11 @@ public final class ClusterIpService implements AutoCloseable {
 		while (this.open) {
 			try {
 				Socket client = this.listener.accept();
-				forward(client);
+				// Connecting to a black-holed pod can take the whole connect timeout: do it off the
+				// accept loop, so one dead pod never delays the connections to the others.
+				Thread connector = new Thread(() -> forward(client), "cluster-ip-connect");
+				connector.setDaemon(true);
+				connector.start();
 			}
 			catch (IOException ex) {
 				if (this.open) {
@@ -86,17 +90,21 @@ public final class ClusterIpService implements AutoCloseable {
 		}
 		InetSocketAddress pod = pods.get(ThreadLocalRandom.current().nextInt(pods.size()));
 		Socket backend = new Socket();
+		// Registered before connecting, so that close() also ends a connection still being set up.
+		this.sockets.add(client);
+		this.sockets.add(backend);
 		try {
 			backend.connect(pod, CONNECT_TIMEOUT_MILLIS);
 		}
 		catch (IOException ex) {
 			logger.debug("ClusterIP service {} could not reach {}", this.address, pod, ex);
-			closeQuietly(backend);
-			closeQuietly(client);
+			release(client, backend);
 			return;
 		}
-		this.sockets.add(client);
-		this.sockets.add(backend);
+		if (!this.open) {
+			release(client, backend);
+			return;
+		}
 		pump(client, backend, "up");
 		pump(backend, client, "down");
 	}
@@ -115,14 +123,18 @@ public final class ClusterIpService implements AutoCloseable {
 				// The other side is gone: close both, as a proxied connection does.
 			}
 			finally {
-				closeQuietly(from);
-				closeQuietly(to);
-				this.sockets.remove(from);
-				this.sockets.remove(to);
+				release(from, to);
 			}
 		}, "cluster-ip-" + direction);
 		thread.setDaemon(true);
 		thread.start();
+	}
+
+	private void release(Socket one, Socket other) {
+		closeQuietly(one);
+		closeQuietly(other);
+		this.sockets.remove(one);
+		this.sockets.remove(other);
 	}
 
 	/**
