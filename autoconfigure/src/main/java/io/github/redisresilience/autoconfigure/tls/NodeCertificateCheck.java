@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
@@ -51,44 +52,64 @@ final class NodeCertificateCheck implements SmartLifecycle {
 
 	private final AddressRemapper remapper;
 
+	private final @Nullable Function<HostAndPort, RedisURI> tlsNodeUri;
+
 	private final int phase;
 
 	private volatile boolean running;
 
-	NodeCertificateCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, AddressRemapper remapper, int phase) {
+	/**
+	 * Create a check.
+	 * @param clientSupplier the application's cluster client, once created
+	 * @param remapper the remapping the client applies, to name the dialled address
+	 * @param tlsNodeUri how the application's client connects to a node, announced address in;
+	 * {@code null} when the application does not use TLS
+	 * @param phase the lifecycle phase
+	 */
+	NodeCertificateCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, AddressRemapper remapper,
+			@Nullable Function<HostAndPort, RedisURI> tlsNodeUri, int phase) {
 		this.clientSupplier = clientSupplier;
 		this.remapper = remapper;
+		this.tlsNodeUri = tlsNodeUri;
 		this.phase = phase;
 	}
 
 	@Override
 	public void start() {
 		this.running = true;
+		Function<HostAndPort, RedisURI> nodeUri = this.tlsNodeUri;
 		RedisClusterClient client = this.clientSupplier.get();
-		if (client == null) {
+		if (nodeUri == null || client == null) {
 			return;
 		}
-		List<RedisURI> nodes = tlsNodes(client);
+		List<RedisURI> nodes = nodes(client, nodeUri);
 		if (nodes.isEmpty()) {
 			return;
 		}
+		logger.debug("Checking the TLS certificates of " + nodes.size() + " Redis Cluster nodes");
 		RedisClient nodeClient = RedisClient.create(client.getResources());
 		nodeClient.setOptions(client.getOptions());
 		try {
 			check(nodeClient, nodes);
 		}
 		finally {
-			// The resources are the application's: shutting this client down leaves them running.
-			nodeClient.shutdownAsync(0, MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			// Closes the connections it made; the resources are the application's and keep running.
+			nodeClient.shutdown(Duration.ZERO, MAX_WAIT);
 		}
 	}
 
-	private static List<RedisURI> tlsNodes(RedisClusterClient client) {
+	/**
+	 * The nodes of the topology, as the client connects to them: Lettuce connects to a node with
+	 * the settings of the seed URIs (TLS, verification, credentials) and the node's announced
+	 * address, which the node URIs of the topology do not always carry.
+	 */
+	private static List<RedisURI> nodes(RedisClusterClient client, Function<HostAndPort, RedisURI> nodeUri) {
 		try {
 			List<RedisURI> nodes = new ArrayList<>();
 			for (RedisClusterNode node : client.getPartitions()) {
-				if (node.getUri() != null && node.getUri().isSsl()) {
-					nodes.add(node.getUri());
+				RedisURI announced = node.getUri();
+				if (announced != null) {
+					nodes.add(nodeUri.apply(HostAndPort.of(announced.getHost(), announced.getPort())));
 				}
 			}
 			return nodes;
@@ -132,21 +153,19 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	}
 
 	/**
-	 * Waits for one connection attempt and closes the connection it made.
+	 * Waits for one connection attempt; the node client's shutdown closes what it connected.
 	 * @return the failure, or {@code null} when it connected or did not finish in time
 	 */
 	private static @Nullable Throwable outcome(CompletableFuture<StatefulRedisConnection<String, String>> attempt,
 			long deadline) {
 		try {
-			attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).closeAsync();
+			attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			return null;
 		}
 		catch (ExecutionException ex) {
 			return ex.getCause();
 		}
 		catch (TimeoutException ex) {
-			// Close it whenever it connects after all.
-			attempt.thenAccept(StatefulRedisConnection::closeAsync);
 			logger.debug("A node did not answer within " + MAX_WAIT.toSeconds() + "s at startup; certificate not checked");
 			return null;
 		}

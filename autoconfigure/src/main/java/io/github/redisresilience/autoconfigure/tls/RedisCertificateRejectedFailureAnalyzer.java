@@ -17,8 +17,8 @@ class RedisCertificateRejectedFailureAnalyzer extends AbstractFailureAnalyzer<Re
 				: "Redis node " + cause.getAnnounced() + ", dialled as announced (no remap rule matched),";
 		String others = (cause.getRejectedNodes() > 1)
 				? " " + (cause.getRejectedNodes() - 1) + " more node(s) were rejected too." : "";
-		String description = "The TLS certificate of " + node + " was rejected at startup: " + cause.getReason()
-				+ others;
+		String reason = cause.getReason().endsWith(".") ? cause.getReason() : cause.getReason() + ".";
+		String description = "The TLS certificate of " + node + " was rejected at startup: " + reason + others;
 		String action = "The client verifies each node's certificate against the host it dials: the remapped "
 				+ "host when a rule in 'redis.resilience.remap.rules' matches, the announced one otherwise. Either "
 				+ "issue the nodes' certificates for the names the client dials (subject alternative names), or change "

@@ -1,7 +1,11 @@
 package io.github.redisresilience.autoconfigure.tls;
 
+import java.util.function.Function;
+
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.internal.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
@@ -31,7 +37,35 @@ public final class RedisResilienceTlsAutoConfiguration {
 			AddressRemapper addressRemapper) {
 		// After the credentials check (phase + 1), which reads the topology this check dials.
 		return new NodeCertificateCheck(() -> clusterClient(connectionFactory), addressRemapper,
-				connectionFactory.getPhase() + 2);
+				tlsNodeUri(connectionFactory), connectionFactory.getPhase() + 2);
+	}
+
+	/** A node's URI as the factory's client builds it from the seeds' settings; {@code null} without TLS. */
+	private static @Nullable Function<HostAndPort, RedisURI> tlsNodeUri(LettuceConnectionFactory connectionFactory) {
+		LettuceClientConfiguration client = connectionFactory.getClientConfiguration();
+		if (!client.isUseSsl()) {
+			return null;
+		}
+		RedisClusterConfiguration cluster = connectionFactory.getClusterConfiguration();
+		return (node) -> {
+			RedisURI.Builder uri = RedisURI.builder()
+				.withHost(node.getHostText())
+				.withPort(node.getPort())
+				.withSsl(true)
+				.withVerifyPeer(client.getVerifyMode())
+				.withTimeout(client.getCommandTimeout());
+			if (cluster != null && cluster.getPassword().isPresent()) {
+				char[] password = cluster.getPassword().get();
+				String username = cluster.getUsername();
+				if (username != null) {
+					uri.withAuthentication(username, password);
+				}
+				else {
+					uri.withPassword(password);
+				}
+			}
+			return uri.build();
+		};
 	}
 
 	private static @Nullable RedisClusterClient clusterClient(LettuceConnectionFactory connectionFactory) {
