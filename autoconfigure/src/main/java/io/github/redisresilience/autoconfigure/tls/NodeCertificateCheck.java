@@ -78,8 +78,11 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		Function<HostAndPort, RedisURI> nodeUri = this.tlsNodeUri;
+		if (nodeUri == null) {
+			return;
+		}
 		RedisClusterClient client = this.clientSupplier.get();
-		if (nodeUri == null || client == null) {
+		if (client == null) {
 			return;
 		}
 		List<RedisURI> nodes = nodes(client, nodeUri);
