@@ -40,7 +40,9 @@ final class TlsSupport {
 		}
 		String openssl = run(List.of("openssl", "version"));
 		if (openssl == null || !openssl.startsWith("OpenSSL")) {
-			return "openssl is not installed: the kit needs it to make the test certificates (apt-get install openssl)";
+			String found = (openssl != null) ? " (found " + openssl.strip() + ")" : "";
+			return "OpenSSL's openssl command is not on the PATH" + found
+					+ ": the kit needs it to make the test certificates (apt-get install openssl)";
 		}
 		return null;
 	}
