@@ -26,8 +26,7 @@ final class TlsSupport {
 		return Probed.REASON;
 	}
 
-	private static @Nullable String probe() {
-		RedisServerBinary binary = RedisServerBinary.get();
+	static @Nullable String probe(RedisServerBinary binary) {
 		// A TLS-enabled server accepts the directives and then cannot load the files; one built
 		// without TLS stops at the first directive. Neither listens on anything.
 		String missing = "/nonexistent/redis-cluster-kit-probe.pem";
@@ -35,8 +34,8 @@ final class TlsSupport {
 				"--tls-cert-file", missing, "--tls-key-file", missing, "--tls-ca-cert-file", missing));
 		if (output == null || !output.contains("Failed to configure TLS")) {
 			return "redis-server " + binary.version() + " at " + binary.path() + " (" + binary.source()
-					+ ") was built without TLS support (BUILD_TLS=yes). Put a TLS-enabled redis-server (Debian's "
-					+ "redis-server package is one) on the PATH or set -D" + RedisServerBinary.BINARY_PROPERTY + ".";
+					+ ") was built without TLS (BUILD_TLS=yes). Put a redis-server with TLS (Debian's redis-server "
+					+ "package has it) on the PATH or set -D" + RedisServerBinary.BINARY_PROPERTY + ".";
 		}
 		String openssl = run(List.of("openssl", "version"));
 		if (openssl == null || !openssl.startsWith("OpenSSL")) {
@@ -88,7 +87,7 @@ final class TlsSupport {
 	/** Lazy holder: probed once, on first use. */
 	private static final class Probed {
 
-		static final @Nullable String REASON = probe();
+		static final @Nullable String REASON = probe(RedisServerBinary.get());
 
 	}
 
