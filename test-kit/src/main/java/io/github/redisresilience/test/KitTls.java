@@ -7,13 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,17 +26,19 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A cluster's TLS material: a certificate authority made for the cluster and one server
  * certificate, signed by it, that every pod presents (as one cert-manager certificate for a
- * StatefulSet). Generated with {@code openssl} in the cluster's work directory; the private keys
- * never leave it.
+ * StatefulSet), and a client certificate for clusters that require one. Generated with
+ * {@code openssl} in the cluster's work directory; the private keys never leave it.
  *
  * @param caCertificate the CA certificate (PEM), what clients trust
  * @param serverCertificate the pods' certificate (PEM)
  * @param serverKey the pods' private key (PEM)
+ * @param clientCertificate a client certificate signed by the CA (PEM)
+ * @param clientKey its private key (PEM, PKCS#8)
  * @param names the DNS names the pods' certificate is valid for
- * @param socketFactory the kit's own client side: trusts only the CA
+ * @param socketFactory the kit's own client side: trusts only the CA, presents the client certificate
  */
-record KitTls(Path caCertificate, Path serverCertificate, Path serverKey, List<String> names,
-		SSLSocketFactory socketFactory) {
+record KitTls(Path caCertificate, Path serverCertificate, Path serverKey, Path clientCertificate, Path clientKey,
+		List<String> names, SSLSocketFactory socketFactory) {
 
 	/** Long enough for any test run, short enough that a leaked key is worthless soon. */
 	private static final int VALID_DAYS = 2;
@@ -68,10 +75,21 @@ record KitTls(Path caCertificate, Path serverCertificate, Path serverKey, List<S
 			openssl(tls, "x509", "-req", "-in", request.toString(), "-CA", caCertificate.toString(), "-CAkey",
 					caKey.toString(), "-CAcreateserial", "-out", serverCertificate.toString(), "-days",
 					Integer.toString(VALID_DAYS), "-extfile", extensions.toString());
+			Path clientKey = tls.resolve("client.key");
+			Path clientRequest = tls.resolve("client.csr");
+			Path clientCertificate = tls.resolve("client.crt");
+			Path clientExtensions = tls.resolve("client.ext");
+			openssl(tls, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+					clientKey.toString(), "-out", clientRequest.toString(), "-subj", "/O=redis-cluster-kit/CN=client");
+			Files.writeString(clientExtensions, "keyUsage=critical,digitalSignature\n" + "extendedKeyUsage=clientAuth\n"
+					+ "basicConstraints=CA:FALSE\n", StandardCharsets.US_ASCII);
+			openssl(tls, "x509", "-req", "-in", clientRequest.toString(), "-CA", caCertificate.toString(), "-CAkey",
+					caKey.toString(), "-CAcreateserial", "-out", clientCertificate.toString(), "-days",
+					Integer.toString(VALID_DAYS), "-extfile", clientExtensions.toString());
 			// Nothing else is signed with the CA: its key goes at once.
 			Files.delete(caKey);
-			return new KitTls(caCertificate, serverCertificate, serverKey, List.copyOf(names),
-					socketFactory(caCertificate));
+			return new KitTls(caCertificate, serverCertificate, serverKey, clientCertificate, clientKey,
+					List.copyOf(names), socketFactory(caCertificate, clientCertificate, clientKey));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write the TLS material under " + directory, ex);
@@ -82,33 +100,55 @@ record KitTls(Path caCertificate, Path serverCertificate, Path serverKey, List<S
 	 * The {@code redis.conf} directives that make a node speak TLS only, on its client port and
 	 * its cluster bus, and to its master.
 	 * @param port the client port
+	 * @param requireClientCertificates whether clients must present a certificate the CA signed
 	 * @return the directives, one a line
 	 */
-	String redisConfig(int port) {
+	String redisConfig(int port, boolean requireClientCertificates) {
 		return "port 0\n" + "tls-port " + port + "\n" + "tls-cluster yes\n" + "tls-replication yes\n"
 				+ "tls-cert-file " + this.serverCertificate.toAbsolutePath() + "\n" + "tls-key-file "
 				+ this.serverKey.toAbsolutePath() + "\n" + "tls-ca-cert-file " + this.caCertificate.toAbsolutePath()
-				+ "\n" + "tls-auth-clients no\n";
+				+ "\n" + "tls-auth-clients " + (requireClientCertificates ? "yes" : "no") + "\n";
 	}
 
-	private static SSLSocketFactory socketFactory(Path caCertificate) {
-		try (InputStream in = Files.newInputStream(caCertificate)) {
-			Certificate ca = CertificateFactory.getInstance("X.509").generateCertificate(in);
+	private static SSLSocketFactory socketFactory(Path caCertificate, Path clientCertificate, Path clientKey) {
+		try {
 			KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
 			trusted.load(null, null);
-			trusted.setCertificateEntry("kit-ca", ca);
+			trusted.setCertificateEntry("kit-ca", certificate(caCertificate));
 			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
 			trust.init(trusted);
+			// An in-memory key store only: its password protects nothing and goes nowhere.
+			char[] password = new char[0];
+			KeyStore identity = KeyStore.getInstance(KeyStore.getDefaultType());
+			identity.load(null, null);
+			identity.setKeyEntry("kit-client", privateKey(clientKey), password,
+					new Certificate[] { certificate(clientCertificate) });
+			KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keys.init(identity, password);
 			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, trust.getTrustManagers(), null);
+			context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
 			return context.getSocketFactory();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read " + caCertificate, ex);
+			throw new UncheckedIOException("Could not read the kit's TLS material next to " + caCertificate, ex);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Could not build a trust store from " + caCertificate, ex);
 		}
+	}
+
+	private static Certificate certificate(Path pem) throws IOException, GeneralSecurityException {
+		try (InputStream in = Files.newInputStream(pem)) {
+			return CertificateFactory.getInstance("X.509").generateCertificate(in);
+		}
+	}
+
+	/** OpenSSL 3 writes new keys as PKCS#8 ("BEGIN PRIVATE KEY"), which the JDK reads as it is. */
+	private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
+		String base64 = Files.readString(pem, StandardCharsets.US_ASCII)
+			.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
+			.replaceAll("\\s", "");
+		return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
 	}
 
 	private static void openssl(Path directory, String... arguments) {

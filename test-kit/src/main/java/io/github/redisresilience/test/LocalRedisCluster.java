@@ -234,7 +234,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	/**
 	 * Spring Boot properties that make an application trust this cluster's CA through an SSL
 	 * bundle and connect with TLS: {@code spring.ssl.bundle.pem.<name>.truststore.certificate},
-	 * {@code spring.data.redis.ssl.enabled} and {@code spring.data.redis.ssl.bundle}.
+	 * {@code spring.data.redis.ssl.enabled} and {@code spring.data.redis.ssl.bundle}, and the
+	 * bundle's {@code keystore.certificate} and {@code keystore.private-key} when the cluster
+	 * requires client certificates.
 	 * @param bundleName the bundle's name
 	 * @return the properties, in order
 	 * @throws IllegalStateException if the cluster does not use TLS
@@ -243,6 +245,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("spring.ssl.bundle.pem." + bundleName + ".truststore.certificate",
 				"file:" + tlsCaCertificate().toAbsolutePath());
+		if (this.settings.requireClientCertificates) {
+			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.certificate",
+					"file:" + tlsClientCertificate().toAbsolutePath());
+			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.private-key",
+					"file:" + tlsClientKey().toAbsolutePath());
+		}
 		properties.put("spring.data.redis.ssl.enabled", "true");
 		properties.put("spring.data.redis.ssl.bundle", bundleName);
 		return properties;
@@ -250,6 +258,25 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	KitTls tlsMaterial() {
 		return requireTls();
+	}
+
+	/**
+	 * A client certificate the cluster's CA signed, for clusters that
+	 * {@link Builder#requireClientCertificates() require one}.
+	 * @return a PEM file in the cluster's work directory, deleted on close
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Path tlsClientCertificate() {
+		return requireTls().clientCertificate();
+	}
+
+	/**
+	 * The private key of {@link #tlsClientCertificate()}, unencrypted: test material only.
+	 * @return a PEM (PKCS#8) file in the cluster's work directory, deleted on close
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Path tlsClientKey() {
+		return requireTls().clientKey();
 	}
 
 	private KitTls requireTls() {
@@ -811,7 +838,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		config.append("bind ").append(ip).append('\n');
 		KitTls currentTls = this.tls;
 		if (currentTls != null) {
-			config.append(currentTls.redisConfig(port()));
+			config.append(currentTls.redisConfig(port(), this.settings.requireClientCertificates));
 		}
 		else {
 			config.append("port ").append(port()).append('\n');
@@ -1162,6 +1189,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 		private @Nullable CertificateNames certificateNames;
 
+		private boolean requireClientCertificates;
+
 		private RedisServerBinary binary;
 
 		private Builder() {
@@ -1187,6 +1216,20 @@ public final class LocalRedisCluster implements AutoCloseable {
 		 */
 		public Builder tls(CertificateNames certificateNames) {
 			this.certificateNames = certificateNames;
+			return this;
+		}
+
+		/**
+		 * Mutual TLS: pods speak TLS only, as with {@link #tls()} if no other TLS option was
+		 * chosen, and accept only clients that present a certificate signed by the cluster's CA
+		 * ({@code tls-auth-clients yes}), such as {@link LocalRedisCluster#tlsClientCertificate()}.
+		 * @return this builder
+		 */
+		public Builder requireClientCertificates() {
+			if (this.certificateNames == null) {
+				this.certificateNames = CertificateNames.ALL;
+			}
+			this.requireClientCertificates = true;
 			return this;
 		}
 
