@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A password-protected TLS cluster whose certificate names the pods' stable host names and
- * services only: verification demonstrably happens against the dialled names (a remap to names
+ * A password-protected TLS cluster that requires client certificates (presented from the SSL
+ * bundle's key store) and whose certificate names the pods' stable host names and services only: verification demonstrably happens against the dialled names (a remap to names
  * the certificate does not cover, or no remap at all for pods announcing IPs, stops the startup
  * with an analysis), and with a remap to covered names neither the password nor any key or
  * certificate material shows in the log, health, topology endpoint, metric tags or events.
@@ -61,6 +61,7 @@ class TlsStartupIT {
 			.replicasPerMaster(0)
 			.password(PASSWORD)
 			.tls(CertificateNames.STABLE_NAMES)
+			.requireClientCertificates()
 			.start();
 	}
 
@@ -137,10 +138,10 @@ class TlsStartupIT {
 			meter.getId().getTags().stream().map(Tag::getValue).forEach(meterTags::add);
 		}
 		List<String> events = this.context.getBean(EventRecorder.class).events();
-		List<String> caLines = Files.readAllLines(cluster.tlsCaCertificate());
-		// A line of the CA certificate's body: long enough not to occur by chance.
-		String certificateBody = caLines.get(1);
-		for (String secret : List.of(PASSWORD, "-----BEGIN", "PRIVATE KEY", certificateBody)) {
+		// A line of the CA certificate's and of the client key's body: long enough not to occur by chance.
+		String certificateBody = Files.readAllLines(cluster.tlsCaCertificate()).get(1);
+		String clientKeyBody = Files.readAllLines(cluster.tlsClientKey()).get(1);
+		for (String secret : List.of(PASSWORD, "-----BEGIN", "PRIVATE KEY", certificateBody, clientKeyBody)) {
 			assertThat(output.getAll()).as("log").doesNotContain(secret);
 			assertThat(health).as("health").doesNotContain(secret);
 			assertThat(topology).as("topology endpoint").doesNotContain(secret);
