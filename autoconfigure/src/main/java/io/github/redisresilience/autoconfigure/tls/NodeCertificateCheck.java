@@ -130,29 +130,23 @@ final class NodeCertificateCheck implements SmartLifecycle {
 			attempts.put(node, nodeClient.connectAsync(StringCodec.UTF8, node).toCompletableFuture());
 		}
 		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
-		RedisURI firstRejected = null;
-		CertificateException firstReason = null;
-		Throwable firstFailure = null;
-		int rejected = 0;
-		for (Map.Entry<RedisURI, CompletableFuture<StatefulRedisConnection<String, String>>> attempt : attempts.entrySet()) {
-			Throwable failure = outcome(attempt.getValue(), deadline);
-			CertificateException reason = certificateFailure(failure);
-			if (reason == null) {
-				continue;
+		Map<RedisURI, CertificateException> rejected = new LinkedHashMap<>();
+		attempts.forEach((node, attempt) -> {
+			CertificateException reason = certificateFailure(outcome(attempt, deadline));
+			if (reason != null) {
+				rejected.put(node, reason);
 			}
-			rejected++;
-			if (firstRejected == null) {
-				firstRejected = attempt.getKey();
-				firstReason = reason;
-				firstFailure = failure;
-			}
+		});
+		if (rejected.isEmpty()) {
+			return;
 		}
-		if (firstRejected != null && firstReason != null && firstFailure != null) {
-			HostAndPort announced = HostAndPort.of(firstRejected.getHost(), firstRejected.getPort());
-			HostAndPort dialled = this.remapper.map(announced);
-			throw new RedisCertificateRejectedException(announced.toString(), dialled.toString(),
-					String.valueOf(firstReason.getMessage()), rejected, firstFailure);
-		}
+		Map.Entry<RedisURI, CertificateException> first = rejected.entrySet().iterator().next();
+		HostAndPort announced = HostAndPort.of(first.getKey().getHost(), first.getKey().getPort());
+		HostAndPort dialled = this.remapper.map(announced);
+		// The JDK's exception as the cause, not Lettuce's: its messages quote URIs, which may
+		// carry a user name.
+		throw new RedisCertificateRejectedException(announced.toString(), dialled.toString(),
+				String.valueOf(first.getValue().getMessage()), rejected.size(), first.getValue());
 	}
 
 	/**
