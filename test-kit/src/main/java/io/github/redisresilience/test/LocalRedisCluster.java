@@ -79,6 +79,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private volatile List<InetSocketAddress> readyAddresses = List.of();
 
+	/** Made at start when the builder asked for TLS; the names do not change when pods move. */
+	private volatile @Nullable KitTls tls;
+
 	private final Object dnsLock = new Object();
 
 	private boolean dnsClosed;
@@ -183,6 +186,108 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * The domain under which each ready pod's IP resolves as a name, as Kubernetes publishes
+	 * {@code 10-1-2-3.<namespace>.pod.cluster.local} for pod {@code 10.1.2.3}: pod
+	 * {@code 127.0.5.9} is {@code 127-0-5-9.<domain>}. A remap rule can turn announced IPs into
+	 * these names with a regular expression, and a certificate can cover them with one wildcard.
+	 * @return the domain, e.g. {@code kit-1a2b.pod}
+	 */
+	public String podIpDomain() {
+		return this.name + ".pod";
+	}
+
+	/**
+	 * The name under {@link #podIpDomain()} of the given pod's current IP.
+	 * @param pod the pod
+	 * @return e.g. {@code 127-0-5-9.kit-1a2b.pod}
+	 */
+	public String podIpName(RedisPod pod) {
+		return pod.address().getHostString().replace('.', '-') + "." + podIpDomain();
+	}
+
+	/**
+	 * Whether the pods speak TLS only (see {@link Builder#tls()}).
+	 * @return {@code true} for a TLS cluster
+	 */
+	public boolean isTls() {
+		return this.tls != null;
+	}
+
+	/**
+	 * The certificate of the CA that signed the pods' certificate, what clients trust.
+	 * @return a PEM file in the cluster's work directory, deleted on close
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Path tlsCaCertificate() {
+		return requireTls().caCertificate();
+	}
+
+	/**
+	 * The DNS names the pods' certificate is valid for; no IP address is among them.
+	 * @return the names, wildcards included
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public List<String> tlsCertificateNames() {
+		return requireTls().names();
+	}
+
+	/**
+	 * Spring Boot properties that make an application trust this cluster's CA through an SSL
+	 * bundle and connect with TLS: {@code spring.ssl.bundle.pem.<name>.truststore.certificate},
+	 * {@code spring.data.redis.ssl.enabled} and {@code spring.data.redis.ssl.bundle}, and the
+	 * bundle's {@code keystore.certificate} and {@code keystore.private-key} when the cluster
+	 * requires client certificates.
+	 * @param bundleName the bundle's name
+	 * @return the properties, in order
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Map<String, String> sslBundleProperties(String bundleName) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.ssl.bundle.pem." + bundleName + ".truststore.certificate",
+				"file:" + tlsCaCertificate().toAbsolutePath());
+		if (this.settings.requireClientCertificates) {
+			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.certificate",
+					"file:" + tlsClientCertificate().toAbsolutePath());
+			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.private-key",
+					"file:" + tlsClientKey().toAbsolutePath());
+		}
+		properties.put("spring.data.redis.ssl.enabled", "true");
+		properties.put("spring.data.redis.ssl.bundle", bundleName);
+		return properties;
+	}
+
+	KitTls tlsMaterial() {
+		return requireTls();
+	}
+
+	/**
+	 * A client certificate the cluster's CA signed, for clusters that
+	 * {@link Builder#requireClientCertificates() require one}.
+	 * @return a PEM file in the cluster's work directory, deleted on close
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Path tlsClientCertificate() {
+		return requireTls().clientCertificate();
+	}
+
+	/**
+	 * The private key of {@link #tlsClientCertificate()}, unencrypted: test material only.
+	 * @return a PEM (PKCS#8) file in the cluster's work directory, deleted on close
+	 * @throws IllegalStateException if the cluster does not use TLS
+	 */
+	public Path tlsClientKey() {
+		return requireTls().clientKey();
+	}
+
+	private KitTls requireTls() {
+		KitTls current = this.tls;
+		if (current == null) {
+			throw new IllegalStateException(this.name + " does not use TLS: start it with LocalRedisCluster.builder().tls()");
+		}
+		return current;
+	}
+
+	/**
 	 * Whether names resolve: the JVM runs with {@code -Djdk.net.hosts.file} (and should run with
 	 * {@code -Dsun.net.inetaddr.ttl=0} so lookups see changes at once).
 	 * @return {@code true} if service and pod names resolve in this JVM
@@ -263,6 +368,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 			this.pods.add(pod);
 		}
 		try {
+			if (this.settings.certificateNames != null) {
+				this.tls = KitTls.generate(this.directory, certificateNames(this.settings.certificateNames));
+			}
 			for (RedisPod pod : this.pods) {
 				Files.createDirectories(pod.dataDirectory());
 				startProcess(pod);
@@ -278,14 +386,26 @@ public final class LocalRedisCluster implements AutoCloseable {
 				callOn(this.pods.get(i), "CLUSTER", "REPLICATE", master.nodeId());
 			}
 			awaitHealthy();
-			logger.info("Redis Cluster {} ready: {} masters, {} replicas each, redis-server {}; seeds {}", this.name,
-					masters, this.settings.replicasPerMaster, binary().version(), seedNodes());
+			logger.info("Redis Cluster {} ready: {} masters, {} replicas each, redis-server {}{}; seeds {}", this.name,
+					masters, this.settings.replicasPerMaster, binary().version(), isTls() ? ", TLS" : "", seedNodes());
 		}
 		catch (IOException | RuntimeException ex) {
 			close();
 			throw (ex instanceof RuntimeException runtime) ? runtime
 					: new UncheckedIOException("Could not start Redis Cluster " + this.name, (IOException) ex);
 		}
+	}
+
+	/** Names that stay with the cluster when pods move, so the certificate never has to be re-issued. */
+	private List<String> certificateNames(CertificateNames choice) {
+		List<String> names = new ArrayList<>();
+		names.add(serviceName());
+		names.add(clusterIpServiceName());
+		this.pods.forEach((pod) -> names.add(pod.hostname()));
+		if (choice == CertificateNames.ALL) {
+			names.add("*." + podIpDomain());
+		}
+		return names;
 	}
 
 	/**
@@ -716,7 +836,13 @@ public final class LocalRedisCluster implements AutoCloseable {
 		String ip = pod.address().getHostString();
 		StringBuilder config = new StringBuilder();
 		config.append("bind ").append(ip).append('\n');
-		config.append("port ").append(port()).append('\n');
+		KitTls currentTls = this.tls;
+		if (currentTls != null) {
+			config.append(currentTls.redisConfig(port(), this.settings.requireClientCertificates));
+		}
+		else {
+			config.append("port ").append(port()).append('\n');
+		}
 		config.append("protected-mode no\n");
 		config.append("daemonize no\n");
 		config.append("dir ").append(pod.dataDirectory().toAbsolutePath()).append('\n');
@@ -826,6 +952,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		names.put(serviceName(), ready);
 		for (RedisPod pod : readyPods()) {
 			names.put(pod.hostname(), List.of(pod.address().getHostString()));
+			names.put(podIpName(pod), List.of(pod.address().getHostString()));
 		}
 		if (this.clusterIpService != null) {
 			names.put(clusterIpServiceName(), List.of(this.clusterIpService.address().getHostString()));
@@ -876,7 +1003,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	RespConnection connect(RedisPod pod) throws IOException {
-		RespConnection connection = RespConnection.open(pod.address(), ADMIN_TIMEOUT);
+		KitTls currentTls = this.tls;
+		// Over TLS the kit dials the pod's IP and verifies its stable name, which is all the
+		// certificate holds: the kit does not depend on its own DNS to administer the cluster.
+		RespConnection connection = (currentTls != null)
+				? RespConnection.openTls(pod.address(), pod.hostname(), ADMIN_TIMEOUT, currentTls.socketFactory())
+				: RespConnection.open(pod.address(), ADMIN_TIMEOUT);
 		if (this.settings.password == null) {
 			return connection;
 		}
@@ -1004,6 +1136,25 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Which DNS names the pods' certificate is valid for (never IP addresses).
+	 */
+	public enum CertificateNames {
+
+		/**
+		 * The service names, every pod's host name and every name under
+		 * {@link LocalRedisCluster#podIpDomain()} (one wildcard).
+		 */
+		ALL,
+
+		/**
+		 * The service names and every pod's host name only: a client that dials pod-IP names
+		 * reaches the right pods but must reject their certificate.
+		 */
+		STABLE_NAMES
+
+	}
+
+	/**
 	 * Settings of a {@link LocalRedisCluster}.
 	 */
 	public static final class Builder {
@@ -1036,9 +1187,50 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 		private @Nullable String aclPassword;
 
+		private @Nullable CertificateNames certificateNames;
+
+		private boolean requireClientCertificates;
+
 		private RedisServerBinary binary;
 
 		private Builder() {
+		}
+
+		/**
+		 * Pods speak TLS only, on the client port, the cluster bus and replication, with a CA and
+		 * a certificate made for the cluster at start (with {@code openssl}) for
+		 * {@link CertificateNames#ALL all its names}. Clients trust
+		 * {@link LocalRedisCluster#tlsCaCertificate()}; client certificates are not required.
+		 * @return this builder
+		 * @throws IllegalStateException on start, if redis-server was built without TLS or
+		 * openssl is missing
+		 */
+		public Builder tls() {
+			return tls(CertificateNames.ALL);
+		}
+
+		/**
+		 * Pods speak TLS only, as with {@link #tls()}, with a certificate for the chosen names.
+		 * @param certificateNames the names the certificate covers
+		 * @return this builder
+		 */
+		public Builder tls(CertificateNames certificateNames) {
+			this.certificateNames = certificateNames;
+			return this;
+		}
+
+		/**
+		 * Mutual TLS: pods speak TLS only, as with {@link #tls()} if no other TLS option was
+		 * chosen, and accept only clients that present a certificate signed by the cluster's CA
+		 * ({@code tls-auth-clients yes}), such as {@link LocalRedisCluster#tlsClientCertificate()}.
+		 * @return this builder
+		 */
+		public Builder requireClientCertificates() {
+			if (this.certificateNames == null) {
+				this.certificateNames = CertificateNames.ALL;
+			}
+			this.requireClientCertificates = true;
+			return this;
 		}
 
 		/**
@@ -1202,6 +1394,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 			this.binary = RedisServerBinary.get();
 			if (this.announceHostnames && !this.binary.isAtLeast(7)) {
 				throw new IllegalStateException("Announced host names need Redis 7; redis-server is " + this.binary.version());
+			}
+			if (this.certificateNames != null) {
+				String reason = TlsSupport.unavailableReason();
+				if (reason != null) {
+					throw new IllegalStateException("A TLS cluster cannot run here: " + reason);
+				}
 			}
 			LocalRedisCluster cluster = new LocalRedisCluster(this);
 			cluster.start();

@@ -51,7 +51,7 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 			.orElseThrow(() -> new IllegalStateException(
 					context.getRequiredTestClass() + " is not annotated with @WithLocalRedisCluster"));
 		String key = settings.masters() + "x" + settings.replicasPerMaster() + "/"
-				+ java.util.Arrays.toString(settings.announceHostnames());
+				+ java.util.Arrays.toString(settings.announceHostnames()) + (settings.tls() ? "/tls" : "");
 		if (settings.shared()) {
 			return context.getRoot()
 				.getStore(NAMESPACE)
@@ -79,6 +79,11 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 			Assumptions.assumeTrue(binary.isAtLeast(7), () -> "Announced host names need redis-server 7 or newer; the kit found "
 					+ binary.version() + " at " + binary.path() + " (" + binary.source() + ")");
 			builder.announceHostnames(settings.announceHostnames()[0]);
+		}
+		if (settings.tls()) {
+			String reason = TlsSupport.unavailableReason();
+			Assumptions.assumeTrue(reason == null, () -> "Needs a TLS cluster: " + reason);
+			builder.tls();
 		}
 		return builder.start();
 	}

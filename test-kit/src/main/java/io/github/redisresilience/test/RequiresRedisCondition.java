@@ -21,12 +21,22 @@ final class RequiresRedisCondition implements ExecutionCondition {
 		}
 		RedisServerBinary binary = RedisServerBinary.get();
 		int major = required.get().value();
-		if (binary.isAtLeast(major)) {
-			return ConditionEvaluationResult.enabled("redis-server " + binary.version() + " >= " + major);
+		if (!binary.isAtLeast(major)) {
+			return ConditionEvaluationResult.disabled(tooOld(binary, major));
 		}
-		return ConditionEvaluationResult.disabled("Needs redis-server " + major + " or newer; the kit found "
+		if (required.get().tls()) {
+			String reason = TlsSupport.unavailableReason();
+			if (reason != null) {
+				return ConditionEvaluationResult.disabled("Needs a TLS cluster: " + reason);
+			}
+		}
+		return ConditionEvaluationResult.enabled("redis-server " + binary.version() + " >= " + major);
+	}
+
+	private static String tooOld(RedisServerBinary binary, int major) {
+		return "Needs redis-server " + major + " or newer; the kit found "
 				+ binary.version() + " at " + binary.path() + " (" + binary.source()
-				+ "). Put Redis " + major + " on the PATH or set -D" + RedisServerBinary.BINARY_PROPERTY + " to run it.");
+				+ "). Put Redis " + major + " on the PATH or set -D" + RedisServerBinary.BINARY_PROPERTY + " to run it.";
 	}
 
 }

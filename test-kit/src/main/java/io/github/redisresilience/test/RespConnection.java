@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,11 +40,41 @@ final class RespConnection implements AutoCloseable {
 	}
 
 	static RespConnection open(InetSocketAddress address, Duration timeout) throws IOException {
+		return new RespConnection(connect(address, timeout));
+	}
+
+	/**
+	 * Opens a TLS connection that dials the address and verifies the server's certificate
+	 * against the host name, as a client that resolved that name would.
+	 * @param address the node's address
+	 * @param hostname the name the certificate must be valid for
+	 * @param timeout connect, handshake and read timeout
+	 * @param tls the socket factory that trusts the cluster's CA
+	 * @return the connection, handshake done
+	 */
+	static RespConnection openTls(InetSocketAddress address, String hostname, Duration timeout, SSLSocketFactory tls)
+			throws IOException {
+		Socket plain = connect(address, timeout);
+		try {
+			SSLSocket socket = (SSLSocket) tls.createSocket(plain, hostname, address.getPort(), true);
+			SSLParameters parameters = socket.getSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			socket.setSSLParameters(parameters);
+			socket.startHandshake();
+			return new RespConnection(socket);
+		}
+		catch (IOException ex) {
+			plain.close();
+			throw ex;
+		}
+	}
+
+	private static Socket connect(InetSocketAddress address, Duration timeout) throws IOException {
 		Socket socket = new Socket();
 		try {
 			socket.connect(address, (int) timeout.toMillis());
 			socket.setSoTimeout((int) timeout.toMillis());
-			return new RespConnection(socket);
+			return socket;
 		}
 		catch (IOException ex) {
 			socket.close();

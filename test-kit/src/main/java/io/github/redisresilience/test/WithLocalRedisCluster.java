@@ -59,4 +59,11 @@ public @interface WithLocalRedisCluster {
 	 */
 	LocalRedisCluster.PreferredEndpoint[] announceHostnames() default {};
 
+	/**
+	 * Pods speak TLS only, with a certificate made for the cluster ({@link LocalRedisCluster.Builder#tls()});
+	 * the class is skipped, with the reason, where redis-server has no TLS or openssl is missing.
+	 * @return {@code true} for a TLS cluster
+	 */
+	boolean tls() default false;
+
 }

@@ -2,7 +2,6 @@ package io.github.redisresilience.test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,9 +31,10 @@ final class ClusterData {
 
 	static String call(LocalRedisCluster cluster, String... command) throws IOException {
 		RedisPod entry = cluster.pods().stream().filter(RedisPod::isUp).findFirst().orElseThrow();
-		InetSocketAddress target = entry.address();
+		RedisPod target = entry;
 		for (int redirect = 0; redirect < 5; redirect++) {
-			try (RespConnection connection = RespConnection.open(target, Duration.ofSeconds(2))) {
+			// Through the kit, so that a TLS cluster is dialled over TLS too.
+			try (RespConnection connection = cluster.connect(target)) {
 				return connection.callForString(command);
 			}
 			catch (RespConnection.RedisErrorReply ex) {
@@ -42,7 +42,11 @@ final class ClusterData {
 					throw ex;
 				}
 				String[] hostAndPort = ex.getMessage().split(" ")[2].split(":");
-				target = new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1]));
+				InetSocketAddress address = new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1]));
+				target = cluster.pods().stream()
+					.filter((pod) -> pod.address().equals(address))
+					.findFirst()
+					.orElseThrow(() -> new IOException("No pod at " + address + ", where " + ex.getMessage() + " points"));
 			}
 		}
 		throw new IOException("Too many redirects for " + String.join(" ", command));

@@ -1,0 +1,217 @@
+package io.github.redisresilience.autoconfigure.tls;
+
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.internal.HostAndPort;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+
+/**
+ * Connects once to every node of a TLS cluster at startup, so that a certificate the client
+ * rejects (a name it does not cover, an issuer the SSL bundle does not trust) stops the
+ * application with {@link RedisCertificateRejectedException} naming the announced and the
+ * dialled address, instead of failing the commands of that node's slots later: the topology
+ * is read from the seeds, whose names certificates usually cover, while commands go to the
+ * nodes' own addresses. Nothing happens without TLS; any other failure is left to the client's
+ * retries, and the check never holds up the startup for longer than {@link #MAX_WAIT}.
+ * <p>
+ * The nodes are dialled through the cluster client's own resources and options, so through the
+ * same remapping and with the same trust material and verification mode as the application.
+ */
+final class NodeCertificateCheck implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(NodeCertificateCheck.class);
+
+	/** As long as the startup credentials check: a black-holed node must not hold up the startup. */
+	static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
+	private final Supplier<@Nullable RedisClusterClient> clientSupplier;
+
+	private final AddressRemapper remapper;
+
+	private final @Nullable Function<HostAndPort, RedisURI> tlsNodeUri;
+
+	private final int phase;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a check.
+	 * @param clientSupplier the application's cluster client, once created
+	 * @param remapper the remapping the client applies, to name the dialled address
+	 * @param tlsNodeUri how the application's client connects to a node, announced address in;
+	 * {@code null} when the application does not use TLS
+	 * @param phase the lifecycle phase
+	 */
+	NodeCertificateCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, AddressRemapper remapper,
+			@Nullable Function<HostAndPort, RedisURI> tlsNodeUri, int phase) {
+		this.clientSupplier = clientSupplier;
+		this.remapper = remapper;
+		this.tlsNodeUri = tlsNodeUri;
+		this.phase = phase;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		Function<HostAndPort, RedisURI> nodeUri = this.tlsNodeUri;
+		if (nodeUri == null) {
+			return;
+		}
+		RedisClusterClient client = this.clientSupplier.get();
+		if (client == null) {
+			return;
+		}
+		List<RedisURI> nodes = nodes(client, nodeUri);
+		if (nodes.isEmpty()) {
+			return;
+		}
+		logger.debug("Checking the TLS certificates of " + nodes.size() + " Redis Cluster nodes");
+		RedisClient nodeClient = RedisClient.create(client.getResources());
+		nodeClient.setOptions(client.getOptions());
+		try {
+			check(nodeClient, nodes);
+		}
+		finally {
+			// Closes the connections it made; the resources are the application's and keep running.
+			nodeClient.shutdown(Duration.ZERO, MAX_WAIT);
+		}
+	}
+
+	/**
+	 * The nodes of the topology, as the client connects to them: Lettuce connects to a node with
+	 * the settings of the seed URIs (TLS, verification, credentials) and the node's announced
+	 * address, which the node URIs of the topology do not always carry.
+	 */
+	private static List<RedisURI> nodes(RedisClusterClient client, Function<HostAndPort, RedisURI> nodeUri) {
+		try {
+			List<RedisURI> nodes = new ArrayList<>();
+			for (RedisClusterNode node : client.getPartitions()) {
+				RedisURI announced = node.getUri();
+				if (announced != null) {
+					nodes.add(nodeUri.apply(HostAndPort.of(announced.getHost(), announced.getPort())));
+				}
+			}
+			return nodes;
+		}
+		catch (RuntimeException ex) {
+			// No topology yet: the seeds are not reachable, which the client keeps retrying.
+			logger.debug("Node certificates not checked at startup: no topology", ex);
+			return List.of();
+		}
+	}
+
+	private void check(RedisClient nodeClient, List<RedisURI> nodes) {
+		Map<RedisURI, CompletableFuture<StatefulRedisConnection<String, String>>> attempts = new LinkedHashMap<>();
+		for (RedisURI node : nodes) {
+			attempts.put(node, nodeClient.connectAsync(StringCodec.UTF8, node).toCompletableFuture());
+		}
+		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+		Map<RedisURI, CertificateException> rejected = new LinkedHashMap<>();
+		attempts.forEach((node, attempt) -> {
+			CertificateException reason = certificateFailure(outcome(attempt, deadline));
+			if (reason != null) {
+				rejected.put(node, reason);
+			}
+		});
+		if (rejected.isEmpty()) {
+			return;
+		}
+		Map.Entry<RedisURI, CertificateException> first = rejected.entrySet().iterator().next();
+		HostAndPort announced = HostAndPort.of(first.getKey().getHost(), first.getKey().getPort());
+		HostAndPort dialled = this.remapper.map(announced);
+		// The JDK's exception as the cause, not Lettuce's: its messages quote URIs, which may
+		// carry a user name.
+		throw new RedisCertificateRejectedException(announced.toString(), dialled.toString(),
+				String.valueOf(first.getValue().getMessage()), rejected.size(), first.getValue());
+	}
+
+	/**
+	 * Waits for one connection attempt; the node client's shutdown closes what it connected.
+	 * @return the failure, or {@code null} when it connected or did not finish in time
+	 */
+	private static @Nullable Throwable outcome(CompletableFuture<StatefulRedisConnection<String, String>> attempt,
+			long deadline) {
+		try {
+			attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return null;
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			logger.debug("A node did not answer within " + MAX_WAIT.toSeconds() + "s at startup; certificate not checked");
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/**
+	 * Find the certificate problem among the causes and suppressed exceptions of a failed
+	 * connection: the JDK reports a rejected certificate as an {@code SSLHandshakeException}
+	 * caused by a {@link CertificateException}, which Netty and Lettuce wrap in their own.
+	 * @param failure the failure
+	 * @return the certificate problem, or {@code null} when the connection failed for another
+	 * reason
+	 */
+	static @Nullable CertificateException certificateFailure(@Nullable Throwable failure) {
+		return certificateFailure(failure, new IdentityHashMap<>());
+	}
+
+	private static @Nullable CertificateException certificateFailure(@Nullable Throwable failure,
+			Map<Throwable, Boolean> seen) {
+		if (failure == null || seen.put(failure, Boolean.TRUE) != null) {
+			return null;
+		}
+		if (failure instanceof CertificateException certificate) {
+			return certificate;
+		}
+		CertificateException found = certificateFailure(failure.getCause(), seen);
+		for (Throwable suppressed : failure.getSuppressed()) {
+			found = (found != null) ? found : certificateFailure(suppressed, seen);
+		}
+		return found;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+}
