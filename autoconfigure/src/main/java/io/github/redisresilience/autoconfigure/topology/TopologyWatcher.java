@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -29,6 +30,8 @@ import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.internal.HostAndPort;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +39,9 @@ import reactor.core.Disposable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 
 /**
  * Watches the cluster topology of the application's {@link RedisClusterClient}.
@@ -48,8 +54,17 @@ import org.springframework.context.SmartLifecycle;
  * half-healed view. After each look it compares node addresses by node ID and publishes a
  * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not.
  * <p>
- * It also keeps what operators need to see (the last refresh it ran, recent address changes)
- * and refreshes on demand.
+ * It also keeps what operators need to see (the last refresh it ran, recent address changes,
+ * suspect nodes) and refreshes on demand.
+ * <p>
+ * A master is <em>suspect</em> when it stops answering while the client's topology still lists
+ * it as a master the cluster has not failed: a connection to it was closed unanswered, or a
+ * health probe's PING to it timed out (a refused connection is a dead node, not a frozen one).
+ * That is the window in which a frozen master holds its slots before its replica is promoted.
+ * While a node is suspect the watcher PINGs it every period; it stops being suspect when it
+ * answers, or when the topology no longer lists it as a master at that address (promoted
+ * replica, {@code fail} flag, move). Each change is published as a {@link NodeSuspectedEvent} or
+ * {@link NodeSuspicionClearedEvent}.
  */
 public final class TopologyWatcher implements SmartLifecycle {
 
@@ -91,6 +106,12 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
+	private final Function<HostAndPort, HostAndPort> dialling;
+
+	private final SuspectNodes suspects = new SuspectNodes();
+
+	private final NodePinger pinger = new NodePinger();
+
 	private volatile @Nullable RedisClusterClient client;
 
 	private volatile @Nullable Disposable subscription;
@@ -113,8 +134,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 	};
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
-			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector) {
+			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
+			Function<HostAndPort, HostAndPort> dialling) {
 		this.clientSupplier = clientSupplier;
+		this.dialling = dialling;
 		this.events = events;
 		this.period = period;
 		// Reconnect storms come in bursts a few backoff steps apart: stay watchful for ten periods.
@@ -155,6 +178,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		this.scheduler = null;
 		this.client = null;
+		this.pinger.close();
 	}
 
 	@Override
@@ -175,6 +199,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
+			reviewSuspects(current, partitions);
 			int uncovered = checkCoverage(partitions);
 			detectShape(partitions);
 			if (inTrouble() || uncovered > 0) {
@@ -375,6 +400,139 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public Optional<DeploymentShape> deploymentShape() {
 		return Optional.ofNullable(this.deploymentShape);
+	}
+
+	/**
+	 * The masters currently suspect: not answering while the client's topology still lists them
+	 * as masters.
+	 * @return the suspect nodes, in the order they were suspected
+	 */
+	public List<SuspectNode> suspectNodes() {
+		return this.suspects.all();
+	}
+
+	/**
+	 * Reports that a node did not answer within a bounded time (a probe's PING, say): a master of
+	 * the client's topology becomes suspect.
+	 * @param nodeId the node ID
+	 * @param cause what timed out
+	 * @param reason what was seen, for people
+	 */
+	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason) {
+		RedisClusterClient current = this.client;
+		if (current == null) {
+			return;
+		}
+		String address = healthyMasters(current.getPartitions()).get(nodeId);
+		if (address != null) {
+			suspect(nodeId, address, cause, reason);
+		}
+	}
+
+	/**
+	 * Reports that a node answered: it is no longer suspect.
+	 * @param nodeId the node ID
+	 */
+	public void reportAnswer(String nodeId) {
+		this.suspects.clear(nodeId, "answered", this.clock.instant()).ifPresent(this::cleared);
+	}
+
+	/**
+	 * Published on the connection's event loop: the node is looked up, and a host name perhaps
+	 * resolved, on the watcher's own thread.
+	 */
+	@EventListener
+	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor == null) {
+			return;
+		}
+		String reason = "a connection to it got no answer for " + event.silentFor().toMillis() + " ms";
+		executor.execute(() -> RemoteAddress.parse(event.remoteAddress())
+			.ifPresent((remote) -> suspectReachedAt(remote, reason)));
+	}
+
+	private void suspectReachedAt(RemoteAddress remote, String reason) {
+		RedisClusterClient current = this.client;
+		if (current == null) {
+			return;
+		}
+		try {
+			for (RedisClusterNode node : current.getPartitions()) {
+				RedisURI uri = node.getUri();
+				if (uri != null && isHealthyMaster(node) && remote.isReachedBy(dialled(uri))) {
+					suspect(node.getNodeId(), uri.getHost() + ":" + uri.getPort(), SuspectNode.Cause.UNANSWERED_CONNECTION,
+							reason);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not tell which node " + remote + " is", ex);
+		}
+	}
+
+	private HostAndPort dialled(RedisURI uri) {
+		HostAndPort announced = HostAndPort.of(uri.getHost(), uri.getPort());
+		try {
+			return this.dialling.apply(announced);
+		}
+		catch (RuntimeException ex) {
+			// A rule that renders an invalid address for this node: Lettuce dials it as announced.
+			return announced;
+		}
+	}
+
+	private void suspect(String nodeId, String address, SuspectNode.Cause cause, String reason) {
+		this.suspects.suspect(nodeId, address, cause, reason, this.clock.instant()).ifPresent((suspect) -> {
+			logger.warn("Redis Cluster master " + nodeId + " at " + address + " is suspect: " + reason
+					+ " while the cluster still lists it as a master (is it frozen?)");
+			troubleSeen();
+			publish(new NodeSuspectedEvent(suspect));
+		});
+	}
+
+	private void cleared(NodeSuspicionClearedEvent event) {
+		logger.info("Redis Cluster node " + event.suspect().nodeId() + " is no longer suspect after "
+				+ event.suspectFor().toMillis() + " ms: " + event.why());
+		publish(event);
+	}
+
+	/**
+	 * Ends the suspicion of nodes the topology no longer lists as masters, and PINGs the others:
+	 * the answer is handled on the watcher's thread.
+	 */
+	private void reviewSuspects(RedisClusterClient current, Partitions partitions) {
+		this.suspects.keepMasters(healthyMasters(partitions), this.clock.instant()).forEach(this::cleared);
+		List<SuspectNode> remaining = this.suspects.all();
+		if (remaining.isEmpty()) {
+			this.pinger.close();
+			return;
+		}
+		ScheduledExecutorService executor = this.scheduler;
+		Executor completion = (executor != null) ? executor : Runnable::run;
+		for (SuspectNode suspect : remaining) {
+			this.pinger.ping(current, suspect.nodeId()).thenAcceptAsync((answered) -> {
+				if (answered) {
+					reportAnswer(suspect.nodeId());
+				}
+			}, completion);
+		}
+	}
+
+	/** Masters of the client's view that the cluster has not failed, node ID to announced address. */
+	private static Map<String, String> healthyMasters(Partitions partitions) {
+		Map<String, String> masters = new LinkedHashMap<>();
+		for (RedisClusterNode node : partitions) {
+			RedisURI uri = node.getUri();
+			if (node.getNodeId() != null && uri != null && isHealthyMaster(node)) {
+				masters.put(node.getNodeId(), uri.getHost() + ":" + uri.getPort());
+			}
+		}
+		return masters;
+	}
+
+	private static boolean isHealthyMaster(RedisClusterNode node) {
+		return node.getRole().isUpstream() && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.NOADDR);
 	}
 
 	private void record(Partitions partitions) {
