@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import com.jayway.jsonpath.JsonPath;
@@ -61,6 +62,8 @@ class SuspectNodesIT {
 	private RestClient http;
 
 	private final AtomicBoolean writing = new AtomicBoolean();
+
+	private final AtomicInteger written = new AtomicInteger();
 
 	private Thread writer;
 
@@ -171,7 +174,10 @@ class SuspectNodesIT {
 		return topology.read("$.nodes[?(@.id == '" + pod.nodeId() + "')].suspect");
 	}
 
-	/** Writes to the master's slots until the test ends, so that its connection goes unanswered. */
+	/**
+	 * Writes to the master's slots until the test ends, so that its connection goes unanswered;
+	 * returns once writes went through, so that the connection is open before the node freezes.
+	 */
 	private void startWriting() {
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 		this.writing.set(true);
@@ -179,6 +185,7 @@ class SuspectNodesIT {
 			for (int i = 0; i < 100_000 && this.writing.get(); i++) {
 				try {
 					redis.opsForValue().set(KEY, "v" + i);
+					this.written.incrementAndGet();
 				}
 				catch (RuntimeException ex) {
 					// Failed writes are expected while the master is frozen; only the signal matters here.
@@ -188,6 +195,7 @@ class SuspectNodesIT {
 		}, "suspect-writer");
 		this.writer.setDaemon(true);
 		this.writer.start();
+		await().atMost(CONDITION_LIMIT).until(() -> this.written.get() >= 3);
 	}
 
 	private void startApplication() {
