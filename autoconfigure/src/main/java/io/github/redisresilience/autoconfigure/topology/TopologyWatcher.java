@@ -31,7 +31,6 @@ import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.internal.HostAndPort;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -58,13 +57,9 @@ import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCl
  * suspect nodes) and refreshes on demand.
  * <p>
  * A master is <em>suspect</em> when it stops answering while the client's topology still lists
- * it as a master the cluster has not failed: a connection to it was closed unanswered, or a
- * health probe's PING to it timed out (a refused connection is a dead node, not a frozen one).
- * That is the window in which a frozen master holds its slots before its replica is promoted.
- * While a node is suspect the watcher PINGs it every period; it stops being suspect when it
- * answers, or when the topology no longer lists it as a master at that address (promoted
- * replica, {@code fail} flag, move). Each change is published as a {@link NodeSuspectedEvent} or
- * {@link NodeSuspicionClearedEvent}.
+ * it as a master (see {@link SuspectWatch}): the window in which a frozen master holds its slots
+ * before its replica is promoted. Suspects are reviewed, and PINGed, every period; each change is
+ * published as a {@link NodeSuspectedEvent} or {@link NodeSuspicionClearedEvent}.
  */
 public final class TopologyWatcher implements SmartLifecycle {
 
@@ -106,11 +101,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
-	private final Function<HostAndPort, HostAndPort> dialling;
-
-	private final SuspectNodes suspects = new SuspectNodes();
-
-	private final NodePinger pinger = new NodePinger();
+	private final SuspectWatch suspectWatch;
 
 	private volatile @Nullable RedisClusterClient client;
 
@@ -137,7 +128,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
 			Function<HostAndPort, HostAndPort> dialling) {
 		this.clientSupplier = clientSupplier;
-		this.dialling = dialling;
 		this.events = events;
 		this.period = period;
 		// Reconnect storms come in bursts a few backoff steps apart: stay watchful for ten periods.
@@ -145,6 +135,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.clock = clock;
 		this.phase = phase;
 		this.shapeDetector = shapeDetector;
+		this.suspectWatch = new SuspectWatch(dialling, clock, this::publish, this::troubleSeen);
 	}
 
 	@Override
@@ -178,7 +169,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		this.scheduler = null;
 		this.client = null;
-		this.pinger.close();
+		this.suspectWatch.close();
 	}
 
 	@Override
@@ -199,7 +190,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
-			reviewSuspects(current, partitions);
+			ScheduledExecutorService executor = this.scheduler;
+			this.suspectWatch.review(current, partitions, (executor != null) ? executor : Runnable::run);
 			int uncovered = checkCoverage(partitions);
 			detectShape(partitions);
 			if (inTrouble() || uncovered > 0) {
@@ -408,7 +400,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * @return the suspect nodes, in the order they were suspected
 	 */
 	public List<SuspectNode> suspectNodes() {
-		return this.suspects.all();
+		return this.suspectWatch.all();
 	}
 
 	/**
@@ -420,12 +412,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason) {
 		RedisClusterClient current = this.client;
-		if (current == null) {
-			return;
-		}
-		String address = healthyMasters(current.getPartitions()).get(nodeId);
-		if (address != null) {
-			suspect(nodeId, address, cause, reason);
+		if (current != null) {
+			this.suspectWatch.timedOut(current.getPartitions(), nodeId, cause, reason);
 		}
 	}
 
@@ -434,7 +422,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * @param nodeId the node ID
 	 */
 	public void reportAnswer(String nodeId) {
-		this.suspects.clear(nodeId, "answered", this.clock.instant()).ifPresent(this::cleared);
+		this.suspectWatch.answered(nodeId);
 	}
 
 	/**
@@ -444,95 +432,18 @@ public final class TopologyWatcher implements SmartLifecycle {
 	@EventListener
 	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
 		ScheduledExecutorService executor = this.scheduler;
-		if (executor == null) {
-			return;
-		}
-		String reason = "a connection to it got no answer for " + event.silentFor().toMillis() + " ms";
-		executor.execute(() -> RemoteAddress.parse(event.remoteAddress())
-			.ifPresent((remote) -> suspectReachedAt(remote, reason)));
-	}
-
-	private void suspectReachedAt(RemoteAddress remote, String reason) {
 		RedisClusterClient current = this.client;
-		if (current == null) {
+		if (executor == null || current == null) {
 			return;
 		}
-		try {
-			for (RedisClusterNode node : current.getPartitions()) {
-				RedisURI uri = node.getUri();
-				if (uri != null && isHealthyMaster(node) && remote.isReachedBy(dialled(uri))) {
-					suspect(node.getNodeId(), uri.getHost() + ":" + uri.getPort(), SuspectNode.Cause.UNANSWERED_CONNECTION,
-							reason);
-				}
+		executor.execute(() -> {
+			try {
+				this.suspectWatch.connectionUnanswered(current.getPartitions(), event);
 			}
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not tell which node " + remote + " is", ex);
-		}
-	}
-
-	private HostAndPort dialled(RedisURI uri) {
-		HostAndPort announced = HostAndPort.of(uri.getHost(), uri.getPort());
-		try {
-			return this.dialling.apply(announced);
-		}
-		catch (RuntimeException ex) {
-			// A rule that renders an invalid address for this node: Lettuce dials it as announced.
-			return announced;
-		}
-	}
-
-	private void suspect(String nodeId, String address, SuspectNode.Cause cause, String reason) {
-		this.suspects.suspect(nodeId, address, cause, reason, this.clock.instant()).ifPresent((suspect) -> {
-			logger.warn("Redis Cluster master " + nodeId + " at " + address + " is suspect: " + reason
-					+ " while the cluster still lists it as a master (is it frozen?)");
-			troubleSeen();
-			publish(new NodeSuspectedEvent(suspect));
+			catch (RuntimeException ex) {
+				logger.debug("Could not tell which node " + event.remoteAddress() + " is", ex);
+			}
 		});
-	}
-
-	private void cleared(NodeSuspicionClearedEvent event) {
-		logger.info("Redis Cluster node " + event.suspect().nodeId() + " is no longer suspect after "
-				+ event.suspectFor().toMillis() + " ms: " + event.why());
-		publish(event);
-	}
-
-	/**
-	 * Ends the suspicion of nodes the topology no longer lists as masters, and PINGs the others:
-	 * the answer is handled on the watcher's thread.
-	 */
-	private void reviewSuspects(RedisClusterClient current, Partitions partitions) {
-		this.suspects.keepMasters(healthyMasters(partitions), this.clock.instant()).forEach(this::cleared);
-		List<SuspectNode> remaining = this.suspects.all();
-		if (remaining.isEmpty()) {
-			this.pinger.close();
-			return;
-		}
-		ScheduledExecutorService executor = this.scheduler;
-		Executor completion = (executor != null) ? executor : Runnable::run;
-		for (SuspectNode suspect : remaining) {
-			this.pinger.ping(current, suspect.nodeId()).thenAcceptAsync((answered) -> {
-				if (answered) {
-					reportAnswer(suspect.nodeId());
-				}
-			}, completion);
-		}
-	}
-
-	/** Masters of the client's view that the cluster has not failed, node ID to announced address. */
-	private static Map<String, String> healthyMasters(Partitions partitions) {
-		Map<String, String> masters = new LinkedHashMap<>();
-		for (RedisClusterNode node : partitions) {
-			RedisURI uri = node.getUri();
-			if (node.getNodeId() != null && uri != null && isHealthyMaster(node)) {
-				masters.put(node.getNodeId(), uri.getHost() + ":" + uri.getPort());
-			}
-		}
-		return masters;
-	}
-
-	private static boolean isHealthyMaster(RedisClusterNode node) {
-		return node.getRole().isUpstream() && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.NOADDR);
 	}
 
 	private void record(Partitions partitions) {
