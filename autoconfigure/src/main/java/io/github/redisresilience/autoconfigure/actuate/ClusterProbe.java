@@ -19,8 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -32,6 +34,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.topology.SuspectNode;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
@@ -100,7 +103,24 @@ final class ClusterProbe implements DisposableBean {
 		for (PendingProbe probe : pending) {
 			probes.add(probe.await(deadline, this.timeout));
 		}
+		reportSuspects(probes);
 		return remember(new ClusterSnapshot(takenAt, List.copyOf(probes), remapWarnings(nodes), true, null));
+	}
+
+	/**
+	 * A master that timed out is suspect, one that answered is not (the watcher ignores nodes it
+	 * does not list as masters the cluster has not failed).
+	 */
+	private void reportSuspects(List<NodeProbe> probes) {
+		for (NodeProbe probe : probes) {
+			if (probe.reachable()) {
+				this.watcher.reportAnswer(probe.node().id());
+			}
+			else if (probe.timedOut() && probe.node().master()) {
+				this.watcher.reportTimeout(probe.node().id(), SuspectNode.Cause.PROBE_TIMEOUT,
+						"the health probe's PING got " + probe.error());
+			}
+		}
 	}
 
 	/**
@@ -120,11 +140,15 @@ final class ClusterProbe implements DisposableBean {
 			CompletableFuture<StatefulRedisClusterConnection<String, String>> connection) {
 		HostAndPort dialled = dialled(node);
 		long started = System.nanoTime();
-		CompletableFuture<Duration> ping = connection.thenCompose((cluster) -> cluster.getConnectionAsync(node.id()))
+		AtomicLong nodeStarted = new AtomicLong();
+		CompletableFuture<Duration> ping = connection.thenCompose((cluster) -> {
+			nodeStarted.set(System.nanoTime());
+			return cluster.getConnectionAsync(node.id());
+		})
 			.thenCompose((nodeConnection) -> nodeConnection.async().ping().toCompletableFuture())
 			.thenApply((pong) -> Duration.ofNanos(System.nanoTime() - started));
 		return new PendingProbe(node, dialled.getHostText() + ":" + dialled.getPort(), ping,
-				resolve(dialled.getHostText()));
+				resolve(dialled.getHostText()), nodeStarted);
 	}
 
 	private HostAndPort dialled(NodeLayout node) {
@@ -203,25 +227,42 @@ final class ClusterProbe implements DisposableBean {
 		this.lookups.shutdownNow();
 	}
 
+	/**
+	 * @param nodeStarted when the probe's cluster connection was ready and the node itself was
+	 * asked ({@code System.nanoTime()}), 0 until then
+	 */
 	private record PendingProbe(NodeLayout node, String dialled, CompletableFuture<Duration> ping,
-			CompletableFuture<List<String>> lookup) {
+			CompletableFuture<List<String>> lookup, AtomicLong nodeStarted) {
 
 		NodeProbe await(long deadline, Duration timeout) {
 			List<String> ips = awaitLookup(deadline);
 			try {
 				Duration latency = this.ping.get(remaining(deadline), TimeUnit.NANOSECONDS);
-				return new NodeProbe(this.node, this.dialled, ips, true, latency, null);
+				return new NodeProbe(this.node, this.dialled, ips, true, latency, null, false);
 			}
 			catch (TimeoutException ex) {
-				return unreachable(ips, "no answer within " + timeout.toMillis() + "ms");
+				return new NodeProbe(this.node, this.dialled, ips, false, null,
+						"no answer within " + timeout.toMillis() + "ms", hadTimeToAnswer(deadline, timeout));
 			}
 			catch (ExecutionException | CompletionException ex) {
-				return unreachable(ips, describe(ex.getCause()));
+				Throwable cause = ex.getCause();
+				return new NodeProbe(this.node, this.dialled, ips, false, null, describe(cause),
+						cause instanceof RedisCommandTimeoutException);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return unreachable(ips, "probe interrupted");
 			}
+		}
+
+		/**
+		 * A timeout counts against the node only if the node itself had at least half the probe
+		 * timeout to answer: while the probe's own cluster connection is still being opened (its
+		 * first node may be the frozen one), every node would seem to time out.
+		 */
+		private boolean hadTimeToAnswer(long deadline, Duration timeout) {
+			long asked = this.nodeStarted.get();
+			return asked != 0 && deadline - asked >= timeout.toNanos() / 2;
 		}
 
 		private List<String> awaitLookup(long deadline) {
@@ -238,7 +279,7 @@ final class ClusterProbe implements DisposableBean {
 		}
 
 		private NodeProbe unreachable(List<String> ips, String error) {
-			return new NodeProbe(this.node, this.dialled, ips, false, null, error);
+			return new NodeProbe(this.node, this.dialled, ips, false, null, error, false);
 		}
 
 		private static long remaining(long deadline) {

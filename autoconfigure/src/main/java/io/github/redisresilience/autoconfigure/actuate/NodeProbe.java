@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param reachable whether the node answered a PING within the probe timeout
  * @param latency how long the PING took, {@code null} when it did not answer
  * @param error why the node counts as unreachable, {@code null} when it is reachable
+ * @param timedOut whether it did not answer within the probe timeout (rather than refusing or
+ * failing), as a frozen node does
  */
 record NodeProbe(NodeLayout node, String dialled, List<String> dialledIps, boolean reachable,
-		@Nullable Duration latency, @Nullable String error) {
+		@Nullable Duration latency, @Nullable String error, boolean timedOut) {
 
 	boolean remapped() {
 		return !this.dialled.equalsIgnoreCase(this.node.announced());

@@ -1,6 +1,7 @@
 package io.github.redisresilience.autoconfigure.actuate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import io.github.redisresilience.autoconfigure.topology.SuspectNode;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
@@ -16,6 +18,12 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * knows: UP when every slot is served by a master that answers (unreachable replicas are listed
  * but do not change the status, since commands still go through), DOWN when some slots have no
  * master that answers, UNKNOWN when no cluster client is running.
+ * <p>
+ * Suspect masters (see {@link TopologyWatcher#suspectNodes()}: not answering while the topology
+ * still lists them as masters, as a frozen node before its failover) are listed under
+ * {@code suspectNodes} with since when and why. They change the status only through the slot
+ * rule: a suspect master that does not answer the probe leaves its slots unserved, so the status
+ * is DOWN until it answers again or its replica is promoted.
  * <p>
  * Unlike Spring Boot's {@code redis} indicator, which asks one node for {@code CLUSTER INFO}, it
  * also catches a client whose view is stale: nodes the cluster calls healthy but that the client
@@ -63,7 +71,19 @@ final class RedisClusterHealthIndicator extends AbstractHealthIndicator {
 		addIfNotEmpty(builder, "remappedNodes",
 				snapshot.nodes().stream().filter(NodeProbe::remapped).map(this::remapped).toList());
 		addIfNotEmpty(builder, "remapWarnings", snapshot.remapWarnings());
+		addIfNotEmpty(builder, "suspectNodes", this.watcher.suspectNodes().stream().map(this::suspect).toList());
 		addRefreshDetails(builder);
+	}
+
+	private Map<String, Object> suspect(SuspectNode suspect) {
+		Map<String, Object> node = new LinkedHashMap<>();
+		node.put("id", suspect.nodeId());
+		node.put("announced", suspect.address());
+		node.put("since", suspect.since().toString());
+		node.put("forMillis", Math.max(0, Duration.between(suspect.since(), this.clock.instant()).toMillis()));
+		node.put("cause", suspect.cause().tag());
+		node.put("reason", suspect.reason());
+		return node;
 	}
 
 	private void addRefreshDetails(Health.Builder builder) {

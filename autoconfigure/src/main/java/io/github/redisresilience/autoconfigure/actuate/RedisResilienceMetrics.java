@@ -33,6 +33,8 @@ import org.springframework.context.event.EventListener;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
+import io.github.redisresilience.autoconfigure.topology.SuspectNode;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -65,6 +67,8 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private static final String UNANSWERED_CLOSES = "redis.resilience.connections.unanswered";
 
+	private static final String SUSPICIONS = "redis.resilience.nodes.suspicions";
+
 	/** Counters without tags, registered up front so that dashboards see a zero rather than no series. */
 	private static final List<String> UNTAGGED = List.of(ADDRESS_CHANGES, RECONNECT_ATTEMPTS, RECONNECT_FAILURES,
 			TOPOLOGY_READS, UNANSWERED_CLOSES);
@@ -74,7 +78,8 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 			RECONNECT_FAILURES, "Reconnect attempts that failed", TOPOLOGY_READS,
 			"Times Lettuce read the cluster topology (periodic, adaptive or the starter's refreshes)", REFRESHES,
 			"Topology refreshes the starter ran", ADAPTIVE_TRIGGERS, "Adaptive topology refreshes Lettuce triggered",
-			UNANSWERED_CLOSES, "Connections closed because a node stopped answering while they stayed open");
+			UNANSWERED_CLOSES, "Connections closed because a node stopped answering while they stayed open",
+			SUSPICIONS, "Masters that became suspect: not answering while the topology still listed them as masters");
 
 	private final TopologyWatcher watcher;
 
@@ -102,6 +107,12 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	public void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
 		UNTAGGED.forEach((name) -> counter(registry, name, Tags.empty()));
+		for (SuspectNode.Cause cause : SuspectNode.Cause.values()) {
+			counter(registry, SUSPICIONS, Tags.of("cause", cause.tag()));
+		}
+		gauge(registry, "redis.resilience.nodes.suspect",
+				"Masters suspect now: not answering while the topology still lists them as masters", Tags.empty(),
+				(metrics) -> metrics.watcher.suspectNodes().size());
 		for (String role : List.of("master", "replica")) {
 			boolean master = role.equals("master");
 			gauge(registry, "redis.resilience.nodes", "Nodes in the client's topology view", Tags.of("role", role),
@@ -167,6 +178,11 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	@EventListener
 	void onAddressChanged(NodeAddressChangedEvent event) {
 		count(ADDRESS_CHANGES, Tags.empty());
+	}
+
+	@EventListener
+	void onNodeSuspected(NodeSuspectedEvent event) {
+		count(SUSPICIONS, Tags.of("cause", event.suspect().cause().tag()));
 	}
 
 	@EventListener

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +23,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
+import io.github.redisresilience.autoconfigure.topology.SuspectNode;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -61,7 +64,13 @@ public class RedisTopologyEndpoint {
 	@ReadOperation
 	public TopologyDescriptor topology() {
 		ClusterSnapshot snapshot = this.probe.probe();
-		List<NodeDescriptor> nodes = snapshot.nodes().stream().map(RedisTopologyEndpoint::node).toList();
+		Map<String, SuspectNode> suspects = this.watcher.suspectNodes()
+			.stream()
+			.collect(Collectors.toMap(SuspectNode::nodeId, Function.identity(), (first, second) -> first));
+		List<NodeDescriptor> nodes = snapshot.nodes()
+			.stream()
+			.map((probe) -> node(probe, suspects.get(probe.node().id())))
+			.toList();
 		SlotsDescriptor slots = new SlotsDescriptor(snapshot.coveredSlots().cardinality(),
 				snapshot.uncoveredSlots().cardinality(), SlotRanges.of(snapshot.uncoveredSlots()));
 		LastRefreshDescriptor lastRefresh = this.watcher.lastRefresh().map(LastRefreshDescriptor::of).orElse(null);
@@ -77,11 +86,13 @@ public class RedisTopologyEndpoint {
 				lastRefresh, changes, settings);
 	}
 
-	private static NodeDescriptor node(NodeProbe probe) {
+	private static NodeDescriptor node(NodeProbe probe, @Nullable SuspectNode suspect) {
 		NodeLayout node = probe.node();
 		Long latency = (probe.latency() != null) ? probe.latency().toMillis() : null;
+		SuspicionDescriptor suspicion = (suspect != null) ? SuspicionDescriptor.of(suspect) : null;
 		return new NodeDescriptor(node.id(), node.role(), node.masterId(), node.slotRanges(), node.announced(),
-				probe.dialled(), probe.dialledIps(), probe.reachable(), latency, probe.error(), node.flags());
+				probe.dialled(), probe.dialledIps(), probe.reachable(), latency, probe.error(), node.flags(),
+				suspect != null, suspicion);
 	}
 
 	/**
@@ -182,10 +193,29 @@ public class RedisTopologyEndpoint {
 	 * @param latencyMillis how long the PING took, or {@code null}
 	 * @param error why the node is unreachable, or {@code null}
 	 * @param flags the node's flags
+	 * @param suspect whether the node is a suspect master: not answering while the topology still
+	 * lists it as a master
+	 * @param suspicion since when and why it is suspect, or {@code null}
 	 */
 	public record NodeDescriptor(String id, String role, @Nullable String masterId, List<String> slots,
 			String announced, String dialled, List<String> dialledIps, boolean reachable,
-			@Nullable Long latencyMillis, @Nullable String error, Set<String> flags) {
+			@Nullable Long latencyMillis, @Nullable String error, Set<String> flags, boolean suspect,
+			@Nullable SuspicionDescriptor suspicion) {
+
+	}
+
+	/**
+	 * Why a node is suspect.
+	 *
+	 * @param since when it was first suspected
+	 * @param cause {@code unanswered-connection} or {@code probe-timeout}
+	 * @param reason what was seen
+	 */
+	public record SuspicionDescriptor(String since, String cause, String reason) {
+
+		static SuspicionDescriptor of(SuspectNode suspect) {
+			return new SuspicionDescriptor(suspect.since().toString(), suspect.cause().tag(), suspect.reason());
+		}
 
 	}
 

@@ -3,11 +3,13 @@ package io.github.redisresilience.autoconfigure.connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
@@ -18,9 +20,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Closes a connection on which commands were sent but nothing has come back for a while.
+ * Closes a connection on which commands wait for their reply but nothing has come back for a
+ * while.
  * <p>
  * A frozen Redis process (a long pause, a throttled container, SIGSTOP) keeps its connections
  * open and its kernel acknowledges what is sent, so neither TCP keepalive nor TCP_USER_TIMEOUT
@@ -69,27 +73,31 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 		channel.pipeline().addLast(new WriteObserver(watch));
 	}
 
-	/** State of one channel, touched only from its event loop. */
+	/**
+	 * State of one channel, touched only from its event loop.
+	 * <p>
+	 * What is outstanding is read from Lettuce's {@link CommandHandler} stack: the commands sent and
+	 * still waiting for their reply, timed-out ones included (Lettuce keeps them to match replies to
+	 * commands). The silence is counted from the last byte read or, when nothing was outstanding,
+	 * from the write that started the wait: a node that answers part of a pipeline and then freezes
+	 * is caught, and a blocking command anywhere in the stack exempts the connection, even behind
+	 * commands that were answered.
+	 */
 	private final class Watch {
 
-		private long firstUnansweredWrite = -1;
+		private long silentSince = -1;
 
-		private boolean waitingCommandOutstanding;
+		private @Nullable ScheduledFuture<?> check;
 
-		private @org.jspecify.annotations.Nullable ScheduledFuture<?> check;
-
-		void written(Object message) {
-			if (isWaitingCommand(message)) {
-				this.waitingCommandOutstanding = true;
-			}
-			if (this.firstUnansweredWrite < 0) {
-				this.firstUnansweredWrite = System.nanoTime();
+		void written(ChannelHandlerContext context, Object message) {
+			// This handler sits at the tail: Lettuce's handler has not stacked the command yet.
+			if (this.silentSince < 0 || outstanding(context).isEmpty()) {
+				this.silentSince = System.nanoTime();
 			}
 		}
 
 		void answered() {
-			this.firstUnansweredWrite = -1;
-			this.waitingCommandOutstanding = false;
+			this.silentSince = System.nanoTime();
 		}
 
 		void start(ChannelHandlerContext context) {
@@ -108,17 +116,28 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 		}
 
 		private void check(ChannelHandlerContext context) {
-			if (this.firstUnansweredWrite < 0 || this.waitingCommandOutstanding) {
+			Collection<?> outstanding = outstanding(context);
+			if (outstanding.isEmpty()) {
+				this.silentSince = -1;
 				return;
 			}
-			long silentNanos = System.nanoTime() - this.firstUnansweredWrite;
+			if (this.silentSince < 0 || outstanding.stream().anyMatch(UnansweredConnectionCloser::isWaitingCommand)) {
+				return;
+			}
+			long silentNanos = System.nanoTime() - this.silentSince;
 			if (silentNanos > UnansweredConnectionCloser.this.limitNanos && context.channel().isActive()) {
-				logger.warn("Closing the connection to " + context.channel().remoteAddress() + ": commands sent "
-						+ TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms ago got no answer (is the node frozen?)");
-				this.firstUnansweredWrite = -1;
+				logger.warn("Closing the connection to " + context.channel().remoteAddress() + ": "
+						+ outstanding.size() + " command(s) waiting, nothing read for "
+						+ TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (is the node frozen?)");
+				this.silentSince = -1;
 				context.channel().close();
 				notifyClosed(context, silentNanos);
 			}
+		}
+
+		private Collection<?> outstanding(ChannelHandlerContext context) {
+			CommandHandler handler = context.pipeline().get(CommandHandler.class);
+			return (handler != null) ? handler.getStack() : List.of();
 		}
 
 	}
@@ -181,7 +200,7 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 
 		@Override
 		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
-			this.watch.written(message);
+			this.watch.written(context, message);
 			super.write(context, message, promise);
 		}
 

@@ -36,11 +36,12 @@ public final class RedisResilienceTopologyAutoConfiguration {
 	@Bean
 	TopologyWatcher redisResilienceTopologyWatcher(LettuceConnectionFactory connectionFactory,
 			RedisResilienceProperties properties, ApplicationEventPublisher events,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
 		return new TopologyWatcher(() -> clusterClient(connectionFactory), events,
 				properties.getTopology().getRefresh().getDegradedPeriod(), Clock.systemUTC(),
 				// Start once the factory has created its client, stop before it shuts it down.
-				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())));
+				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())),
+				addressRemapper::map);
 	}
 
 	private static List<HostAndPort> seeds(@Nullable DataRedisConnectionDetails connectionDetails) {

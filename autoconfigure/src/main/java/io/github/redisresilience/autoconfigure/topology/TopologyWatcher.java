@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -29,6 +30,7 @@ import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.internal.HostAndPort;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,9 @@ import reactor.core.Disposable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+
+import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 
 /**
  * Watches the cluster topology of the application's {@link RedisClusterClient}.
@@ -48,8 +53,13 @@ import org.springframework.context.SmartLifecycle;
  * half-healed view. After each look it compares node addresses by node ID and publishes a
  * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not.
  * <p>
- * It also keeps what operators need to see (the last refresh it ran, recent address changes)
- * and refreshes on demand.
+ * It also keeps what operators need to see (the last refresh it ran, recent address changes,
+ * suspect nodes) and refreshes on demand.
+ * <p>
+ * A master is <em>suspect</em> when it stops answering while the client's topology still lists
+ * it as a master (see {@link SuspectWatch}): the window in which a frozen master holds its slots
+ * before its replica is promoted. Suspects are reviewed, and PINGed, every period; each change is
+ * published as a {@link NodeSuspectedEvent} or {@link NodeSuspicionClearedEvent}.
  */
 public final class TopologyWatcher implements SmartLifecycle {
 
@@ -91,6 +101,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
+	private final SuspectWatch suspectWatch;
+
 	private volatile @Nullable RedisClusterClient client;
 
 	private volatile @Nullable Disposable subscription;
@@ -113,7 +125,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 	};
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
-			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector) {
+			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
+			Function<HostAndPort, HostAndPort> dialling) {
 		this.clientSupplier = clientSupplier;
 		this.events = events;
 		this.period = period;
@@ -122,6 +135,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.clock = clock;
 		this.phase = phase;
 		this.shapeDetector = shapeDetector;
+		this.suspectWatch = new SuspectWatch(dialling, clock, this::publish, this::troubleSeen);
 	}
 
 	@Override
@@ -155,6 +169,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		this.scheduler = null;
 		this.client = null;
+		this.suspectWatch.close();
 	}
 
 	@Override
@@ -175,6 +190,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			Partitions partitions = current.getPartitions();
 			record(partitions);
+			ScheduledExecutorService executor = this.scheduler;
+			this.suspectWatch.review(current, partitions, (executor != null) ? executor : Runnable::run);
 			int uncovered = checkCoverage(partitions);
 			detectShape(partitions);
 			if (inTrouble() || uncovered > 0) {
@@ -375,6 +392,58 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public Optional<DeploymentShape> deploymentShape() {
 		return Optional.ofNullable(this.deploymentShape);
+	}
+
+	/**
+	 * The masters currently suspect: not answering while the client's topology still lists them
+	 * as masters.
+	 * @return the suspect nodes, in the order they were suspected
+	 */
+	public List<SuspectNode> suspectNodes() {
+		return this.suspectWatch.all();
+	}
+
+	/**
+	 * Reports that a node did not answer within a bounded time (a probe's PING, say): a master of
+	 * the client's topology becomes suspect.
+	 * @param nodeId the node ID
+	 * @param cause what timed out
+	 * @param reason what was seen, for people
+	 */
+	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason) {
+		RedisClusterClient current = this.client;
+		if (current != null) {
+			this.suspectWatch.timedOut(current.getPartitions(), nodeId, cause, reason);
+		}
+	}
+
+	/**
+	 * Reports that a node answered: it is no longer suspect.
+	 * @param nodeId the node ID
+	 */
+	public void reportAnswer(String nodeId) {
+		this.suspectWatch.answered(nodeId);
+	}
+
+	/**
+	 * Published on the connection's event loop: the node is looked up, and a host name perhaps
+	 * resolved, on the watcher's own thread.
+	 */
+	@EventListener
+	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
+		ScheduledExecutorService executor = this.scheduler;
+		RedisClusterClient current = this.client;
+		if (executor == null || current == null) {
+			return;
+		}
+		executor.execute(() -> {
+			try {
+				this.suspectWatch.connectionUnanswered(current.getPartitions(), event);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not tell which node " + event.remoteAddress() + " is", ex);
+			}
+		});
 	}
 
 	private void record(Partitions partitions) {
