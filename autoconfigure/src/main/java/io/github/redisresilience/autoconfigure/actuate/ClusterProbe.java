@@ -32,6 +32,7 @@ import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 import io.github.redisresilience.autoconfigure.topology.SuspectNode;
@@ -46,7 +47,7 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * opens no new connections while the cluster is healthy: every connection closed would be a
  * Lettuce connection event, which the topology watcher reads as trouble.
  */
-final class ClusterProbe implements DisposableBean {
+final class ClusterProbe implements SmartLifecycle, DisposableBean {
 
 	private final TopologyWatcher watcher;
 
@@ -70,6 +71,8 @@ final class ClusterProbe implements DisposableBean {
 	private @Nullable RedisClusterClient connectedClient;
 
 	private volatile @Nullable ClusterSnapshot lastSnapshot;
+
+	private volatile boolean running;
 
 	ClusterProbe(TopologyWatcher watcher, AddressRemapper remapper, Duration timeout, Clock clock) {
 		this.watcher = watcher;
@@ -211,20 +214,62 @@ final class ClusterProbe implements DisposableBean {
 		}
 	}
 
-	private static void close(@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
-		if (connection != null) {
-			connection.thenAccept(StatefulConnection::closeAsync);
+	private static CompletableFuture<Void> close(
+			@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
+		if (connection == null) {
+			return CompletableFuture.completedFuture(null);
 		}
+		return connection.thenCompose(StatefulConnection::closeAsync);
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Closes the probe's connection before Boot's connection factory stops (phase 0) and shuts
+	 * the client down: a client that closes the same node connections as a closing connection
+	 * warns "Connection is already closed" for each of them.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		closeConnection();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return 1;
 	}
 
 	@Override
 	public void destroy() {
+		closeConnection();
+		this.lookups.shutdownNow();
+	}
+
+	private void closeConnection() {
+		CompletableFuture<Void> closing;
 		synchronized (this.connectionLock) {
-			close(this.connection);
+			closing = close(this.connection);
 			this.connection = null;
 			this.connectedClient = null;
 		}
-		this.lookups.shutdownNow();
+		try {
+			closing.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// A connection that never opened or does not close in time is the client's to end.
+		}
 	}
 
 	/**
