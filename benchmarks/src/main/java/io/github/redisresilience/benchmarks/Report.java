@@ -58,7 +58,7 @@ final class Report {
 			if (runs.isEmpty()) {
 				continue;
 			}
-			out.append(String.format(Locale.ROOT, "=== %s: %s; cluster unhealthy %s s (per run) ===%n", scenario,
+			out.append(String.format(Locale.ROOT, "=== %s: %s; cluster unhealthy %s s ===%n", scenario,
 					scenario.description(), unhealthy(runs)));
 			out.append(pad("", LABEL));
 			this.settings.clients().forEach((client) -> out.append(pad(client.label(), COLUMN)));
@@ -97,13 +97,18 @@ final class Report {
 			.toList();
 	}
 
+	/** How long the cluster was unhealthy: the one run's, or median / worst over the runs. */
 	private static String unhealthy(List<RunResult> runs) {
-		return runs.stream()
+		List<Duration> sorted = runs.stream()
 			.collect(Collectors.toMap(RunResult::repetition, RunResult::unhealthy, (a, b) -> a, TreeMap::new))
 			.values()
 			.stream()
-			.map(Report::seconds)
-			.collect(Collectors.joining("/"));
+			.sorted()
+			.toList();
+		if (sorted.size() == 1) {
+			return seconds(sorted.get(0));
+		}
+		return seconds(sorted.get((sorted.size() - 1) / 2)) + " / " + seconds(sorted.get(sorted.size() - 1));
 	}
 
 	private static final String CELLS = "Cells: the value of a single run, or median / worst over the runs (worst: the most, or for\n"
@@ -176,6 +181,7 @@ final class Report {
 			Files.createDirectories(folder);
 			Files.writeString(folder.resolve("table.txt"), table(results), StandardCharsets.UTF_8);
 			Files.writeString(folder.resolve("results.md"), markdown(results), StandardCharsets.UTF_8);
+			Files.writeString(folder.resolve("summary.md"), summary(results), StandardCharsets.UTF_8);
 			Files.writeString(folder.resolve("results.json"), json(results), StandardCharsets.UTF_8);
 			Files.writeString(folder.resolve("timeline.csv"), csv(results), StandardCharsets.UTF_8);
 			List<String> charts = new ArrayList<>();
@@ -232,6 +238,42 @@ final class Report {
 			out.append("| [").append(scenario.id()).append("](timeline-").append(scenario.id()).append(".svg) | ")
 				.append(scenario.description()).append(" | ").append(repetitions).append(" | ")
 				.append(unhealthy(runs)).append(" |\n");
+		}
+		return out.toString();
+	}
+
+	/**
+	 * One table for the README: scenarios as rows, clients as columns, each cell the recovery from
+	 * the heal and the failed operations, and what was lost or applied twice where anything was.
+	 */
+	private String summary(List<RunResult> results) {
+		StringBuilder out = new StringBuilder("| scenario |");
+		this.settings.clients().forEach((client) -> out.append(' ').append(client.label()).append(" |"));
+		out.append("\n|---|");
+		this.settings.clients().forEach((client) -> out.append("---|"));
+		out.append('\n');
+		for (Scenario scenario : this.settings.scenarios()) {
+			List<RunResult> runs = results.stream().filter((result) -> result.scenario() == scenario).toList();
+			if (runs.isEmpty()) {
+				continue;
+			}
+			out.append("| [").append(scenario.id()).append("](benchmarks/results/timeline-").append(scenario.id())
+				.append(".svg) |");
+			for (ClientKind client : this.settings.clients()) {
+				List<RunResult> mine = runsOf(runs, client);
+				StringBuilder cell = new StringBuilder(cell(mine, Measure.RECOVERY));
+				if (!cell.toString().startsWith("never") && !cell.toString().equals("no start")) {
+					cell.append(" s");
+				}
+				cell.append(", ").append(cell(mine, Measure.FAILED)).append(" failed");
+				for (Measure measure : List.of(Measure.LOST, Measure.INCR_LOST, Measure.INCR_TWICE)) {
+					if (mine.stream().anyMatch((run) -> measure.value.applyAsDouble(run) > 0)) {
+						cell.append(", ").append(cell(mine, measure)).append(' ').append(measure.shortLabel);
+					}
+				}
+				out.append(' ').append(cell.toString().replace("|", "\\|")).append(" |");
+			}
+			out.append('\n');
 		}
 		return out.toString();
 	}
@@ -356,7 +398,7 @@ final class Report {
 
 		FAILED("operations failed", "failed", (r) -> Long.toString(r.failed()), (r) -> r.failed(), 1),
 
-		LOST("acked writes lost", "lost", (r) -> r.lost() + ((r.unreadable() > 0) ? "?" + r.unreadable() : ""),
+		LOST("acked writes lost", "writes lost", (r) -> r.lost() + ((r.unreadable() > 0) ? "?" + r.unreadable() : ""),
 				(r) -> r.lost(), 1),
 
 		INCR_LOST("acked INCRs lost", "INCR lost",

@@ -133,7 +133,7 @@ public final class ResilienceBenchmark {
 	 */
 	private Duration estimate(Scenario scenario) {
 		Duration limit = this.settings.recoveryLimit();
-		Duration overhead = Duration.ofSeconds(25);
+		Duration overhead = Duration.ofSeconds(12);
 		return switch (scenario) {
 			case ROLLING_MOVE -> overhead.plusSeconds(25).plus(limit);
 			case MASTER_FROZEN_PAST_FAILOVER -> overhead.plusSeconds(10).plus(limit).plus(limit);

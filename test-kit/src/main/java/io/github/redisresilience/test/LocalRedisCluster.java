@@ -571,7 +571,6 @@ public final class LocalRedisCluster implements AutoCloseable {
 			kill(pod);
 			// Nothing listens at the old address any more, and its iptables rules stay: it hangs.
 			changes.add(relocate(pod, OldAddresses.REFUSE));
-			pod.isolated(false);
 		}
 		pods.forEach(this::startProcess);
 		publishDns();
@@ -785,6 +784,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		InetSocketAddress from = pod.address();
 		InetSocketAddress to = this.addresses.next();
 		pod.address(to);
+		// A cut-off address stays cut off; the pod's new one is reachable.
+		pod.isolated(false);
 		if (oldAddresses == OldAddresses.BLACK_HOLE) {
 			this.blackHoles.add(BlackHole.open(from));
 			this.blackHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
