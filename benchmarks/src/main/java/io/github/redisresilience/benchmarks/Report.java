@@ -261,8 +261,12 @@ final class Report {
 				.append(".svg) |");
 			for (ClientKind client : this.settings.clients()) {
 				List<RunResult> mine = runsOf(runs, client);
+				if (mine.stream().noneMatch(RunResult::started)) {
+					out.append(mine.isEmpty() ? " - |" : " no start |");
+					continue;
+				}
 				StringBuilder cell = new StringBuilder(cell(mine, Measure.RECOVERY));
-				if (!cell.toString().startsWith("never") && !cell.toString().equals("no start")) {
+				if (!cell.toString().contains("never")) {
 					cell.append(" s");
 				}
 				cell.append(", ").append(cell(mine, Measure.FAILED)).append(" failed");

@@ -137,6 +137,10 @@ final class TimelineChart {
 			double width, @Nullable String dash) {
 		StringBuilder points = new StringBuilder();
 		for (int i = 0; i < values.length; i++) {
+			// A point inside a flat stretch adds nothing to the line: left out, the file stays small.
+			if (i > 0 && i < values.length - 1 && values[i - 1] == values[i] && values[i + 1] == values[i]) {
+				continue;
+			}
 			// Each count covers a whole bucket: drawn at its middle.
 			double second = (run.firstBucket() + i + 0.5) * RunResult.BUCKET.toMillis() / 1000.0;
 			points.append(String.format(Locale.ROOT, "%.1f,%.1f ", sx.applyAsDouble(second), sy.applyAsDouble(values[i])));
