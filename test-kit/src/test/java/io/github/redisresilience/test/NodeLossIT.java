@@ -71,6 +71,16 @@ class NodeLossIT {
 		assertThat(master.role()).isEqualTo(Role.REPLICA);
 		assertThat(pods).allMatch((pod) -> pod.isRunning() && !pod.isIsolated());
 		assertThat(cluster.isHealthy()).isTrue();
+		// No node keeps a half-open connection from a cut-off address (a master would wait 10 s for
+		// such a replica link when it is next stopped).
+		for (RedisPod pod : cluster.pods()) {
+			try (RespConnection connection = cluster.connect(pod)) {
+				String clients = connection.callForString("CLIENT", "LIST");
+				for (AddressChange change : loss.addressChanges()) {
+					assertThat(clients).doesNotContain("addr=" + change.from().getAddress().getHostAddress() + ":");
+				}
+			}
+		}
 		for (Map.Entry<String, String> entry : before.entrySet()) {
 			assertThat(ClusterData.get(cluster, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
 		}
