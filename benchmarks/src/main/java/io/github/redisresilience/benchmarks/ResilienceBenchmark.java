@@ -175,12 +175,8 @@ public final class ResilienceBenchmark {
 			for (Workload workload : workloads.values()) {
 				workload.stop(Duration.ofSeconds(1));
 			}
-			Map<ClientKind, Workload.Longest> longest = new LinkedHashMap<>();
 			Map<ClientKind, List<Duration>> unfinished = new LinkedHashMap<>();
-			workloads.forEach((kind, workload) -> {
-				longest.put(kind, workload.longestOperation());
-				unfinished.put(kind, workload.unfinished());
-			});
+			workloads.forEach((kind, workload) -> unfinished.put(kind, workload.unfinished()));
 			for (ClientKind kind : this.settings.clients()) {
 				Workload workload = workloads.get(kind);
 				if (workload == null) {
@@ -192,7 +188,7 @@ public final class ResilienceBenchmark {
 				// The headless Service name in every shape: the check's own client must know the healed topology.
 				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.ledger(),
 						workload.counters());
-				results.add(measure(scenario, repetition, kind, workload, longest.get(kind), unfinished.get(kind), verdict,
+				results.add(measure(scenario, repetition, kind, workload, unfinished.get(kind), verdict,
 						disruption, end));
 			}
 			disruption.cleanup().run();
@@ -207,7 +203,7 @@ public final class ResilienceBenchmark {
 	}
 
 	private RunResult measure(Scenario scenario, int repetition, ClientKind kind, Workload workload,
-			Workload.Longest longest, List<Duration> unfinished, LedgerCheck.Verdict verdict, Disruption disruption,
+			List<Duration> unfinished, LedgerCheck.Verdict verdict, Disruption disruption,
 			Instant end) {
 		Instant disrupted = disruption.report().started();
 		Instant healed = disruption.report().healed();
@@ -232,6 +228,9 @@ public final class ResilienceBenchmark {
 		List<Duration> took = Stream.concat(during.stream().map(Workload.Outcome::took), unfinished.stream())
 			.sorted(Comparator.naturalOrder())
 			.toList();
+		// The longest operation of the disruption: started from it on, or still running at the end.
+		Duration longestDuring = took.isEmpty() ? Duration.ZERO : took.get(took.size() - 1);
+		boolean stuckLongest = !unfinished.isEmpty() && unfinished.contains(longestDuring);
 		Duration p99 = took.isEmpty() ? Duration.ZERO : took.get((int) Math.min(took.size() - 1, Math.ceil(took.size() * 0.99) - 1));
 		long bucketMillis = RunResult.BUCKET.toMillis();
 		int firstBucket = (int) -(BASELINE.toMillis() / bucketMillis);
@@ -253,7 +252,7 @@ public final class ResilienceBenchmark {
 		}
 		return new RunResult(scenario, repetition, kind, null, during.size() + unfinished.size(), failed,
 				verdict.acknowledged(), verdict.lost(), verdict.unreadable(), verdict.increments(), recovery,
-				recoveryFromPromotion, longest.took(), longest.unfinished(), p99, errors,
+				recoveryFromPromotion, longestDuring, stuckLongest, p99, errors,
 				disruption.report().unhealthyFor(), disruption.healLabel(), offset(disrupted, disruption.promoted()),
 				offset(disrupted, disruption.resumed()), firstBucket, ok, failedPerBucket);
 	}
