@@ -97,6 +97,12 @@ enum ClientKind {
 			public @Nullable String read(String key) {
 				return redis.opsForValue().get(key);
 			}
+
+			@Override
+			public long increment(String key) {
+				Long value = redis.opsForValue().increment(key);
+				return (value != null) ? value : -1;
+			}
 		};
 		return new RunningClient(this, operations, context::close);
 	}
@@ -117,6 +123,12 @@ enum ClientKind {
 			@Override
 			public @Nullable String read(String key) {
 				return redisson.<String>getBucket(key, StringCodec.INSTANCE).get();
+			}
+
+			@Override
+			public long increment(String key) {
+				// INCRBY key 1: the same effect as INCR, and as ambiguous when it fails.
+				return redisson.getAtomicLong(key).incrementAndGet();
 			}
 		};
 		return new RunningClient(this, operations, () -> redisson.shutdown(0, 5, TimeUnit.SECONDS));

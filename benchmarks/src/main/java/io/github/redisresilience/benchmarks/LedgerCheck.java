@@ -34,9 +34,11 @@ final class LedgerCheck implements AutoCloseable {
 	 * Reads a ledger back.
 	 * @param seeds the cluster's seeds
 	 * @param ledger every acknowledged key and the value written
-	 * @return how many acknowledged writes were missing or different, and how many could not be read
+	 * @param counters every thread's counter and the increments it started
+	 * @return how many acknowledged writes were missing or different, and how many could not be
+	 * read; how many acknowledged increments were lost, and how many applied twice
 	 */
-	Verdict check(String seeds, Map<String, String> ledger) {
+	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters) {
 		RedisURI uri = RedisURI.create("redis://" + seeds);
 		uri.setTimeout(Duration.ofSeconds(5));
 		RedisClusterClient client = RedisClusterClient.create(this.resources, uri);
@@ -64,11 +66,38 @@ final class LedgerCheck implements AutoCloseable {
 					}
 				}
 			}
-			return new Verdict(ledger.size(), lost, unreadable);
+			return new Verdict(ledger.size(), lost, unreadable, checkCounters(connection, counters));
 		}
 		finally {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
+	}
+
+	private static Increments checkCounters(StatefulRedisClusterConnection<String, String> connection,
+			List<Workload.Counter> counters) {
+		long acknowledged = 0;
+		long unknown = 0;
+		long lost = 0;
+		long twice = 0;
+		long unreadable = 0;
+		for (Workload.Counter counter : counters) {
+			acknowledged += counter.acknowledged();
+			unknown += counter.unknown();
+			long value;
+			try {
+				String read = connection.sync().get(counter.key());
+				value = (read != null) ? Long.parseLong(read) : 0;
+			}
+			catch (RuntimeException ex) {
+				unreadable++;
+				continue;
+			}
+			// Each increment the client acknowledged must be there; each one it could not tell about
+			// may be there once; anything beyond ran twice.
+			lost += Math.max(0, counter.acknowledged() - value);
+			twice += Math.max(0, value - counter.acknowledged() - counter.unknown());
+		}
+		return new Increments(acknowledged, unknown, lost, twice, unreadable);
 	}
 
 	/** Waits for every read to complete, failed or not; a failure is dealt with read by read. */
@@ -107,7 +136,20 @@ final class LedgerCheck implements AutoCloseable {
 	 * @param lost acknowledged writes missing or different when read back
 	 * @param unreadable acknowledged writes that could not be read back at all
 	 */
-	record Verdict(long acknowledged, long lost, long unreadable) {
+	record Verdict(long acknowledged, long lost, long unreadable, Increments increments) {
+
+	}
+
+	/**
+	 * @param acknowledged increments the client acknowledged, over every counter
+	 * @param unknown increments that failed or never finished: applied or not
+	 * @param lost acknowledged increments missing from the final values
+	 * @param twice increments beyond the acknowledged and unknown ones: applied twice
+	 * @param unreadable counters that could not be read back
+	 */
+	record Increments(long acknowledged, long unknown, long lost, long twice, long unreadable) {
+
+		static final Increments NONE = new Increments(0, 0, 0, 0, 0);
 
 	}
 

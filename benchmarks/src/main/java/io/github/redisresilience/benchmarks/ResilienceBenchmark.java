@@ -45,15 +45,15 @@ public final class ResilienceBenchmark {
 
 	private final Settings settings;
 
-	private final LocalRedisCluster cluster;
+	private final Clusters clusters;
 
 	private final LedgerCheck ledgerCheck = new LedgerCheck();
 
 	private final Report report;
 
-	private ResilienceBenchmark(Settings settings, LocalRedisCluster cluster) {
+	private ResilienceBenchmark(Settings settings, Clusters clusters) {
 		this.settings = settings;
-		this.cluster = cluster;
+		this.clusters = clusters;
 		this.report = new Report(settings);
 	}
 
@@ -61,10 +61,8 @@ public final class ResilienceBenchmark {
 		Settings settings = Settings.fromSystemProperties();
 		ensureHostsFile();
 		System.out.println("[bench] " + settings);
-		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start()) {
-			System.out.println("[bench] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
-					+ ", seeds " + cluster.seedNodes());
-			new ResilienceBenchmark(settings, cluster).run();
+		try (Clusters clusters = new Clusters()) {
+			new ResilienceBenchmark(settings, clusters).run();
 		}
 		// Stuck client threads (a client that never recovered) must not keep the JVM alive.
 		System.exit(0);
@@ -85,14 +83,38 @@ public final class ResilienceBenchmark {
 	}
 
 	private void run() throws Exception {
+		List<Scenario> scenarios = new ArrayList<>();
+		for (Scenario scenario : this.settings.scenarios()) {
+			scenario.unsupportedReason()
+				.ifPresentOrElse((reason) -> System.out.println("[bench] skipping " + scenario + ": " + reason),
+						() -> scenarios.add(scenario));
+		}
+		int maxRepetitions = scenarios.stream().mapToInt(this.settings::repetitions).max().orElse(0);
+		long runs = scenarios.stream().mapToInt(this.settings::repetitions).sum();
+		Duration estimate = scenarios.stream()
+			.map((scenario) -> estimate(scenario).multipliedBy(this.settings.repetitions(scenario)))
+			.reduce(Duration.ZERO, Duration::plus);
+		System.out.printf("[bench] %d run(s) of %d scenario(s); estimated duration %d min (about %d s a run on 2 "
+				+ "loaded cores; cut it with -Dbench.scenarios or -Dbench.quick)%n", runs, scenarios.size(),
+				estimate.toMinutes() + 1, (runs > 0) ? estimate.dividedBy(runs).toSeconds() : 0);
 		List<RunResult> results = new ArrayList<>();
+		Instant begun = Instant.now();
+		long done = 0;
 		try {
-			for (int repetition = 1; repetition <= this.settings.repetitions(); repetition++) {
-				for (Scenario scenario : this.settings.scenarios()) {
+			// Repetitions go round every scenario in turn: a run cut short still covers each one.
+			for (int repetition = 1; repetition <= maxRepetitions; repetition++) {
+				for (Scenario scenario : scenarios) {
+					if (repetition > this.settings.repetitions(scenario)) {
+						continue;
+					}
 					List<RunResult> run = runOnce(scenario, repetition);
 					run.forEach((result) -> System.out.println(Report.line(result)));
 					results.addAll(run);
 					this.report.write(results);
+					done++;
+					Duration elapsed = Duration.between(begun, Instant.now());
+					System.out.printf("[bench] %d of %d runs done in %d min; about %d min to go%n", done, runs,
+							elapsed.toMinutes(), elapsed.dividedBy(done).multipliedBy(runs - done).toMinutes());
 				}
 			}
 		}
@@ -104,9 +126,26 @@ public final class ResilienceBenchmark {
 		System.out.println("[bench] results in " + this.settings.output().toAbsolutePath());
 	}
 
+	/**
+	 * What one run takes, from quick runs on 2 cores shared with other builds: client start-up and
+	 * warm-up, 3 s before and after, the disruption, and the wait for the slowest client (the
+	 * recovery limit where a stock client never recovers).
+	 */
+	private Duration estimate(Scenario scenario) {
+		Duration limit = this.settings.recoveryLimit();
+		Duration overhead = Duration.ofSeconds(12);
+		return switch (scenario) {
+			case ROLLING_MOVE -> overhead.plusSeconds(25).plus(limit);
+			case MASTER_FROZEN_PAST_FAILOVER -> overhead.plusSeconds(10).plus(limit).plus(limit);
+			case ALL_PODS_MOVE_BLACK_HOLE -> overhead.plusSeconds(10).plus(limit);
+			default -> overhead.plusSeconds(5).plus(limit);
+		};
+	}
+
 	private List<RunResult> runOnce(Scenario scenario, int repetition) throws Exception {
 		System.out.printf("[bench] %s, repetition %d: %s%n", scenario, repetition, scenario.description());
-		String seeds = this.cluster.seedNodes();
+		LocalRedisCluster cluster = this.clusters.of(scenario.shape());
+		String seeds = scenario.shape().seeds(cluster);
 		Map<ClientKind, RunningClient> clients = new LinkedHashMap<>();
 		Map<ClientKind, String> startErrors = new LinkedHashMap<>();
 		for (ClientKind kind : this.settings.clients()) {
@@ -125,7 +164,7 @@ public final class ResilienceBenchmark {
 			Instant warm = Instant.now();
 			awaitRecovery(workloads.values(), warm, warm.plus(WARM_UP_LIMIT));
 			Thread.sleep(BASELINE.toMillis());
-			Disruption disruption = scenario.run(this.cluster,
+			Disruption disruption = scenario.run(cluster,
 					(from) -> awaitRecovery(workloads.values(), from, from.plus(this.settings.recoveryLimit())));
 			Instant disrupted = disruption.report().started();
 			Instant healed = disruption.report().healed();
@@ -136,23 +175,20 @@ public final class ResilienceBenchmark {
 			for (Workload workload : workloads.values()) {
 				workload.stop(Duration.ofSeconds(1));
 			}
-			Map<ClientKind, Workload.Longest> longest = new LinkedHashMap<>();
 			Map<ClientKind, List<Duration>> unfinished = new LinkedHashMap<>();
-			workloads.forEach((kind, workload) -> {
-				longest.put(kind, workload.longestOperation());
-				unfinished.put(kind, workload.unfinished());
-			});
+			workloads.forEach((kind, workload) -> unfinished.put(kind, workload.unfinished()));
 			for (ClientKind kind : this.settings.clients()) {
 				Workload workload = workloads.get(kind);
-				@Nullable Duration resumed = (disruption.resumed() != null)
-						? Duration.between(disrupted, disruption.resumed()) : null;
 				if (workload == null) {
 					results.add(RunResult.notStarted(scenario, repetition, kind, startErrors.get(kind),
-							disruption.report().unhealthyFor(), disruption.healLabel(), resumed));
+							disruption.report().unhealthyFor(), disruption.healLabel(),
+							offset(disrupted, disruption.promoted()), offset(disrupted, disruption.resumed())));
 					continue;
 				}
-				LedgerCheck.Verdict verdict = this.ledgerCheck.check(this.cluster.seedNodes(), workload.ledger());
-				results.add(measure(scenario, repetition, kind, workload, longest.get(kind), unfinished.get(kind), verdict,
+				// The headless Service name in every shape: the check's own client must know the healed topology.
+				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.ledger(),
+						workload.counters());
+				results.add(measure(scenario, repetition, kind, workload, unfinished.get(kind), verdict,
 						disruption, end));
 			}
 			disruption.cleanup().run();
@@ -167,7 +203,7 @@ public final class ResilienceBenchmark {
 	}
 
 	private RunResult measure(Scenario scenario, int repetition, ClientKind kind, Workload workload,
-			Workload.Longest longest, List<Duration> unfinished, LedgerCheck.Verdict verdict, Disruption disruption,
+			List<Duration> unfinished, LedgerCheck.Verdict verdict, Disruption disruption,
 			Instant end) {
 		Instant disrupted = disruption.report().started();
 		Instant healed = disruption.report().healed();
@@ -186,34 +222,51 @@ public final class ResilienceBenchmark {
 		if (!unfinished.isEmpty()) {
 			errors.add(unfinished.size() + " operation(s) still running at the end");
 		}
-		Duration recovery = workload.firstFullySuccessfulSecondAfter(healed)
-			.map((at) -> Duration.between(healed, at))
-			.filter((took) -> took.compareTo(this.settings.recoveryLimit()) <= 0)
-			.orElse(null);
+		Duration recovery = recoveryAfter(workload, healed);
+		Duration recoveryFromPromotion = (disruption.promoted() != null) ? recoveryAfter(workload, disruption.promoted())
+				: null;
 		List<Duration> took = Stream.concat(during.stream().map(Workload.Outcome::took), unfinished.stream())
 			.sorted(Comparator.naturalOrder())
 			.toList();
+		// The longest operation of the disruption: started from it on, or still running at the end.
+		Duration longestDuring = took.isEmpty() ? Duration.ZERO : took.get(took.size() - 1);
+		boolean stuckLongest = !unfinished.isEmpty() && unfinished.contains(longestDuring);
 		Duration p99 = took.isEmpty() ? Duration.ZERO : took.get((int) Math.min(took.size() - 1, Math.ceil(took.size() * 0.99) - 1));
-		int firstSecond = (int) -BASELINE.toSeconds();
-		// Whole seconds only: a last, partial second would look like a drop.
-		int seconds = (int) (Duration.between(disrupted, end).toMillis() / 1000) - firstSecond;
-		int[] ok = new int[seconds];
-		int[] failedPerSecond = new int[seconds];
+		long bucketMillis = RunResult.BUCKET.toMillis();
+		int firstBucket = (int) -(BASELINE.toMillis() / bucketMillis);
+		// Whole buckets only: a last, partial one would look like a drop.
+		int buckets = (int) (Duration.between(disrupted, end).toMillis() / bucketMillis) - firstBucket;
+		int[] ok = new int[buckets];
+		int[] failedPerBucket = new int[buckets];
 		for (Workload.Outcome outcome : outcomes) {
-			int second = (int) Math.floorDiv(Duration.between(disrupted, outcome.started()).toMillis(), 1000L) - firstSecond;
-			if (second >= 0 && second < seconds) {
+			int bucket = (int) Math.floorDiv(Duration.between(disrupted, outcome.started()).toMillis(), bucketMillis)
+					- firstBucket;
+			if (bucket >= 0 && bucket < buckets) {
 				if (outcome.succeeded()) {
-					ok[second]++;
+					ok[bucket]++;
 				}
 				else {
-					failedPerSecond[second]++;
+					failedPerBucket[bucket]++;
 				}
 			}
 		}
-		Duration resumed = (disruption.resumed() != null) ? Duration.between(disrupted, disruption.resumed()) : null;
-		return new RunResult(scenario, repetition, kind, null, during.size() + unfinished.size(), failed, verdict.acknowledged(),
-				verdict.lost(), verdict.unreadable(), recovery, longest.took(), longest.unfinished(), p99, errors,
-				disruption.report().unhealthyFor(), disruption.healLabel(), resumed, firstSecond, ok, failedPerSecond);
+		return new RunResult(scenario, repetition, kind, null, during.size() + unfinished.size(), failed,
+				verdict.acknowledged(), verdict.lost(), verdict.unreadable(), verdict.increments(), recovery,
+				recoveryFromPromotion, longestDuring, stuckLongest, p99, errors,
+				disruption.report().unhealthyFor(), disruption.healLabel(), offset(disrupted, disruption.promoted()),
+				offset(disrupted, disruption.resumed()), firstBucket, ok, failedPerBucket);
+	}
+
+	/** From an instant to the workload's first fully successful second, if within the recovery limit. */
+	private @Nullable Duration recoveryAfter(Workload workload, Instant from) {
+		return workload.firstFullySuccessfulSecondAfter(from)
+			.map((at) -> Duration.between(from, at))
+			.filter((took) -> took.compareTo(this.settings.recoveryLimit()) <= 0)
+			.orElse(null);
+	}
+
+	private static @Nullable Duration offset(Instant disrupted, @Nullable Instant instant) {
+		return (instant != null) ? Duration.between(disrupted, instant) : null;
 	}
 
 	private static String abbreviate(@Nullable String error) {

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Self-contained SVG timelines (no script, no font or file from elsewhere): per scenario one
- * panel per repetition, successful operations per second as a solid line and failed ones as a
- * dashed line per client, with the disruption, the heal (or promotion) and a resume marked.
+ * panel per repetition, successful operations per 100 ms as a solid line and failed ones as a
+ * dashed line per client, with the disruption, the promotion, the heal and a resume marked.
  */
 final class TimelineChart {
 
@@ -58,7 +58,7 @@ final class TimelineChart {
 			text(out, x + 24, 38, null, client.label());
 			x += 40 + client.label().length() * 7;
 		}
-		text(out, x + 10, 38, null, "solid: ok ops/s, dashed: failed ops/s (by start time)");
+		text(out, x + 10, 38, null, "solid: ok, dashed: failed operations per 100 ms (by start time)");
 		int top = HEADER;
 		for (Map.Entry<Integer, List<RunResult>> entry : byRepetition.entrySet()) {
 			panel(out, top, entry.getKey(), entry.getValue(), settings);
@@ -69,12 +69,16 @@ final class TimelineChart {
 
 	private static void panel(StringBuilder out, int top, int repetition, List<RunResult> runs, Settings settings) {
 		List<RunResult> started = runs.stream().filter(RunResult::started).toList();
-		int from = started.stream().mapToInt(RunResult::firstSecond).min().orElse(0);
-		int to = started.stream().mapToInt((run) -> run.firstSecond() + run.ok().length).max().orElse(from + 1);
+		double bucket = RunResult.BUCKET.toMillis() / 1000.0;
+		int from = (int) Math.floor(started.stream().mapToInt(RunResult::firstBucket).min().orElse(0) * bucket);
+		int to = (int) Math.ceil(started.stream()
+			.mapToInt((run) -> run.firstBucket() + run.ok().length)
+			.max()
+			.orElse(0) * bucket);
 		to = Math.max(to, from + 1);
-		int yMax = Math.max(settings.threads() * settings.rate(), started.stream()
+		int yMax = Math.max((int) Math.ceil(settings.threads() * settings.rate() * bucket), started.stream()
 			.flatMapToInt((run) -> IntStream.range(0, run.ok().length)
-				.map((i) -> Math.max(run.ok()[i], run.failedPerSecond()[i])))
+				.map((i) -> Math.max(run.ok()[i], run.failedPerBucket()[i])))
 			.max()
 			.orElse(1));
 		int plotTop = top + TOP;
@@ -108,8 +112,12 @@ final class TimelineChart {
 		marker(out, sx.applyAsDouble(0), plotTop, plotHeight, 12, "#555", "disruption");
 		marker(out, sx.applyAsDouble(any.unhealthy().toMillis() / 1000.0), plotTop, plotHeight, 26, "#000",
 				any.healLabel());
+		if (any.promoted() != null && !any.promoted().equals(any.unhealthy())) {
+			marker(out, sx.applyAsDouble(any.promoted().toMillis() / 1000.0), plotTop, plotHeight, 40, "#c60",
+					"promoted");
+		}
 		if (any.resumed() != null) {
-			marker(out, sx.applyAsDouble(any.resumed().toMillis() / 1000.0), plotTop, plotHeight, 40, "#08c", "resumed");
+			marker(out, sx.applyAsDouble(any.resumed().toMillis() / 1000.0), plotTop, plotHeight, 54, "#08c", "resumed");
 		}
 		// The starter last, so that it is drawn on top.
 		List<RunResult> ordered = started.stream()
@@ -117,11 +125,11 @@ final class TimelineChart {
 			.toList();
 		for (RunResult run : ordered) {
 			String color = COLORS.get(run.client());
-			polyline(out, run, run.ok(), sx, sy, color, (run.client() == ClientKind.STARTER) ? 2.5 : 1.5, null);
-			polyline(out, run, run.failedPerSecond(), sx, sy, color, 1.5, "5,3");
+			polyline(out, run, run.ok(), sx, sy, color, (run.client() == ClientKind.STARTER) ? 2.0 : 1.2, null);
+			polyline(out, run, run.failedPerBucket(), sx, sy, color, 1.2, "5,3");
 		}
-		text(out, LEFT + plotWidth - 300, plotTop + plotHeight + 26, null,
-				"seconds from the disruption's start; ops/s per client");
+		text(out, LEFT + plotWidth - 390, plotTop + plotHeight + 26, null,
+				"seconds from the disruption's start; operations per 100 ms per client");
 	}
 
 	private static void polyline(StringBuilder out, RunResult run, int[] values,
@@ -129,9 +137,13 @@ final class TimelineChart {
 			double width, @Nullable String dash) {
 		StringBuilder points = new StringBuilder();
 		for (int i = 0; i < values.length; i++) {
-			// Each count covers a whole second: drawn at its middle.
-			points.append(String.format(Locale.ROOT, "%.1f,%.1f ", sx.applyAsDouble(run.firstSecond() + i + 0.5),
-					sy.applyAsDouble(values[i])));
+			// A point inside a flat stretch adds nothing to the line: left out, the file stays small.
+			if (i > 0 && i < values.length - 1 && values[i - 1] == values[i] && values[i + 1] == values[i]) {
+				continue;
+			}
+			// Each count covers a whole bucket: drawn at its middle.
+			double second = (run.firstBucket() + i + 0.5) * RunResult.BUCKET.toMillis() / 1000.0;
+			points.append(String.format(Locale.ROOT, "%.1f,%.1f ", sx.applyAsDouble(second), sy.applyAsDouble(values[i])));
 		}
 		out.append(String.format(Locale.ROOT,
 				"<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s/>%n", points.toString().strip(),

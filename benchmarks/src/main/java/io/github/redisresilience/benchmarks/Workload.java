@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed-pace workload of unique writes, each read back, keeping a ledger of every write the
- * client acknowledged (adapted from the autoconfigure chaos tests' workload).
+ * client acknowledged (adapted from the autoconfigure chaos tests' workload), and a counter per
+ * thread incremented once per operation, counting the increments acknowledged and those whose
+ * outcome is unknown (the {@code INCR} failed: it may or may not have run).
  * <p>
  * Each thread starts an operation every {@code pace}; one that ran late is not caught up with a
  * burst (closed loop). Keys are unique, so a write that failed ambiguously can never overwrite an
@@ -47,6 +49,13 @@ final class Workload {
 
 	private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
 
+	/** Per thread, its counter's key, and the INCRs started and acknowledged. */
+	private final String[] counterKeys;
+
+	private final AtomicLongArray incrementsStarted;
+
+	private final AtomicLongArray incrementsAcknowledged;
+
 	/** Per thread, System.nanoTime() when its running operation started, or IDLE. */
 	private final AtomicLongArray inFlightSince;
 
@@ -56,6 +65,14 @@ final class Workload {
 		this.threads = threads;
 		this.pace = pace;
 		this.inFlightSince = new AtomicLongArray(threads);
+		this.counterKeys = new String[threads];
+		this.incrementsAcknowledged = new AtomicLongArray(threads);
+		this.incrementsStarted = new AtomicLongArray(threads);
+		String run = Long.toString(System.nanoTime(), 36);
+		for (int i = 0; i < threads; i++) {
+			// A hash tag per thread: the counters spread over the masters like the keys.
+			this.counterKeys[i] = "bench:" + client + ":counter:{" + run + "-" + i + "}";
+		}
 		for (int i = 0; i < threads; i++) {
 			this.inFlightSince.set(i, IDLE);
 		}
@@ -90,6 +107,7 @@ final class Workload {
 				if (!value.equals(read)) {
 					error = "read " + read + " after writing " + value;
 				}
+				error = increment(thread, error);
 			}
 			catch (RuntimeException ex) {
 				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
@@ -105,6 +123,38 @@ final class Workload {
 				next = System.nanoTime();
 			}
 		}
+	}
+
+	/** The thread's INCR, after its SET and GET; an INCR that fails may or may not have been applied. */
+	private @Nullable String increment(int thread, @Nullable String error) {
+		if (!this.running.get()) {
+			// Stopped while this operation ran: the counters may have been read already.
+			return error;
+		}
+		this.incrementsStarted.incrementAndGet(thread);
+		try {
+			this.operations.increment(this.counterKeys[thread]);
+			this.incrementsAcknowledged.incrementAndGet(thread);
+			return error;
+		}
+		catch (RuntimeException ex) {
+			return (error != null) ? error : "INCR " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		}
+	}
+
+	/**
+	 * Each thread's counter: key, increments acknowledged, and of unknown outcome so far (failed, or
+	 * still running: a stuck INCR may yet be applied).
+	 */
+	List<Counter> counters() {
+		List<Counter> counters = new ArrayList<>();
+		for (int i = 0; i < this.threads; i++) {
+			// Acknowledged first: read the other way round, an INCR acknowledged in between would count twice.
+			long acknowledged = this.incrementsAcknowledged.get(i);
+			long started = this.incrementsStarted.get(i);
+			counters.add(new Counter(this.counterKeys[i], acknowledged, started - acknowledged));
+		}
+		return counters;
 	}
 
 	String client() {
@@ -196,6 +246,25 @@ final class Workload {
 		void write(String key, String value);
 
 		@Nullable String read(String key);
+
+		/**
+		 * {@code INCR} of a counter.
+		 * @param key the counter's key
+		 * @return the value after the increment
+		 */
+		default long increment(String key) {
+			throw new UnsupportedOperationException("This client has no INCR in the benchmark");
+		}
+
+	}
+
+	/**
+	 * A thread's counter: every INCR its thread started was either acknowledged or failed.
+	 * @param key the counter's key
+	 * @param acknowledged increments the client acknowledged
+	 * @param unknown increments that failed or are still running: applied or not, the client cannot tell
+	 */
+	record Counter(String key, long acknowledged, long unknown) {
 
 	}
 

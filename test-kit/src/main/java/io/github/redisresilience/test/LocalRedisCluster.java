@@ -3,6 +3,7 @@ package io.github.redisresilience.test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,6 +73,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	private final List<RedisPod> pods = new ArrayList<>();
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
+
+	/** Created on the first {@link #partition(RedisPod)}: without it the kit needs neither root nor iptables. */
+	private @Nullable IptablesChain iptables;
 
 	private volatile @Nullable ClusterIpService clusterIpService;
 
@@ -604,6 +609,153 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Why {@link #partition(RedisPod)} and {@link #loseNode(List)} cannot work on this machine, if
+	 * they cannot: they need Linux, root and the {@code iptables} binary.
+	 * @return the reason, empty when they work
+	 */
+	public static Optional<String> partitionUnavailableReason() {
+		return IptablesChain.unavailableReason();
+	}
+
+	/**
+	 * Cuts a pod's IP off with iptables while its process keeps running, as when the Kubernetes
+	 * node hosting it is lost: every TCP packet from or to it is dropped (open connections hang,
+	 * connects time out), cluster bus included, so the rest of the cluster fails it over after the
+	 * node timeout. The pod stays in DNS, as Kubernetes keeps a lost node's pods ready until it
+	 * declares the node gone. Closed with the cluster at the latest, and reaped after a crashed JVM.
+	 * @param pod a running pod
+	 * @return the partition, to close early
+	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
+	 */
+	public synchronized Partition partition(RedisPod pod) {
+		if (!pod.isRunning()) {
+			throw new IllegalStateException(pod + " is not running");
+		}
+		if (this.iptables == null) {
+			partitionUnavailableReason().ifPresent((reason) -> {
+				throw new IllegalStateException(reason);
+			});
+			this.iptables = IptablesChain.open(this.name);
+		}
+		IptablesChain chain = this.iptables;
+		InetAddress address = pod.address().getAddress();
+		chain.drop(address);
+		pod.isolated(true);
+		logger.debug("Cut off {} ({})", pod, chain);
+		return new Partition(address, () -> {
+			chain.restore(address);
+			if (pod.address().getAddress().equals(address)) {
+				pod.isolated(false);
+			}
+		});
+	}
+
+	/**
+	 * The pods one Kubernetes node hosts in a typical spread: the master of slot 0 and a replica of
+	 * another master (anti-affinity keeps a master and its own replicas on different nodes, so
+	 * losing the node costs one master, which fails over, and another master's only replica).
+	 * @return the master of slot 0 and a replica of another master
+	 * @throws IllegalStateException if no other master has a replica
+	 */
+	public synchronized List<RedisPod> podsOfOneNode() {
+		RedisPod master = masterOf(0);
+		RedisPod replica = masters().stream()
+			.filter((other) -> other != master)
+			.flatMap((other) -> replicasOf(other).stream())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No master other than " + master + " has a replica"));
+		return List.of(master, replica);
+	}
+
+	/**
+	 * Loses a Kubernetes node: its pods' IPs are cut off first ({@link #partition(RedisPod)}), the
+	 * rest of the cluster fails them over after the node timeout, then the pods are stopped
+	 * (SIGKILL, as a force-deleted pod of a lost node) and started again on new IPs with their data,
+	 * while the old IPs stay cut off; the cluster heals with them as replicas.
+	 * @param pods the node's pods (see {@link #podsOfOneNode()}); each master among them needs a
+	 * replica elsewhere
+	 * @return when the failover was done and when the cluster was healthy again
+	 */
+	public synchronized NodeLoss loseNode(List<RedisPod> pods) {
+		for (RedisPod pod : pods) {
+			if (!pod.isUp()) {
+				throw new IllegalArgumentException(pod + " is not running and reachable");
+			}
+		}
+		Instant started = Instant.now();
+		pods.forEach(this::partition);
+		Instant promoted = awaitHealthy();
+		logger.debug("{} failed over {} ms after the cut", pods, Duration.between(started, promoted).toMillis());
+		List<AddressChange> changes = new ArrayList<>();
+		Set<String> cutOff = pods.stream().map((pod) -> pod.address().getAddress().getHostAddress()).collect(Collectors.toSet());
+		for (RedisPod pod : pods) {
+			kill(pod);
+			// Nothing listens at the old address any more, and its iptables rules stay: it hangs.
+			changes.add(relocate(pod, OldAddresses.REFUSE));
+		}
+		pods.forEach(this::startProcess);
+		publishDns();
+		meetAll();
+		NodeLoss loss = new NodeLoss(started, promoted, awaitHealthy(), pods, changes);
+		closeConnectionsFrom(cutOff);
+		logger.info("{}", loss);
+		return loss;
+	}
+
+	/**
+	 * Closes the connections the other nodes still hold from cut-off addresses. No FIN or RST ever
+	 * comes from a cut-off address, so they stay open until Redis' own timeouts: a master keeps
+	 * its lost replica's link for {@code repl-timeout} (60 s) and, stopped with SIGTERM meanwhile,
+	 * waits {@code shutdown-timeout} (10 s) for that replica to catch up, which slows down the next
+	 * chaos operation by as much.
+	 */
+	private void closeConnectionsFrom(Set<String> addresses) {
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				for (String client : connection.callForString("CLIENT", "LIST").split("\n")) {
+					String peer = field(client, "addr");
+					if (peer != null && addresses.contains(peer.substring(0, peer.lastIndexOf(':')))) {
+						logger.debug("Closing the connection from {} on {}", peer, pod);
+						killClient(connection, peer);
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Could not list the connections of {}", pod, ex);
+			}
+		}
+	}
+
+	private static void killClient(RespConnection connection, String peer) {
+		try {
+			connection.call("CLIENT", "KILL", "ADDR", peer);
+		}
+		catch (IOException ex) {
+			// Gone in the meantime.
+			logger.debug("Could not close the connection from {}", peer, ex);
+		}
+	}
+
+	private static @Nullable String field(String clientLine, String name) {
+		for (String field : clientLine.strip().split(" ")) {
+			if (field.startsWith(name + "=") && field.indexOf(':') > 0) {
+				return field.substring(name.length() + 1);
+			}
+		}
+		return null;
+	}
+
+	private static void kill(RedisPod pod) {
+		Process process = pod.process();
+		if (process != null) {
+			// SIGKILL ends a frozen (SIGSTOP) process too.
+			process.destroyForcibly();
+			waitForExit(process);
+		}
+		pod.stopped();
+	}
+
+	/**
 	 * Waits until the cluster is healthy.
 	 * @return the first instant it was seen healthy
 	 * @throws IllegalStateException if it is not healthy within the heal timeout
@@ -797,6 +949,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		InetSocketAddress from = pod.address();
 		InetSocketAddress to = this.addresses.next();
 		pod.address(to);
+		// A cut-off address stays cut off; the pod's new one is reachable.
+		pod.isolated(false);
 		if (oldAddresses == OldAddresses.BLACK_HOLE) {
 			this.blackHoles.add(BlackHole.open(from));
 			this.blackHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
@@ -1038,7 +1192,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every process by PID, closes every black hole, removes the cluster's names and files.
+	 * Stops every process by PID, closes every black hole and partition, removes the cluster's names
+	 * and files.
 	 */
 	@Override
 	public synchronized void close() {
@@ -1080,6 +1235,14 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		this.blackHoles.forEach(BlackHole::close);
 		this.blackHoles.clear();
+		if (this.iptables != null) {
+			try {
+				this.iptables.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not remove {}: {}", this.iptables, ex.toString());
+			}
+		}
 		if (this.clusterIpService != null) {
 			this.clusterIpService.close();
 		}

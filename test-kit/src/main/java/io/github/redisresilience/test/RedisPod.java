@@ -33,6 +33,8 @@ public final class RedisPod {
 
 	private volatile Instant pausedAt = Instant.MAX;
 
+	private volatile boolean isolated;
+
 	RedisPod(int ordinal, String name, String hostname, Path dataDirectory, InetSocketAddress address, Role role) {
 		this.ordinal = ordinal;
 		this.name = name;
@@ -108,6 +110,15 @@ public final class RedisPod {
 	}
 
 	/**
+	 * Whether the pod's address is cut off ({@link LocalRedisCluster#partition(RedisPod)}): it may
+	 * run, but nobody reaches it.
+	 * @return {@code true} if cut off
+	 */
+	public boolean isIsolated() {
+		return this.isolated;
+	}
+
+	/**
 	 * The PID of the pod's process.
 	 * @return the PID, or -1 when stopped
 	 */
@@ -128,8 +139,13 @@ public final class RedisPod {
 		return this.state;
 	}
 
+	/** Running, not frozen, reachable: the kit can talk to it. */
 	boolean isUp() {
-		return this.state == State.RUNNING;
+		return this.state == State.RUNNING && !this.isolated;
+	}
+
+	void isolated(boolean isolated) {
+		this.isolated = isolated;
 	}
 
 	void started(Process process) {
@@ -166,7 +182,7 @@ public final class RedisPod {
 	@Override
 	public String toString() {
 		return this.name + "[" + this.role + " " + this.address.getHostString() + ":" + this.address.getPort() + " "
-				+ this.state + "]";
+				+ this.state + (this.isolated ? " ISOLATED" : "") + "]";
 	}
 
 	enum State {

@@ -96,7 +96,7 @@ abstract class ChaosTestSupport {
 
 	/**
 	 * Leaves the cluster as the next test expects it, even when a scenario failed half-way: every
-	 * paused pod resumed, every stopped pod restarted.
+	 * paused pod resumed, every stopped pod restarted, every cut-off pod moved to a new address.
 	 * @param cluster the test class's cluster
 	 */
 	static void restoreCluster(LocalRedisCluster cluster) {
@@ -106,6 +106,9 @@ abstract class ChaosTestSupport {
 			}
 			else if (!pod.isRunning()) {
 				cluster.restart(pod);
+			}
+			else if (pod.isIsolated()) {
+				cluster.movePod(pod, OldAddresses.REFUSE);
 			}
 		}
 	}

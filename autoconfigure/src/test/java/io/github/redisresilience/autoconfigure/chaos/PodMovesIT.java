@@ -32,7 +32,9 @@ import io.github.redisresilience.test.AddressChange;
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
+import io.github.redisresilience.test.NodeLoss;
 import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.RequiresIptables;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +99,27 @@ class PodMovesIT extends ChaosTestSupport {
 		finally {
 			cluster.restart(master);
 		}
+	}
+
+	/**
+	 * A Kubernetes node is lost with two pods on it, the master of slot 0 and a replica of another
+	 * master: their IPs hang first (iptables), the cluster fails the master over after the node
+	 * timeout, then both pods come back on new IPs while the old ones keep hanging. The master's
+	 * slots are unreachable for about 4 s (2 s node timeout, then the election), well inside the
+	 * 10 s retry budget: no operation may fail.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("runs")
+	@RequiresIptables
+	void survivesLosingANodeWhoseAddressesHangBeforeItsPodsMove(ClientMode mode) throws Exception {
+		startApplication(mode, cluster.seedNodes());
+		List<RedisPod> pods = cluster.podsOfOneNode();
+		runScenario("node lost, old IPs cut off first", blocking(), (workload) -> {
+			NodeLoss loss = cluster.loseNode(pods);
+			assertThat(cluster.masterOf(0)).as("promoted replica").isNotSameAs(pods.get(0));
+			return loss.toChaosReport();
+		});
+		assertTroublePublished();
 	}
 
 	/**
