@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.redisresilience.benchmarks.ScaleBenchmark.ScaleRun;
 
 /**
@@ -55,16 +57,18 @@ final class ScaleReport {
 			.append("Topology commands are `CLUSTER NODES`, `CLUSTER SLOTS` and `CLUSTER SHARDS` calls summed over ")
 			.append("every node, from `INFO commandstats` read once a second (the sampler's own calls and connections ")
 			.append("left out). The first row is the kit alone: it polls `CLUSTER NODES` while it heals the cluster, ")
-			.append("and that share is in every other row too. Seconds are counted from the start of the move; ")
+			.append("and that share is in every other row's rates and peak too; the *extra per client* column and the ")
+			.append("breakdown of other commands take it out (estimated from the kit's own rates). Seconds are counted from the start of the move; ")
 			.append("*during* runs to the heal (every node reports the cluster healthy), *after* from there to the end.\n\n");
 		md.append("## Topology commands per second, whole cluster\n\n");
 		md.append("| clients | start of all clients, s | while starting, mean / peak | before, mean | during the move, mean "
-				+ "| after, mean | peak (second) | peak per client | extra per client from the move | new connections/s, peak |\n");
+				+ "| after, mean | peak (second) | peak per client | extra per client from the move, net of the kit "
+				+ "| new connections/s, peak |\n");
 		md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+		ScaleRun kit = runs.stream().filter((run) -> run.size() == 0).findFirst().orElse(null);
 		for (ScaleRun run : runs) {
 			double before = run.meanTopology(run.before(), run.disrupted());
-			double extra = IntStream.range(run.disrupted(), run.end()).mapToDouble(run::topology).sum()
-					- before * (run.end() - run.disrupted());
+			double extra = extra(run) - ((kit != null) ? kitShare(kit, run, ScaleRun.TOPOLOGY) : 0);
 			double connections = IntStream.range(run.disrupted(), run.end())
 				.mapToDouble((s) -> run.count(s, CommandStatsSampler.CONNECTIONS))
 				.max()
@@ -99,13 +103,47 @@ final class ScaleReport {
 		md.append("\nA good second: the client ran operations in it and every one succeeded. Seconds are whole ")
 			.append("seconds of the sampler's clock, so 0 means within the second the cluster healed in.\n\n");
 		md.append("## Other commands from the start of the move to the end, whole cluster\n\n");
-		md.append("Every command but the workload's `SET` and `GET`, most frequent first, calls per client "
-				+ "(the kit alone: calls).\n\n| clients | commands |\n|---|---|\n");
+		md.append("Every command but the workload's `SET` and `GET`, most frequent first: for the kit alone its calls, "
+				+ "for a fleet its calls beyond the kit's, per client (the kit's share estimated from its rates "
+				+ "alone, while healing and after, over the fleet's own phases: roughly, the kit's work also depends on the load).\n\n| clients | commands |\n|---|---|\n");
 		for (ScaleRun run : runs) {
-			md.append("| ").append(name(run)).append(" | ").append(breakdown(run)).append(" |\n");
+			md.append("| ").append(name(run)).append(" | ")
+				.append(breakdown(run, (run.size() > 0 && kit != null) ? kit : null))
+				.append(" |\n");
 		}
 		md.append('\n');
 		return md.toString();
+	}
+
+	/** Topology commands from the start of the move to the end beyond the rate before it. */
+	private static double extra(ScaleRun run) {
+		double before = run.meanTopology(run.before(), run.disrupted());
+		return IntStream.range(run.disrupted(), run.end()).mapToDouble(run::topology).sum()
+				- before * (run.end() - run.disrupted());
+	}
+
+	/**
+	 * What the kit alone did, at the rates it did it while healing and after, over the lengths of
+	 * another run's phases: its share of that run's counts. The kit polls at a steady pace while it
+	 * heals, so its share grows with the heal's length, which differs from run to run.
+	 */
+	private static double kitShare(ScaleRun kit, ScaleRun run, List<String> counters) {
+		double healing = rate(kit, counters, kit.disrupted(), kit.healed() + 1);
+		double after = rate(kit, counters, kit.healed() + 1, kit.end());
+		return healing * (run.healed() + 1 - run.disrupted()) + after * (run.end() - run.healed() - 1);
+	}
+
+	private static double rate(ScaleRun run, List<String> counters, int from, int before) {
+		if (before <= from) {
+			return 0;
+		}
+		double sum = 0;
+		for (int s = from; s < before; s++) {
+			for (String counter : counters) {
+				sum += run.count(s, counter);
+			}
+		}
+		return sum / (before - from);
 	}
 
 	private static String name(ScaleRun run) {
@@ -117,19 +155,28 @@ final class ScaleReport {
 		return (run.size() > 0) ? String.format(Locale.ROOT, "%.2f", value / run.size()) : "-";
 	}
 
-	private static String breakdown(ScaleRun run) {
+	private static Map<String, Double> totals(ScaleRun run) {
 		Map<String, Double> totals = new HashMap<>();
 		for (int s = run.disrupted(); s < run.end(); s++) {
 			run.seconds().getOrDefault(s, Map.of()).forEach((command, calls) -> totals.merge(command, calls, Double::sum));
 		}
+		return totals;
+	}
+
+	private static String breakdown(ScaleRun run, @Nullable ScaleRun kit) {
+		Map<String, Double> totals = totals(run);
+		if (kit != null) {
+			totals.replaceAll((command, calls) -> calls - kitShare(kit, run, List.of(command)));
+		}
 		double divisor = Math.max(1, run.size());
 		return totals.entrySet()
 			.stream()
-			.filter((entry) -> !NOT_SHOWN.contains(entry.getKey()) && entry.getValue() >= 0.5)
+			.filter((entry) -> !NOT_SHOWN.contains(entry.getKey()) && entry.getValue() / divisor >= 0.05)
 			.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
 			.limit(8)
-			.map((entry) -> String.format(Locale.ROOT, (run.size() > 0) ? "`%s` %.1f" : "`%s` %.0f", entry.getKey(),
-					entry.getValue() / divisor))
+			// A pipe, even in a code span, would end the table cell.
+			.map((entry) -> String.format(Locale.ROOT, (run.size() > 0) ? "`%s` %.1f" : "`%s` %.0f",
+					entry.getKey().replace("|", "\\|"), entry.getValue() / divisor))
 			.collect(Collectors.joining(", "));
 	}
 
