@@ -40,10 +40,15 @@ final class OverheadBenchmark {
 
 	static void run(OverheadSettings settings) throws Exception {
 		System.out.println("[overhead] " + settings);
+		// Spring reads system properties below the command line the clients are started with.
+		settings.starterProperties().forEach(System::setProperty);
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start()) {
 			System.out.println("[overhead] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
 					+ ", seeds " + cluster.seedNodes());
 			new OverheadBenchmark(settings, cluster).run();
+		}
+		finally {
+			settings.starterProperties().keySet().forEach(System::clearProperty);
 		}
 	}
 
@@ -77,12 +82,13 @@ final class OverheadBenchmark {
 	}
 
 	private Map<ClientKind, List<StartupTimer.Sample>> timeStarts() throws Exception {
-		StartupTimer timer = new StartupTimer(this.cluster.seedNodes(),
+		StartupTimer timer = new StartupTimer(this.cluster.seedNodes(), this.settings.starterProperties(),
 				Path.of(System.getProperty("bench.output", "target/benchmark-results"), "startup-probe.log"));
 		Map<ClientKind, List<StartupTimer.Sample>> samples = new LinkedHashMap<>();
 		samples.put(CANDIDATE, new ArrayList<>());
 		samples.put(BASELINE, new ArrayList<>());
-		for (int i = 0; i < WARM_UP_STARTS + this.settings.starts(); i++) {
+		int total = (this.settings.starts() > 0) ? WARM_UP_STARTS + this.settings.starts() : 0;
+		for (int i = 0; i < total; i++) {
 			List<ClientKind> order = (i % 2 == 0) ? List.of(CANDIDATE, BASELINE) : List.of(BASELINE, CANDIDATE);
 			for (ClientKind kind : order) {
 				StartupTimer.Sample sample = timer.time(kind);

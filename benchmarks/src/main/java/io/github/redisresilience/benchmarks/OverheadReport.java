@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import io.github.redisresilience.benchmarks.OverheadBenchmark.RoundPair;
 
@@ -93,6 +94,17 @@ final class OverheadReport {
 		long baselineErrors = rounds.stream().mapToLong((r) -> r.baseline().errors()).sum();
 		md.append(String.format(Locale.ROOT, "| failed or wrong reads (all rounds) | 0 | | | %d | %d |%n%n",
 				candidateErrors, baselineErrors));
+		errors(md, this.candidate, rounds.stream().map(RoundPair::candidate).toList());
+		errors(md, this.baseline, rounds.stream().map(RoundPair::baseline).toList());
+	}
+
+	private static void errors(StringBuilder md, ClientKind kind, List<SteadyLoad.Result> results) {
+		List<String> samples = results.stream().flatMap((result) -> result.errorSamples().stream()).distinct().limit(3).toList();
+		if (!samples.isEmpty()) {
+			md.append(kind).append("'s errors, for example: ");
+			md.append(samples.stream().map((sample) -> "`" + sample.replace("`", "'") + "`").collect(Collectors.joining("; ")));
+			md.append("\n\n");
+		}
 	}
 
 	private String row(String measure, String goal, RatioInterval ratio, String verdict, List<RoundPair> rounds,
@@ -106,6 +118,10 @@ final class OverheadReport {
 	private void startUp(StringBuilder md) {
 		int n = this.starts.values().stream().mapToInt(List::size).min().orElse(0);
 		md.append("## Start-up\n\n");
+		if (n == 0) {
+			md.append("Not measured in this run (`bench.overhead.starts=0`).\n\n");
+			return;
+		}
 		md.append(String.format(Locale.ROOT,
 				"%d cold starts of each, every one in a JVM of its own (`-Xmx512m`, the same class path), "
 						+ "alternating; after one discarded start of each. Median [min - max], milliseconds.%n%n",

@@ -3,7 +3,9 @@ package io.github.redisresilience.benchmarks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -18,10 +20,13 @@ import org.springframework.boot.convert.DurationStyle;
  * @param rate {@code bench.overhead.rate}: the fixed-rate variant's commands per second over all
  * threads; 0 for a quarter of what stock Boot reached saturated in the warm-up
  * @param starts {@code bench.overhead.starts}: measured context starts per client, each in a JVM of its own
+ * @param starterProperties {@code bench.overhead.starter-properties}: {@code name=value} pairs separated by
+ * {@code ;}, set as system properties while the suite runs, which only the starter reads (stock Boot runs with
+ * {@code redis.resilience.enabled=false}): to find which of the starter's features costs what
  * @param results {@code bench.results}: the folder the Markdown table is written to
  */
 record OverheadSettings(List<String> variants, int rounds, Duration round, Duration warmUp, int threads, int rate,
-		int starts, Path results) {
+		int starts, Map<String, String> starterProperties, Path results) {
 
 	static final String SATURATING = "saturating";
 
@@ -42,11 +47,28 @@ record OverheadSettings(List<String> variants, int rounds, Duration round, Durat
 				duration("bench.overhead.warm-up", quick ? "2s" : "10s"),
 				Integer.getInteger("bench.overhead.threads", 8), Integer.getInteger("bench.overhead.rate", 0),
 				Integer.getInteger("bench.overhead.starts", quick ? 2 : 10),
+				pairs(property("bench.overhead.starter-properties", "")),
 				Path.of(property("bench.results", "results")));
 	}
 
 	private static Duration duration(String property, String defaultValue) {
 		return DurationStyle.detectAndParse(property(property, defaultValue));
+	}
+
+	private static Map<String, String> pairs(String value) {
+		Map<String, String> pairs = new LinkedHashMap<>();
+		for (String pair : value.split(";")) {
+			if (pair.isBlank()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			if (equals <= 0 || !pair.strip().startsWith("redis.resilience.")) {
+				throw new IllegalArgumentException("bench.overhead.starter-properties takes redis.resilience.*=value "
+						+ "pairs separated by ';', not '" + pair + "'");
+			}
+			pairs.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+		}
+		return pairs;
 	}
 
 	/** The Maven profile passes every property on, empty where the code's default applies. */
@@ -60,7 +82,8 @@ record OverheadSettings(List<String> variants, int rounds, Duration round, Durat
 		return this.variants + ": " + this.rounds + " rounds x " + this.round.toMillis() + " ms per client after "
 				+ this.warmUp.toMillis() + " ms warm-up, " + this.threads + " threads"
 				+ ((this.rate > 0) ? ", fixed rate " + this.rate + " commands/s" : "") + "; " + this.starts
-				+ " context starts per client";
+				+ " context starts per client"
+				+ (this.starterProperties.isEmpty() ? "" : "; starter with " + this.starterProperties);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,10 +29,13 @@ final class StartupTimer {
 
 	private final String seeds;
 
+	private final Map<String, String> properties;
+
 	private final Path log;
 
-	StartupTimer(String seeds, Path log) {
+	StartupTimer(String seeds, Map<String, String> properties, Path log) {
 		this.seeds = seeds;
+		this.properties = properties;
 		this.log = log;
 	}
 
@@ -46,6 +50,7 @@ final class StartupTimer {
 				command.add("-D" + property + "=" + value);
 			}
 		}
+		this.properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
 		command.add("-Dlogback.configurationFile=logback-startup-probe.xml");
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), StartupProbe.class.getName(),
 				kind.label(), this.seeds));

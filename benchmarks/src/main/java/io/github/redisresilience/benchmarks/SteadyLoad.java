@@ -3,6 +3,8 @@ package io.github.redisresilience.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +27,8 @@ final class SteadyLoad {
 
 	/** Bounds every loop, far above what a 5 s round reaches. */
 	private static final long MAX_PAIRS_PER_THREAD = 50_000_000L;
+
+	private static final int MAX_ERROR_SAMPLES = 3;
 
 	private static final long HIGHEST_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(120);
 
@@ -56,11 +60,12 @@ final class SteadyLoad {
 		List<Histogram> histograms = new ArrayList<>();
 		List<Thread> workers = new ArrayList<>();
 		AtomicLong errors = new AtomicLong();
+		Set<String> errorSamples = ConcurrentHashMap.newKeySet();
 		for (int i = 0; i < this.threads; i++) {
 			Histogram histogram = new Histogram(HIGHEST_LATENCY_NANOS, 3);
 			histograms.add(histogram);
 			int thread = i;
-			Thread worker = new Thread(() -> work(thread, start, deadline, histogram, errors),
+			Thread worker = new Thread(() -> work(thread, start, deadline, histogram, errors, errorSamples),
 					"overhead-" + this.keyPrefix + i);
 			worker.setDaemon(true);
 			workers.add(worker);
@@ -73,10 +78,11 @@ final class SteadyLoad {
 		long elapsed = System.nanoTime() - start;
 		Histogram all = new Histogram(HIGHEST_LATENCY_NANOS, 3);
 		histograms.forEach(all::add);
-		return new Result(all.getTotalCount(), errors.get(), Duration.ofNanos(elapsed), all);
+		return new Result(all.getTotalCount(), errors.get(), List.copyOf(errorSamples), Duration.ofNanos(elapsed), all);
 	}
 
-	private void work(int thread, long start, long deadline, Histogram histogram, AtomicLong errors) {
+	private void work(int thread, long start, long deadline, Histogram histogram, AtomicLong errors,
+			Set<String> errorSamples) {
 		// Pairs of commands per thread and second; 0 when saturating.
 		double pairsPerSecond = (this.rate > 0) ? this.rate / 2.0 / this.threads : 0;
 		long interval = (pairsPerSecond > 0) ? (long) (1_000_000_000L / pairsPerSecond) : 0;
@@ -102,13 +108,20 @@ final class SteadyLoad {
 				String read = this.operations.read(key);
 				histogram.recordValue(Math.min(HIGHEST_LATENCY_NANOS, System.nanoTime() - written));
 				if (!value.equals(read)) {
-					errors.incrementAndGet();
+					failed(errors, errorSamples, "read " + read + " after writing " + value);
 				}
 			}
 			catch (RuntimeException ex) {
-				errors.incrementAndGet();
+				failed(errors, errorSamples, ex.getClass().getSimpleName() + ": " + ex.getMessage());
 			}
 			due += interval;
+		}
+	}
+
+	private static void failed(AtomicLong errors, Set<String> samples, String error) {
+		errors.incrementAndGet();
+		if (samples.size() < MAX_ERROR_SAMPLES) {
+			samples.add(error.replaceAll("\\s+", " "));
 		}
 	}
 
@@ -116,10 +129,11 @@ final class SteadyLoad {
 	 * What one run measured.
 	 * @param commands commands completed (a write and a read per pair)
 	 * @param errors pairs that failed or read back something else
+	 * @param errorSamples a few of the errors, distinct
 	 * @param elapsed how long the run took
 	 * @param latencies every command's latency, in nanoseconds
 	 */
-	record Result(long commands, long errors, Duration elapsed, Histogram latencies) {
+	record Result(long commands, long errors, List<String> errorSamples, Duration elapsed, Histogram latencies) {
 
 		double throughput() {
 			return this.commands / (this.elapsed.toNanos() / 1e9);
