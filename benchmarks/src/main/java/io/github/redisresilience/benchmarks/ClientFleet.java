@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,15 +140,16 @@ final class ClientFleet implements AutoCloseable {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		for (Member member : this.members) {
 			long left = deadline - System.nanoTime();
-			if (left > 0 && member.thread != null) {
-				member.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+			Thread thread = member.thread;
+			if (left > 0 && thread != null) {
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
 			}
 		}
 	}
 
 	/** Closes the clients a few at a time; ones stuck in shutdown are left behind after a minute. */
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.running.set(false);
 		ExecutorService closing = Executors.newFixedThreadPool(4);
 		for (RunningClient client : this.clients) {
@@ -161,9 +163,15 @@ final class ClientFleet implements AutoCloseable {
 			});
 		}
 		closing.shutdown();
-		if (!closing.awaitTermination(60, TimeUnit.SECONDS)) {
-			logger.warn("{} clients still closing after 60 s; going on", this.kind);
+		try {
+			if (!closing.awaitTermination(60, TimeUnit.SECONDS)) {
+				logger.warn("{} clients still closing after 60 s; going on", this.kind);
+				closing.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
 			closing.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -182,7 +190,7 @@ final class ClientFleet implements AutoCloseable {
 
 		private final AtomicIntegerArray failed = new AtomicIntegerArray(MAX_SECONDS);
 
-		private volatile Thread thread;
+		private volatile @Nullable Thread thread;
 
 		Member(int index, RunningClient client) {
 			this.index = index;

@@ -176,10 +176,15 @@ final class CommandStatsSampler implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.running.set(false);
 		this.thread.interrupt();
-		this.thread.join(5000);
+		try {
+			this.thread.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.states.values().forEach(NodeState::disconnect);
 	}
 

@@ -77,7 +77,7 @@ final class OverheadBenchmark {
 		String markdown = report.markdown();
 		System.out.println();
 		System.out.print(markdown);
-		Path file = report.write(this.settings.results().resolve("overhead.md"), markdown);
+		Path file = OverheadReport.write(this.settings.results().resolve("overhead.md"), markdown);
 		System.out.println("[overhead] written to " + file.toAbsolutePath());
 	}
 

@@ -1,6 +1,7 @@
 package io.github.redisresilience.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +55,11 @@ final class OverheadReport {
 		StringBuilder md = new StringBuilder();
 		md.append("# Overhead: ").append(this.candidate).append(" vs ").append(this.baseline).append("\n\n");
 		md.append(String.format(Locale.ROOT,
-				"Measured %s on %d cores (Java %s, redis-server %s, local kit cluster 3 masters x 1 replica). "
+				"Measured %s on %d cores, load average %.1f (Java %s, redis-server %s, local kit cluster 3 masters x 1 replica). "
 						+ "Settings: %s.%n%n",
 				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), this.redisVersion,
+				Runtime.getRuntime().availableProcessors(),
+				ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"), this.redisVersion,
 				this.settings));
 		md.append("Ratios are ").append(this.candidate).append(" / ").append(this.baseline)
 			.append(" within each round (the two clients run one after the other, order flipped every round), ")

@@ -1,6 +1,7 @@
 package io.github.redisresilience.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +50,10 @@ final class ScaleReport {
 	String markdown(List<ScaleRun> runs) {
 		StringBuilder md = new StringBuilder("# Scale: topology commands with many clients through a move of every pod\n\n");
 		md.append(String.format(Locale.ROOT,
-				"Measured %s on %d cores (Java %s, redis-server %s, local kit cluster 3 masters x 1 replica). %s.%n%n",
+				"Measured %s on %d cores, load average %.1f (Java %s, redis-server %s, local kit cluster 3 masters x 1 replica). %s.%n%n",
 				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), this.redisVersion,
+				Runtime.getRuntime().availableProcessors(),
+				ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"), this.redisVersion,
 				this.settings));
 		md.append("One fleet of clients at a time, all in one JVM, each client with its own light workload. ")
 			.append("Topology commands are `CLUSTER NODES`, `CLUSTER SLOTS` and `CLUSTER SHARDS` calls summed over ")
