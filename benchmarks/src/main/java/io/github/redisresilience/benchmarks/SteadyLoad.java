@@ -89,10 +89,7 @@ final class SteadyLoad {
 		long due = start + thread * interval / this.threads;
 		for (long pair = 0; pair < MAX_PAIRS_PER_THREAD; pair++) {
 			if (interval > 0) {
-				long wait = due - System.nanoTime();
-				if (wait > 0) {
-					LockSupport.parkNanos(wait);
-				}
+				awaitDue(due);
 			}
 			long began = System.nanoTime();
 			if (began >= deadline) {
@@ -104,9 +101,9 @@ final class SteadyLoad {
 			try {
 				this.operations.write(key, value);
 				long written = System.nanoTime();
-				histogram.recordValue(Math.min(HIGHEST_LATENCY_NANOS, written - counted));
+				record(histogram, written - counted);
 				String read = this.operations.read(key);
-				histogram.recordValue(Math.min(HIGHEST_LATENCY_NANOS, System.nanoTime() - written));
+				record(histogram, System.nanoTime() - written);
 				if (!value.equals(read)) {
 					failed(errors, errorSamples, "read " + read + " after writing " + value);
 				}
@@ -116,6 +113,21 @@ final class SteadyLoad {
 			}
 			due += interval;
 		}
+	}
+
+	/** Parks until {@code due}: a park may return early, spuriously. */
+	private static void awaitDue(long due) {
+		for (int i = 0; i < 1000; i++) {
+			long wait = due - System.nanoTime();
+			if (wait <= 0) {
+				return;
+			}
+			LockSupport.parkNanos(wait);
+		}
+	}
+
+	private static void record(Histogram histogram, long nanos) {
+		histogram.recordValue(Math.max(0, Math.min(HIGHEST_LATENCY_NANOS, nanos)));
 	}
 
 	private static void failed(AtomicLong errors, Set<String> samples, String error) {
