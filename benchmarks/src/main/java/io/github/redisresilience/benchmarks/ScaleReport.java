@@ -60,7 +60,8 @@ final class ScaleReport {
 			.append("every node, from `INFO commandstats` read once a second (the sampler's own calls and connections ")
 			.append("left out). The first row is the kit alone: it polls `CLUSTER NODES` while it heals the cluster, ")
 			.append("and that share is in every other row's rates and peak too; the *extra per client* column and the ")
-			.append("breakdown of other commands take it out (estimated from the kit's own rates). Seconds are counted from the start of the move; ")
+			.append("breakdown of other commands take it out (estimated from the kit's own rates). ")
+			.append("Seconds are counted from the start of the move; ")
 			.append("*during* runs to the heal (every node reports the cluster healthy), *after* from there to the end.\n\n");
 		md.append("## Topology commands per second, whole cluster\n\n");
 		md.append("| clients | start of all clients, s | while starting, mean / peak | before, mean | during the move, mean "
@@ -105,9 +106,11 @@ final class ScaleReport {
 		md.append("\nA good second: the client ran operations in it and every one succeeded. Seconds are whole ")
 			.append("seconds of the sampler's clock, so 0 means within the second the cluster healed in.\n\n");
 		md.append("## Other commands from the start of the move to the end, whole cluster\n\n");
-		md.append("Every command but the workload's `SET` and `GET`, most frequent first: for the kit alone its calls, "
+		md.append("Every command but the workload's `SET` and `GET`, most frequent first: for the kit alone its calls "
+				+ "(with the replicas' own `REPLCONF` and `PSYNC`), "
 				+ "for a fleet its calls beyond the kit's, per client (the kit's share estimated from its rates "
-				+ "alone, while healing and after, over the fleet's own phases: roughly, the kit's work also depends on the load).\n\n| clients | commands |\n|---|---|\n");
+				+ "alone, while healing and after, over the fleet's own phases: roughly, the kit's work also "
+				+ "depends on the load).\n\n| clients | commands |\n|---|---|\n");
 		for (ScaleRun run : runs) {
 			md.append("| ").append(name(run)).append(" | ")
 				.append(breakdown(run, (run.size() > 0 && kit != null) ? kit : null))
@@ -149,8 +152,11 @@ final class ScaleReport {
 	}
 
 	private static String name(ScaleRun run) {
-		return (run.size() > 0) ? run.size() + " " + run.label() + ((run.failedToStart() > 0) ? " (" + run.failedToStart() + " failed to start)" : "")
-				: run.label();
+		if (run.size() == 0) {
+			return run.label();
+		}
+		return run.size() + " " + run.label()
+				+ ((run.failedToStart() > 0) ? " (" + run.failedToStart() + " failed to start)" : "");
 	}
 
 	private static String perClient(ScaleRun run, double value) {
