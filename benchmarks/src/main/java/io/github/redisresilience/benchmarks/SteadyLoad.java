@@ -1,0 +1,160 @@
+package io.github.redisresilience.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * A steady-state workload on a healthy cluster for the overhead suite: threads that write a key
+ * and read it back, over and over, for a fixed time, every command's latency in a histogram.
+ * <p>
+ * Saturating (rate 0), each thread starts its next write the moment its read returned, so the
+ * throughput is what the client delivers. At a fixed rate, each thread has a schedule and a late
+ * write's latency counts from when it was due, not when it started (no coordinated omission: a
+ * client that stalls is charged for every command it kept waiting).
+ */
+final class SteadyLoad {
+
+	/** A key set per thread, small enough to stay in memory, large enough to spread over all masters. */
+	private static final int KEYS_PER_THREAD = 1024;
+
+	/** Bounds every loop, far above what a 5 s round reaches. */
+	private static final long MAX_PAIRS_PER_THREAD = 50_000_000L;
+
+	private static final int MAX_ERROR_SAMPLES = 3;
+
+	private static final long HIGHEST_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+	private final Workload.Operations operations;
+
+	private final int threads;
+
+	private final int rate;
+
+	private final String keyPrefix;
+
+	/**
+	 * @param label tells the keys of different clients apart
+	 * @param operations the client's commands
+	 * @param threads how many threads
+	 * @param rate commands per second over all threads, or 0 to saturate
+	 */
+	SteadyLoad(String label, Workload.Operations operations, int threads, int rate) {
+		this.operations = operations;
+		this.threads = threads;
+		this.rate = rate;
+		this.keyPrefix = "overhead:" + label + ":";
+	}
+
+	/** Runs the workload for {@code duration} and returns what it measured. */
+	Result run(Duration duration) throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + duration.toNanos();
+		List<Histogram> histograms = new ArrayList<>();
+		List<Thread> workers = new ArrayList<>();
+		AtomicLong errors = new AtomicLong();
+		Set<String> errorSamples = ConcurrentHashMap.newKeySet();
+		for (int i = 0; i < this.threads; i++) {
+			Histogram histogram = new Histogram(HIGHEST_LATENCY_NANOS, 3);
+			histograms.add(histogram);
+			int thread = i;
+			Thread worker = new Thread(() -> work(thread, start, deadline, histogram, errors, errorSamples),
+					"overhead-" + this.keyPrefix + i);
+			worker.setDaemon(true);
+			workers.add(worker);
+		}
+		workers.forEach(Thread::start);
+		for (Thread worker : workers) {
+			// A healthy cluster answers in milliseconds; a worker still running long after the deadline is stuck.
+			worker.join(duration.toMillis() + 30_000);
+		}
+		long elapsed = System.nanoTime() - start;
+		Histogram all = new Histogram(HIGHEST_LATENCY_NANOS, 3);
+		histograms.forEach(all::add);
+		return new Result(all.getTotalCount(), errors.get(), List.copyOf(errorSamples), Duration.ofNanos(elapsed), all);
+	}
+
+	private void work(int thread, long start, long deadline, Histogram histogram, AtomicLong errors,
+			Set<String> errorSamples) {
+		// Pairs of commands per thread and second; 0 when saturating.
+		double pairsPerSecond = (this.rate > 0) ? this.rate / 2.0 / this.threads : 0;
+		long interval = (pairsPerSecond > 0) ? (long) (1_000_000_000L / pairsPerSecond) : 0;
+		long due = start + thread * interval / this.threads;
+		for (long pair = 0; pair < MAX_PAIRS_PER_THREAD; pair++) {
+			if (interval > 0) {
+				awaitDue(due);
+			}
+			long began = System.nanoTime();
+			if (began >= deadline) {
+				return;
+			}
+			String key = this.keyPrefix + "{" + thread + "-" + (pair % KEYS_PER_THREAD) + "}";
+			String value = Long.toString(pair, 36);
+			long counted = (interval > 0) ? due : began;
+			try {
+				this.operations.write(key, value);
+				long written = System.nanoTime();
+				record(histogram, written - counted);
+				String read = this.operations.read(key);
+				record(histogram, System.nanoTime() - written);
+				if (!value.equals(read)) {
+					failed(errors, errorSamples, "read " + read + " after writing " + value);
+				}
+			}
+			catch (RuntimeException ex) {
+				failed(errors, errorSamples, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			}
+			due += interval;
+		}
+	}
+
+	/** Parks until {@code due}: a park may return early, spuriously. */
+	private static void awaitDue(long due) {
+		for (int i = 0; i < 1000; i++) {
+			long wait = due - System.nanoTime();
+			if (wait <= 0) {
+				return;
+			}
+			LockSupport.parkNanos(wait);
+		}
+	}
+
+	private static void record(Histogram histogram, long nanos) {
+		histogram.recordValue(Math.max(0, Math.min(HIGHEST_LATENCY_NANOS, nanos)));
+	}
+
+	private static void failed(AtomicLong errors, Set<String> samples, String error) {
+		errors.incrementAndGet();
+		if (samples.size() < MAX_ERROR_SAMPLES) {
+			samples.add(error.replaceAll("\\s+", " "));
+		}
+	}
+
+	/**
+	 * What one run measured.
+	 * @param commands commands completed (a write and a read per pair)
+	 * @param errors pairs that failed or read back something else
+	 * @param errorSamples a few of the errors, distinct
+	 * @param elapsed how long the run took
+	 * @param latencies every command's latency, in nanoseconds
+	 */
+	record Result(long commands, long errors, List<String> errorSamples, Duration elapsed, Histogram latencies) {
+
+		double throughput() {
+			return this.commands / (this.elapsed.toNanos() / 1e9);
+		}
+
+		double percentileMillis(double percentile) {
+			return this.latencies.getValueAtPercentile(percentile) / 1e6;
+		}
+
+	}
+
+}
