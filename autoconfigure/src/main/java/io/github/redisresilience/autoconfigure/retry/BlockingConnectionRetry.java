@@ -1,14 +1,15 @@
 package io.github.redisresilience.autoconfigure.retry;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Set;
 
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.util.ClassUtils;
 
 /**
  * Decorates one blocking {@link RedisConnection} (and the command groups it hands out, such
@@ -19,12 +20,24 @@ import org.springframework.data.redis.connection.RedisConnection;
  * it is retried again: a retry could run a command outside the transaction it belongs to, or
  * read a pipeline's results out of order. Spring Data hands out a connection per template
  * operation, so this only affects the callback that asked for that state.
+ * <p>
+ * Plain JDK proxies rather than Spring AOP ones: a connection and its groups are decorated on
+ * every template call, and building an AOP proxy (advisor chains, interface discovery) each
+ * time cost more than the command on a fast network.
  */
-final class BlockingConnectionRetry implements MethodInterceptor {
+final class BlockingConnectionRetry {
 
 	/** Methods that give the connection a state a retry must not cross. */
 	private static final Set<String> STATEFUL = Set.of("multi", "watch", "openPipeline", "subscribe", "pSubscribe",
 			"sSubscribe");
+
+	/** The interfaces a decorated object's proxy implements, found once per class. */
+	private static final ClassValue<Class<?>[]> INTERFACES = new ClassValue<>() {
+		@Override
+		protected Class<?>[] computeValue(Class<?> type) {
+			return ClassUtils.getAllInterfacesForClass(type, type.getClassLoader());
+		}
+	};
 
 	private final CommandRetrier retrier;
 
@@ -46,35 +59,68 @@ final class BlockingConnectionRetry implements MethodInterceptor {
 	 */
 	@SuppressWarnings("unchecked")
 	static <C extends RedisConnection> C decorate(C connection, CommandRetrier retrier) {
-		return (C) proxy(connection, new BlockingConnectionRetry(retrier, connection));
+		return (C) new BlockingConnectionRetry(retrier, connection).proxy(connection);
 	}
 
-	private static Object proxy(Object target, BlockingConnectionRetry interceptor) {
-		ProxyFactory factory = new ProxyFactory(target);
-		factory.addAdvice(interceptor);
-		return factory.getProxy(target.getClass().getClassLoader());
-	}
-
-	@Override
-	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		if (CommandTable.isCommandGroup(invocation.getMethod())) {
-			Object group = invocation.proceed();
-			return (group != null) ? proxy(group, this) : null;
-		}
-		if (STATEFUL.contains(invocation.getMethod().getName())) {
-			this.stateful = true;
-		}
-		CommandCall command = CommandTable.resolve(invocation.getMethod(), invocation.getArguments());
-		if (command == null || !retriesAllowed()) {
-			return invocation.proceed();
-		}
-		ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
-		return this.retrier.execute(command, () -> proxyInvocation.invocableClone().proceed());
+	private Object proxy(Object target) {
+		Class<?> type = target.getClass();
+		return Proxy.newProxyInstance(type.getClassLoader(), INTERFACES.get(type), new Handler(target));
 	}
 
 	private boolean retriesAllowed() {
 		return !this.stateful && !this.connection.isQueueing() && !this.connection.isPipelined()
 				&& !this.connection.isSubscribed();
+	}
+
+	/**
+	 * Calls on the connection or on one of its command groups.
+	 */
+	private final class Handler implements InvocationHandler {
+
+		private final Object target;
+
+		Handler(Object target) {
+			this.target = target;
+		}
+
+		@Override
+		public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args)
+				throws Throwable {
+			if (method.getDeclaringClass() == Object.class) {
+				return objectMethod(proxy, method, args);
+			}
+			if (CommandTable.isCommandGroup(method)) {
+				Object group = call(method, args);
+				return (group != null) ? proxy(group) : null;
+			}
+			if (STATEFUL.contains(method.getName())) {
+				BlockingConnectionRetry.this.stateful = true;
+			}
+			CommandCall command = CommandTable.resolve(method, args);
+			if (command == null || !retriesAllowed()) {
+				return call(method, args);
+			}
+			return BlockingConnectionRetry.this.retrier.execute(command, () -> call(method, args));
+		}
+
+		private @Nullable Object call(Method method, @Nullable Object @Nullable [] args) throws Throwable {
+			try {
+				return method.invoke(this.target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getTargetException();
+			}
+		}
+
+		private @Nullable Object objectMethod(Object proxy, Method method, @Nullable Object @Nullable [] args)
+				throws Throwable {
+			return switch (method.getName()) {
+				case "equals" -> args != null && proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				default -> call(method, args);
+			};
+		}
+
 	}
 
 }
