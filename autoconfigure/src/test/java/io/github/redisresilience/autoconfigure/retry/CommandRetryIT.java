@@ -32,6 +32,7 @@ import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * With the default retry policy, an application's SET/GET workload sees no failed operation
@@ -51,6 +52,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandRetryIT {
 
 	static LocalRedisCluster cluster;
+
+	/** Successful SET/GET operations that show the application is served (three writers: about 0.3 s). */
+	private static final long SERVED = 50;
 
 	private ConfigurableApplicationContext context;
 
@@ -77,12 +81,15 @@ class CommandRetryIT {
 		List<ChaosReport> reports = new ArrayList<>();
 		try {
 			load.start(3);
-			TimeUnit.SECONDS.sleep(1);
+			load.awaitSuccesses(SERVED);
 			RedisPod master = cluster.masterOf(0);
 			reports.add(cluster.killMaster(master));
 			reports.add(cluster.restart(master));
+			// Each disruption is an outage of its own, as the retry budget is meant for: the next
+			// one starts once the application is served again.
+			load.awaitSuccesses(SERVED);
 			reports.add(cluster.moveAllPods(OldAddresses.BLACK_HOLE));
-			TimeUnit.SECONDS.sleep(2);
+			load.awaitSuccesses(SERVED);
 		}
 		finally {
 			load.stop();
@@ -152,6 +159,8 @@ class CommandRetryIT {
 
 		final AtomicLong operations = new AtomicLong();
 
+		final AtomicLong succeeded = new AtomicLong();
+
 		final AtomicLong longest = new AtomicLong();
 
 		final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -181,6 +190,15 @@ class CommandRetryIT {
 			thread.start();
 		}
 
+		/**
+		 * Waits until this many more SET/GET operations have succeeded: the application is
+		 * served (again).
+		 */
+		void awaitSuccesses(long count) {
+			long target = this.succeeded.get() + count;
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.succeeded.get() >= target);
+		}
+
 		void stop() throws InterruptedException {
 			this.running.set(false);
 			for (Thread thread : this.threads) {
@@ -198,6 +216,9 @@ class CommandRetryIT {
 					String read = this.redis.opsForValue().get(key);
 					if (!value.equals(read)) {
 						this.failures.add("read " + read + " after writing " + value + " to " + key);
+					}
+					else {
+						this.succeeded.incrementAndGet();
 					}
 				}
 				catch (RuntimeException ex) {
