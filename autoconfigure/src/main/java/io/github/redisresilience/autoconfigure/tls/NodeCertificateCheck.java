@@ -3,7 +3,6 @@ package io.github.redisresilience.autoconfigure.tls;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.github.redisresilience.autoconfigure.FailureCauses;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 
 /**
@@ -181,22 +181,8 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	 * reason
 	 */
 	static @Nullable CertificateException certificateFailure(@Nullable Throwable failure) {
-		return certificateFailure(failure, new IdentityHashMap<>());
-	}
-
-	private static @Nullable CertificateException certificateFailure(@Nullable Throwable failure,
-			Map<Throwable, Boolean> seen) {
-		if (failure == null || seen.put(failure, Boolean.TRUE) != null) {
-			return null;
-		}
-		if (failure instanceof CertificateException certificate) {
-			return certificate;
-		}
-		CertificateException found = certificateFailure(failure.getCause(), seen);
-		for (Throwable suppressed : failure.getSuppressed()) {
-			found = (found != null) ? found : certificateFailure(suppressed, seen);
-		}
-		return found;
+		return FailureCauses.find(failure,
+				(candidate) -> (candidate instanceof CertificateException certificate) ? certificate : null);
 	}
 
 	@Override

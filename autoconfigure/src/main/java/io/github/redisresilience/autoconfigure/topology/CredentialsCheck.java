@@ -1,9 +1,7 @@
 package io.github.redisresilience.autoconfigure.topology;
 
 import java.time.Duration;
-import java.util.IdentityHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +14,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+
+import io.github.redisresilience.autoconfigure.FailureCauses;
 
 /**
  * Reads the cluster topology once at startup, so that credentials the cluster rejects stop
@@ -106,21 +106,8 @@ final class CredentialsCheck implements SmartLifecycle {
 	 * is disabled.}, or {@code null} when the failure was not an authentication failure
 	 */
 	static @Nullable String rejection(@Nullable Throwable failure) {
-		return rejection(failure, new IdentityHashMap<>());
-	}
-
-	private static @Nullable String rejection(@Nullable Throwable failure, Map<Throwable, Boolean> seen) {
-		if (failure == null || seen.put(failure, Boolean.TRUE) != null) {
-			return null;
-		}
-		if (failure instanceof RedisCommandExecutionException && isAuthenticationError(failure.getMessage())) {
-			return failure.getMessage();
-		}
-		String found = rejection(failure.getCause(), seen);
-		for (Throwable suppressed : failure.getSuppressed()) {
-			found = (found != null) ? found : rejection(suppressed, seen);
-		}
-		return found;
+		return FailureCauses.find(failure, (candidate) -> (candidate instanceof RedisCommandExecutionException
+				&& isAuthenticationError(candidate.getMessage())) ? candidate.getMessage() : null);
 	}
 
 	private static boolean isAuthenticationError(@Nullable String message) {
