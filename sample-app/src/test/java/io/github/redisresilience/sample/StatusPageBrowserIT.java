@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.RequiredCapabilities;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A person's view of the sample: headless Chromium, driven by Playwright, opens the status page,
@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>
  * Needs Debian's {@code chromium} ({@code -Dsample.browser.chromium} names another binary) and
  * Node.js; {@code playwright-core} is installed into {@code target/browser} with npm when missing.
- * Without Chromium or Node.js the test is skipped, with the reason.
+ * Without Chromium or Node.js the test is skipped, with the reason, or fails when
+ * {@code -Dredis.require} lists {@code browser}.
  */
 class StatusPageBrowserIT {
 
@@ -49,10 +50,10 @@ class StatusPageBrowserIT {
 	@Test
 	void movingAllPodsShowsNewAddressesAndFewFailures() throws Exception {
 		Path chromium = Path.of(System.getProperty("sample.browser.chromium", "/usr/bin/chromium"));
-		assumeTrue(Files.isExecutable(chromium), () -> "Chromium not found at " + chromium
+		RequiredCapabilities.assumeOrFail("browser", Files.isExecutable(chromium), () -> "Chromium not found at " + chromium
 				+ ": install Debian's chromium package (.ci/run does) or set -Dsample.browser.chromium");
 		Path node = onPath("node");
-		assumeTrue(node != null, "Node.js (node) is not on the PATH: the browser test needs it to run Playwright");
+		RequiredCapabilities.assumeOrFail("browser", node != null, () -> "Node.js (node) is not on the PATH: the browser test needs it to run Playwright");
 		Path modules = installPlaywright();
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start();
 				ConfigurableApplicationContext application = LocalClusterMode.start(cluster, "--server.port=0")) {
@@ -79,7 +80,7 @@ class StatusPageBrowserIT {
 			return modules;
 		}
 		Path npm = onPath("npm");
-		assumeTrue(npm != null, "playwright-core is not installed in " + modules + " and npm is not on the PATH");
+		RequiredCapabilities.assumeOrFail("browser", npm != null, () -> "playwright-core is not installed in " + modules + " and npm is not on the PATH");
 		Files.copy(BROWSER_SOURCES.resolve("package.json"), packageJson, StandardCopyOption.REPLACE_EXISTING);
 		Result install = run(List.of(npm.toString(), "install", "--prefix", BROWSER_WORK.toString(), "--no-audit",
 				"--no-fund", "--no-package-lock", "--loglevel=error"), Map.of(), NPM_TIMEOUT,

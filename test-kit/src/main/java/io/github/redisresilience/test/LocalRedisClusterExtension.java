@@ -3,7 +3,6 @@ package io.github.redisresilience.test;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -76,13 +75,13 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 			.replicasPerMaster(settings.replicasPerMaster());
 		if (settings.announceHostnames().length > 0) {
 			RedisServerBinary binary = RedisServerBinary.get();
-			Assumptions.assumeTrue(binary.isAtLeast(7), () -> "Announced host names need redis-server 7 or newer; the kit found "
-					+ binary.version() + " at " + binary.path() + " (" + binary.source() + ")");
+			RequiredCapabilities.assumeOrFail("7", binary.isAtLeast(7), () -> "Announced host names need redis-server 7 or newer; the kit found "
+					+ binary.server() + " " + binary.version() + " at " + binary.path() + " (" + binary.source() + ")");
 			builder.announceHostnames(settings.announceHostnames()[0]);
 		}
 		if (settings.tls()) {
 			String reason = TlsSupport.unavailableReason();
-			Assumptions.assumeTrue(reason == null, () -> "Needs a TLS cluster: " + reason);
+			RequiredCapabilities.assumeOrFail("tls", reason == null, () -> "Needs a TLS cluster: " + reason);
 			builder.tls();
 		}
 		return builder.start();

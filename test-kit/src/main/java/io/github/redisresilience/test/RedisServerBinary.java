@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -24,8 +25,19 @@ import org.slf4j.LoggerFactory;
  * @param path the executable
  * @param version its version, read from {@code redis-server --version}
  * @param source where it was found, for the log
+ * @param server which server it is, {@code redis} or {@code valkey}, from {@code --version}
  */
-public record RedisServerBinary(Path path, RedisVersion version, String source) {
+public record RedisServerBinary(Path path, RedisVersion version, String source, String server) {
+
+	/**
+	 * A Redis binary.
+	 * @param path the executable
+	 * @param version its version
+	 * @param source where it was found
+	 */
+	public RedisServerBinary(Path path, RedisVersion version, String source) {
+		this(path, version, source, "redis");
+	}
 
 	/** System property naming the {@code redis-server} executable to use. */
 	public static final String BINARY_PROPERTY = "redis.server.binary";
@@ -41,7 +53,29 @@ public record RedisServerBinary(Path path, RedisVersion version, String source) 
 	 * @throws IllegalStateException if no binary can be found or run
 	 */
 	public static RedisServerBinary get() {
-		return Located.BINARY;
+		RedisServerBinary binary = Located.BINARY;
+		binary.checkRequired(RequiredCapabilities.required());
+		CapabilityReport.serverUsed();
+		return binary;
+	}
+
+	/**
+	 * Fails when the run requires another server or a newer version ({@code -Dredis.require}),
+	 * so that a CI machine that fell back to another binary cannot pass for the server it should
+	 * test.
+	 * @param required the required capabilities
+	 */
+	void checkRequired(Set<String> required) {
+		for (String capability : required) {
+			boolean isVersion = capability.chars().allMatch(Character::isDigit);
+			boolean isServer = capability.equals("redis") || capability.equals("valkey");
+			if ((isVersion && !isAtLeast(Integer.parseInt(capability))) || (isServer && !capability.equals(this.server))) {
+				throw new IllegalStateException("This run requires '" + capability + "' (" + RequiredCapabilities.PROPERTY
+						+ "/" + RequiredCapabilities.ENVIRONMENT_VARIABLE + ") but the kit's server is " + this.server + " "
+						+ this.version + " at " + this.path + " (" + this.source + "). Set -D" + BINARY_PROPERTY + " or "
+						+ BINARY_ENVIRONMENT_VARIABLE + " to the server to test.");
+			}
+		}
 	}
 
 	/**
@@ -132,8 +166,10 @@ public record RedisServerBinary(Path path, RedisVersion version, String source) 
 				process.destroyForcibly();
 				throw new IllegalStateException(binary + " --version did not finish");
 			}
-			RedisServerBinary located = new RedisServerBinary(binary, RedisVersion.parse(output), source);
-			logger.info("Using redis-server {} at {} (from {})", located.version(), binary, source);
+			// "Redis server v=7.0.15 ..." or "Valkey server v=8.0.1 ...".
+			String server = output.strip().toLowerCase(Locale.ROOT).startsWith("valkey") ? "valkey" : "redis";
+			RedisServerBinary located = new RedisServerBinary(binary, RedisVersion.parse(output), source, server);
+			logger.info("Using {} {} at {} (from {})", server, located.version(), binary, source);
 			if (!located.isAtLeast(7)) {
 				logger.info("redis-server {} is older than 7: tests that need Redis 7 features are skipped", located.version());
 			}

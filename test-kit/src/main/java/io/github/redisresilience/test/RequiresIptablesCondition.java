@@ -14,8 +14,7 @@ final class RequiresIptablesCondition implements ExecutionCondition {
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
 		Optional<String> reason = LocalRedisCluster.partitionUnavailableReason();
-		return reason.map(ConditionEvaluationResult::disabled)
-			.orElseGet(() -> ConditionEvaluationResult.enabled("iptables works"));
+		return RequiredCapabilities.evaluate("iptables", reason.orElse(null), "iptables works");
 	}
 
 }

@@ -21,16 +21,14 @@ final class RequiresRedisCondition implements ExecutionCondition {
 		}
 		RedisServerBinary binary = RedisServerBinary.get();
 		int major = required.get().value();
-		if (!binary.isAtLeast(major)) {
-			return ConditionEvaluationResult.disabled(tooOld(binary, major));
+		ConditionEvaluationResult result = RequiredCapabilities.evaluate(Integer.toString(major),
+				binary.isAtLeast(major) ? null : tooOld(binary, major), binary.server() + " " + binary.version() + " >= " + major);
+		if (result.isDisabled() || !required.get().tls()) {
+			return result;
 		}
-		if (required.get().tls()) {
-			String reason = TlsSupport.unavailableReason();
-			if (reason != null) {
-				return ConditionEvaluationResult.disabled("Needs a TLS cluster: " + reason);
-			}
-		}
-		return ConditionEvaluationResult.enabled("redis-server " + binary.version() + " >= " + major);
+		String reason = TlsSupport.unavailableReason();
+		return RequiredCapabilities.evaluate("tls", (reason != null) ? "Needs a TLS cluster: " + reason : null,
+				binary.server() + " " + binary.version() + " >= " + major + " with TLS");
 	}
 
 	private static String tooOld(RedisServerBinary binary, int major) {

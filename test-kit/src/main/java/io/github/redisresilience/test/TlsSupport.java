@@ -1,19 +1,28 @@
 package io.github.redisresilience.test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether this machine can run a TLS cluster: {@code redis-server} built with TLS, and
- * {@code openssl} to make the certificates. Probed once per JVM.
+ * Whether this machine can run a TLS cluster: {@code openssl} to make the certificates, and a
+ * server that answers over TLS. Probed once per JVM, by asking a real server.
  */
 final class TlsSupport {
+
+	/** How long the probe server gets to answer over TLS: generous, the machine may be loaded. */
+	private static final int PROBE_SECONDS = 20;
 
 	private TlsSupport() {
 	}
@@ -26,24 +35,103 @@ final class TlsSupport {
 		return Probed.REASON;
 	}
 
+	/**
+	 * Asks the server itself: starts the binary with a TLS port only (certificates made with
+	 * {@code openssl}) and sends {@code PING} over a verified TLS connection. Anything short of a
+	 * {@code PONG} is a reason, the server's own words included; a probe that times out says so
+	 * rather than passing for "no TLS".
+	 * @param binary the server to probe
+	 * @return why TLS cannot run, or {@code null} when the server answered over TLS
+	 */
 	static @Nullable String probe(RedisServerBinary binary) {
-		// A TLS-enabled server accepts the directives and then cannot load the files; one built
-		// without TLS stops at the first directive. Neither listens on anything.
-		String missing = "/nonexistent/redis-cluster-kit-probe.pem";
-		String output = run(List.of(binary.path().toString(), "--port", "0", "--tls-replication", "yes",
-				"--tls-cert-file", missing, "--tls-key-file", missing, "--tls-ca-cert-file", missing));
-		if (output == null || !output.contains("Failed to configure TLS")) {
-			return "redis-server " + binary.version() + " at " + binary.path() + " (" + binary.source()
-					+ ") was built without TLS (BUILD_TLS=yes). Put a redis-server with TLS (Debian's redis-server "
-					+ "package has it) on the PATH or set -D" + RedisServerBinary.BINARY_PROPERTY + ".";
-		}
 		String openssl = run(List.of("openssl", "version"));
 		if (openssl == null || !openssl.startsWith("OpenSSL")) {
 			String found = (openssl != null) ? " (found " + openssl.strip() + ")" : "";
 			return "OpenSSL's openssl command is not on the PATH" + found
 					+ ": the kit needs it to make the test certificates (apt-get install openssl)";
 		}
-		return null;
+		Path directory = null;
+		Process server = null;
+		try {
+			directory = Files.createTempDirectory("redis-cluster-kit-tls-probe");
+			KitTls tls = KitTls.generate(directory, List.of("localhost"));
+			int port = freePort();
+			Path log = directory.resolve("server.log");
+			server = new ProcessBuilder(binary.path().toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port",
+					Integer.toString(port), "--tls-cert-file", tls.serverCertificate().toString(), "--tls-key-file",
+					tls.serverKey().toString(), "--tls-ca-cert-file", tls.caCertificate().toString(), "--tls-auth-clients",
+					"no", "--save", "", "--appendonly", "no", "--dir", directory.toString())
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROBE_SECONDS);
+			while (System.nanoTime() < deadline) {
+				if (!server.isAlive()) {
+					return withoutTls(binary, tail(log));
+				}
+				try (RespConnection connection = RespConnection.openTls(new InetSocketAddress("127.0.0.1", port),
+						"localhost", Duration.ofSeconds(2), tls.socketFactory())) {
+					String pong = connection.callForString("PING");
+					return "PONG".equals(pong) ? null
+							: binary.server() + " at " + binary.path() + " answered PING over TLS with '" + pong + "'";
+				}
+				catch (IOException ex) {
+					// Not listening yet: try again until the deadline.
+					Thread.sleep(50);
+				}
+			}
+			return "The TLS probe: " + binary.server() + " " + binary.version() + " at " + binary.path()
+					+ " did not answer PING over TLS within " + PROBE_SECONDS + " s (machine overloaded?); its log: "
+					+ tail(log);
+		}
+		catch (IOException | RuntimeException ex) {
+			return "The TLS probe of " + binary.path() + " could not run: " + ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "The TLS probe was interrupted";
+		}
+		finally {
+			if (server != null) {
+				server.destroyForcibly();
+			}
+			deleteRecursively(directory);
+		}
+	}
+
+	private static String withoutTls(RedisServerBinary binary, String log) {
+		return binary.server() + " " + binary.version() + " at " + binary.path() + " (" + binary.source()
+				+ ") would not start with a TLS port, most likely built without TLS (BUILD_TLS=yes); it said: " + log
+				+ ". Put a server with TLS (Debian's redis-server and valkey-server packages have it) on the PATH or set -D"
+				+ RedisServerBinary.BINARY_PROPERTY + ".";
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static String tail(Path log) {
+		try {
+			String text = Files.readString(log, StandardCharsets.UTF_8).strip();
+			return text.length() > 400 ? "..." + text.substring(text.length() - 400) : text;
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	private static void deleteRecursively(@Nullable Path directory) {
+		if (directory == null) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// A temporary directory of a few files: the OS cleans it up.
+		}
 	}
 
 	private static @Nullable String run(List<String> command) {

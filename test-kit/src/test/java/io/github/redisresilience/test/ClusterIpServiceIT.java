@@ -29,9 +29,8 @@ class ClusterIpServiceIT {
 
 		Set<String> afterMove = reachedNodeIds(service, 40);
 		assertThat(afterMove).hasSize(3);
-		if (LocalRedisCluster.isDnsEnabled()) {
-			assertThat(InetAddress.getByName(cluster.clusterIpServiceName())).isEqualTo(service.address().getAddress());
-		}
+		RequiredCapabilities.requireHostsFile();
+		assertThat(InetAddress.getByName(cluster.clusterIpServiceName())).isEqualTo(service.address().getAddress());
 	}
 
 	@Test
@@ -47,10 +46,9 @@ class ClusterIpServiceIT {
 			org.awaitility.Awaitility.await()
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> reachedNodeIdsWithin(service, 30, Duration.ofMillis(500)).size() == 2);
-			if (LocalRedisCluster.isDnsEnabled()) {
-				assertThat(InetAddress.getAllByName(small.serviceName())).hasSize(2)
-					.doesNotContain(frozen.address().getAddress());
-			}
+			RequiredCapabilities.requireHostsFile();
+			assertThat(InetAddress.getAllByName(small.serviceName())).hasSize(2)
+				.doesNotContain(frozen.address().getAddress());
 			small.resume(frozen);
 		}
 	}

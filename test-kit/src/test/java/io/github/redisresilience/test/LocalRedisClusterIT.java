@@ -149,9 +149,7 @@ class LocalRedisClusterIT {
 	@Test
 	@Order(8)
 	void namesFollowThePods() throws IOException {
-		if (!LocalRedisCluster.isDnsEnabled()) {
-			throw new org.opentest4j.TestAbortedException("the JVM runs without -Djdk.net.hosts.file");
-		}
+		RequiredCapabilities.requireHostsFile();
 		RedisPod pod = cluster.pod(0);
 		assertThat(InetAddress.getByName(pod.hostname())).isEqualTo(pod.address().getAddress());
 		assertThat(serviceAddresses()).containsExactlyInAnyOrderElementsOf(
@@ -166,9 +164,7 @@ class LocalRedisClusterIT {
 	@Test
 	@Order(9)
 	void aKilledPodLeavesTheServiceUntilItIsRestarted() throws IOException {
-		if (!LocalRedisCluster.isDnsEnabled()) {
-			throw new org.opentest4j.TestAbortedException("the JVM runs without -Djdk.net.hosts.file");
-		}
+		RequiredCapabilities.requireHostsFile();
 		RedisPod master = cluster.masterOf(12000);
 
 		cluster.killMaster(master);

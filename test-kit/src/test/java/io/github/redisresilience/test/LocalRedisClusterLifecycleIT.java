@@ -34,9 +34,8 @@ class LocalRedisClusterLifecycleIT {
 		try (var remaining = Files.list(work)) {
 			assertThat(remaining).isEmpty();
 		}
-		if (LocalRedisCluster.isDnsEnabled()) {
-			assertThatExceptionOfType(UnknownHostException.class).isThrownBy(() -> InetAddress.getByName(service));
-		}
+		RequiredCapabilities.requireHostsFile();
+		assertThatExceptionOfType(UnknownHostException.class).isThrownBy(() -> InetAddress.getByName(service));
 	}
 
 	@Test

@@ -19,7 +19,29 @@ class TlsSupportTest {
 
 		String reason = TlsSupport.probe(new RedisServerBinary(binary, RedisVersion.parse("Redis server v=7.0.15"), "test"));
 
-		assertThat(reason).contains(binary.toString()).contains("without TLS").contains(RedisServerBinary.BINARY_PROPERTY);
+		assertThat(reason).contains(binary.toString())
+			.contains("without TLS")
+			.contains("Bad directive")
+			.contains(RedisServerBinary.BINARY_PROPERTY);
+	}
+
+	@Test
+	void aServerThatStartsButNeverAnswersOverTlsIsNotTakenForOneWithout(@TempDir Path directory) throws IOException {
+		// Starts, accepts the directives, then answers nothing: a timeout, said as such.
+		Path binary = script(directory, "exec sleep 60");
+
+		String reason = TlsSupport.probe(new RedisServerBinary(binary, RedisVersion.parse("Redis server v=7.0.15"), "test"));
+
+		assertThat(reason).contains("did not answer PING over TLS within").doesNotContain("without TLS");
+	}
+
+	@Test
+	void theKitsServerAnswersPingOverTls() {
+		RedisServerBinary binary = RedisServerBinary.get();
+		String reason = TlsSupport.probe(binary);
+		RequiredCapabilities.assumeOrFail("tls", reason == null, () -> String.valueOf(reason));
+
+		assertThat(reason).isNull();
 	}
 
 	private static Path script(Path directory, String body) throws IOException {
