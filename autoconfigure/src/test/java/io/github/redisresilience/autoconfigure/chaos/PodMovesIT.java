@@ -175,7 +175,7 @@ class PodMovesIT extends ChaosTestSupport {
 			ChaosReport resumed = cluster.resume(master);
 			assertThat(cluster.masterOf(3000)).as("no failover").isSameAs(master);
 			return new ChaosReport("short-pause", frozen, resumed.healed(), List.of());
-		});
+		}, false);
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed-pace workload of unique writes, each read back, through the application's template,
- * keeping a ledger of every write the application saw acknowledged.
+ * A fixed-pace workload through the application's template: each operation writes a unique key,
+ * reads it back, and increments a counter of its own ({@code INCR} of a fresh key), keeping a
+ * ledger of every write the application saw acknowledged and of every increment's outcome.
  * <p>
  * Each thread starts an operation every {@code pace}; one that ran late is not caught up with a
  * burst. Keys are unique, so a write that failed ambiguously can never overwrite an
- * acknowledged one and the ledger stays exact.
+ * acknowledged one and the ledger stays exact. With one counter per operation, a doubled
+ * increment cannot hide behind a failed one: an acknowledged {@code INCR} must read 1 afterwards,
+ * a failed one 0 or 1; anything else is a lost or a doubled increment (see {@link #checkIncrements}).
  */
 final class Workload implements AutoCloseable {
 
@@ -39,6 +42,8 @@ final class Workload implements AutoCloseable {
 	private final Map<String, String> ledger = new ConcurrentHashMap<>();
 
 	private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
+	private final ConcurrentLinkedQueue<Increment> increments = new ConcurrentLinkedQueue<>();
 
 	/** Per thread, when its operation in flight started ({@code System.nanoTime()}), or 0. */
 	private final AtomicLongArray inFlightSince;
@@ -66,25 +71,40 @@ final class Workload implements AutoCloseable {
 		long next = System.nanoTime();
 		String run = Long.toString(System.nanoTime(), 36);
 		for (int seq = 0; seq < MAX_OPERATIONS_PER_THREAD && this.running.get(); seq++) {
-			String key = "ledger:{" + run + "-" + thread + "-" + seq + "}";
+			String tag = "{" + run + "-" + thread + "-" + seq + "}";
+			String key = "ledger:" + tag;
 			String value = "v" + seq;
 			Instant started = Instant.now();
 			long t0 = System.nanoTime();
 			this.inFlightSince.set(thread, t0);
 			String error = null;
+			Step failed = null;
 			try {
 				this.operations.write(key, value);
 				this.ledger.put(key, value);
 				String read = this.operations.read(key);
 				if (!value.equals(read)) {
 					error = "read " + read + " after writing " + value + " to " + key;
+					failed = Step.READ;
 				}
 			}
 			catch (RuntimeException ex) {
 				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				failed = Step.WRITE_OR_READ;
+			}
+			if (failed == null) {
+				String counter = "counter:" + tag;
+				try {
+					this.increments.add(new Increment(counter, this.operations.increment(counter)));
+				}
+				catch (RuntimeException ex) {
+					this.increments.add(new Increment(counter, null));
+					error = "INCR " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
+					failed = Step.INCREMENT;
+				}
 			}
 			this.inFlightSince.set(thread, 0);
-			this.outcomes.add(new Outcome(started, Duration.ofNanos(System.nanoTime() - t0), error));
+			this.outcomes.add(new Outcome(started, Duration.ofNanos(System.nanoTime() - t0), error, failed));
 			next += this.pace.toNanos();
 			long wait = next - System.nanoTime();
 			if (wait > 0) {
@@ -137,6 +157,53 @@ final class Workload implements AutoCloseable {
 		return this.outcomes.stream().filter((outcome) -> !outcome.succeeded()).count();
 	}
 
+	/**
+	 * Failed operations by the step that failed.
+	 * @param step the step
+	 * @return how many operations failed there
+	 */
+	long failures(Step step) {
+		return this.outcomes.stream().filter((outcome) -> outcome.failed() == step).count();
+	}
+
+	int threads() {
+		return this.threads;
+	}
+
+	/**
+	 * Reads every counter back (after {@link #close()}, once the cluster healed) and classifies each
+	 * increment: an acknowledged {@code INCR} must have answered 1 and read 1 (0 is a lost
+	 * increment, more a doubled one); a failed one may read 0 or 1 (more is doubled).
+	 * @param read reads a counter's value, {@code null} when the key does not exist
+	 * @return the verdict
+	 */
+	IncrementLedger checkIncrements(java.util.function.Function<String, String> read) {
+		long acknowledged = 0;
+		long failed = 0;
+		List<String> lost = new ArrayList<>();
+		List<String> doubled = new ArrayList<>();
+		for (Increment increment : this.increments) {
+			String value = read.apply(increment.key());
+			long now = (value != null) ? Long.parseLong(value) : 0;
+			if (increment.reply() != null) {
+				acknowledged++;
+				if (increment.reply() != 1 || now > 1) {
+					doubled.add(increment.key() + " answered " + increment.reply() + ", reads " + now);
+				}
+				else if (now < 1) {
+					lost.add(increment.key() + " answered 1, reads " + now);
+				}
+			}
+			else {
+				failed++;
+				if (now > 1) {
+					doubled.add(increment.key() + " failed, reads " + now);
+				}
+			}
+		}
+		return new IncrementLedger(acknowledged, failed, lost, doubled);
+	}
+
 	List<String> sampleErrors(int max) {
 		return this.outcomes.stream().filter((outcome) -> !outcome.succeeded()).map(Outcome::error).distinct().limit(max).toList();
 	}
@@ -163,9 +230,50 @@ final class Workload implements AutoCloseable {
 
 		String read(String key);
 
+		/**
+		 * {@code INCR} of a key.
+		 * @param key the counter
+		 * @return the value after the increment
+		 */
+		long increment(String key);
+
 	}
 
-	record Outcome(Instant started, Duration took, String error) {
+	/** Where an operation failed. */
+	enum Step {
+
+		/** The write or the read threw: both are idempotent, the retry must absorb the outage. */
+		WRITE_OR_READ,
+
+		/** The read answered something else than the value written. */
+		READ,
+
+		/** The increment threw: it may or may not have been applied. */
+		INCREMENT
+
+	}
+
+	/**
+	 * An increment started by the workload.
+	 * @param key its own counter's key
+	 * @param reply what {@code INCR} answered, {@code null} when it failed
+	 */
+	record Increment(String key, Long reply) {
+
+	}
+
+	/**
+	 * The increments' verdict.
+	 * @param acknowledged increments the application saw acknowledged
+	 * @param failed increments that failed: applied or not, the application cannot tell
+	 * @param lost acknowledged increments missing afterwards
+	 * @param doubled increments applied more than once
+	 */
+	record IncrementLedger(long acknowledged, long failed, List<String> lost, List<String> doubled) {
+
+	}
+
+	record Outcome(Instant started, Duration took, String error, Step failed) {
 
 		boolean succeeded() {
 			return this.error == null;
