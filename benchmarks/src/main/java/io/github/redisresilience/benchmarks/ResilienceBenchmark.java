@@ -49,6 +49,9 @@ public final class ResilienceBenchmark {
 
 	private final LedgerCheck ledgerCheck = new LedgerCheck();
 
+	/** The starter's ledger must be exact in every run: what was not, by run. */
+	private final List<String> starterLedgerProblems = new ArrayList<>();
+
 	private final Report report;
 
 	private ResilienceBenchmark(Settings settings, Clusters clusters) {
@@ -63,6 +66,11 @@ public final class ResilienceBenchmark {
 		System.out.println("[bench] " + settings);
 		try (Clusters clusters = new Clusters()) {
 			new ResilienceBenchmark(settings, clusters).run();
+		}
+		catch (IllegalStateException ex) {
+			System.out.println("[bench] FAILED: " + ex.getMessage());
+			// Stuck client threads must not keep the JVM alive, and the build must see the failure.
+			System.exit(1);
 		}
 		// Stuck client threads (a client that never recovered) must not keep the JVM alive.
 		System.exit(0);
@@ -124,6 +132,12 @@ public final class ResilienceBenchmark {
 		System.out.println();
 		System.out.print(this.report.table(results));
 		System.out.println("[bench] results in " + this.settings.output().toAbsolutePath());
+		if (!this.starterLedgerProblems.isEmpty()) {
+			throw new IllegalStateException("The starter's ledger was not exact (0 acknowledged writes or INCR lost, "
+					+ "0 INCR applied twice): " + this.starterLedgerProblems);
+		}
+		System.out.println("[bench] the starter's ledger was exact in every run: 0 acknowledged writes or INCR lost, "
+				+ "0 INCR applied twice");
 	}
 
 	/**
@@ -188,6 +202,9 @@ public final class ResilienceBenchmark {
 				// The headless Service name in every shape: the check's own client must know the healed topology.
 				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.ledger(),
 						workload.counters());
+				if (kind == ClientKind.STARTER && !verdict.problems().isEmpty()) {
+					this.starterLedgerProblems.add(scenario + " #" + repetition + ": " + verdict.problems());
+				}
 				results.add(measure(scenario, repetition, kind, workload, unfinished.get(kind), verdict,
 						disruption, end));
 			}

@@ -45,16 +45,19 @@ final class Workload {
 
 	private final List<Thread> workers = new ArrayList<>();
 
+	/** An INCR without an answer. */
+	static final long UNANSWERED = -1;
+
 	private final Map<String, String> ledger = new ConcurrentHashMap<>();
 
 	private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
 
-	/** Per thread, its counter's key, and the INCRs started and acknowledged. */
-	private final String[] counterKeys;
-
-	private final AtomicLongArray incrementsStarted;
-
-	private final AtomicLongArray incrementsAcknowledged;
+	/**
+	 * Every INCR started, by its own counter's key: what it answered, or {@link #UNANSWERED} while
+	 * running or after it failed. One counter per operation: a doubled increment cannot hide
+	 * behind a failed one.
+	 */
+	private final Map<String, Long> increments = new ConcurrentHashMap<>();
 
 	/** Per thread, System.nanoTime() when its running operation started, or IDLE. */
 	private final AtomicLongArray inFlightSince;
@@ -65,14 +68,6 @@ final class Workload {
 		this.threads = threads;
 		this.pace = pace;
 		this.inFlightSince = new AtomicLongArray(threads);
-		this.counterKeys = new String[threads];
-		this.incrementsAcknowledged = new AtomicLongArray(threads);
-		this.incrementsStarted = new AtomicLongArray(threads);
-		String run = Long.toString(System.nanoTime(), 36);
-		for (int i = 0; i < threads; i++) {
-			// A hash tag per thread: the counters spread over the masters like the keys.
-			this.counterKeys[i] = "bench:" + client + ":counter:{" + run + "-" + i + "}";
-		}
 		for (int i = 0; i < threads; i++) {
 			this.inFlightSince.set(i, IDLE);
 		}
@@ -107,7 +102,7 @@ final class Workload {
 				if (!value.equals(read)) {
 					error = "read " + read + " after writing " + value;
 				}
-				error = increment(thread, error);
+				error = increment("bench:" + this.client + ":counter:{" + run + "-" + thread + "-" + seq + "}", error);
 			}
 			catch (RuntimeException ex) {
 				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
@@ -125,16 +120,15 @@ final class Workload {
 		}
 	}
 
-	/** The thread's INCR, after its SET and GET; an INCR that fails may or may not have been applied. */
-	private @Nullable String increment(int thread, @Nullable String error) {
+	/** The operation's INCR of its own counter, after its SET and GET; one that fails may or may not have been applied. */
+	private @Nullable String increment(String counter, @Nullable String error) {
 		if (!this.running.get()) {
 			// Stopped while this operation ran: the counters may have been read already.
 			return error;
 		}
-		this.incrementsStarted.incrementAndGet(thread);
+		this.increments.put(counter, UNANSWERED);
 		try {
-			this.operations.increment(this.counterKeys[thread]);
-			this.incrementsAcknowledged.incrementAndGet(thread);
+			this.increments.put(counter, this.operations.increment(counter));
 			return error;
 		}
 		catch (RuntimeException ex) {
@@ -143,17 +137,13 @@ final class Workload {
 	}
 
 	/**
-	 * Each thread's counter: key, increments acknowledged, and of unknown outcome so far (failed, or
-	 * still running: a stuck INCR may yet be applied).
+	 * Every counter: acknowledged with its answer, or of unknown outcome so far (failed, or still
+	 * running: a stuck INCR may yet be applied).
 	 */
 	List<Counter> counters() {
 		List<Counter> counters = new ArrayList<>();
-		for (int i = 0; i < this.threads; i++) {
-			// Acknowledged first: read the other way round, an INCR acknowledged in between would count twice.
-			long acknowledged = this.incrementsAcknowledged.get(i);
-			long started = this.incrementsStarted.get(i);
-			counters.add(new Counter(this.counterKeys[i], acknowledged, started - acknowledged));
-		}
+		this.increments.forEach((key, reply) -> counters.add((reply != UNANSWERED) ? new Counter(key, 1, 0, reply)
+				: new Counter(key, 0, 1, UNANSWERED)));
 		return counters;
 	}
 
@@ -259,12 +249,13 @@ final class Workload {
 	}
 
 	/**
-	 * A thread's counter: every INCR its thread started was either acknowledged or failed.
+	 * An operation's counter, incremented once: acknowledged, or failed (or still running).
 	 * @param key the counter's key
-	 * @param acknowledged increments the client acknowledged
-	 * @param unknown increments that failed or are still running: applied or not, the client cannot tell
+	 * @param acknowledged 1 when the client acknowledged the increment
+	 * @param unknown 1 when it failed or is still running: applied or not, the client cannot tell
+	 * @param reply what the acknowledged INCR answered (1 unless it ran twice), else {@link #UNANSWERED}
 	 */
-	record Counter(String key, long acknowledged, long unknown) {
+	record Counter(String key, long acknowledged, long unknown, long reply) {
 
 	}
 
