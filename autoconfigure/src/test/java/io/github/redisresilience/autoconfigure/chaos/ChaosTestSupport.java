@@ -13,12 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.resolver.DefaultAddressResolverGroup;
@@ -248,7 +250,7 @@ abstract class ChaosTestSupport {
 		if (ledger.unreadable() != null) {
 			problems.add("ledger unreadable: " + ledger.unreadable());
 		}
-		report(String.format("[chaos] %-12s %s: cluster unhealthy %d ms; first fully successful second %s after heal; "
+		reportLine(String.format("[chaos] %-12s %s: cluster unhealthy %d ms; first fully successful second %s after heal; "
 				+ "%d of %d operations failed (%d SET/GET, %d INCR); acknowledged writes lost %d of %d; INCR lost %d, "
 				+ "doubled %d of %d acknowledged (%d failed); longest operation %d ms; problems %s; errors %s",
 				this.mode.label, name, report.unhealthyFor().toMillis(),
@@ -276,7 +278,7 @@ abstract class ChaosTestSupport {
 	}
 
 	/** Prints a result line and appends it to {@code target/chaos-results.txt}, one line per run. */
-	private static void report(String line) {
+	static void reportLine(String line) {
 		System.out.println(line);
 		try {
 			Files.writeString(Path.of("target", "chaos-results.txt"), line + System.lineSeparator(),
@@ -313,16 +315,7 @@ abstract class ChaosTestSupport {
 				StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 				return checkLedger(workload, (key) -> redis.opsForValue().get(key));
 			}
-			RedisClusterClient client = RedisClusterClient.create(LEDGER_RESOURCES, RedisURI.create("redis://" + this.seeds));
-			client.setOptions(ClusterClientOptions.builder()
-				.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-				.build());
-			try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
-				return checkLedger(workload, (key) -> connection.sync().get(key));
-			}
-			finally {
-				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			}
+			return readIndependently((redis) -> checkLedger(workload, redis::get));
 		}
 		catch (RuntimeException ex) {
 			return new Ledger(List.of(), new Workload.IncrementLedger(0, 0, List.of(), List.of()),
@@ -330,7 +323,24 @@ abstract class ChaosTestSupport {
 		}
 	}
 
-	private static Ledger checkLedger(Workload workload, java.util.function.Function<String, String> read) {
+	/**
+	 * Reads through a plain Lettuce client of its own, started now from the application's seeds
+	 * (resolved again), so it knows the healed topology whatever the application's client knows.
+	 */
+	<T> T readIndependently(Function<RedisAdvancedClusterCommands<String, String>, T> read) {
+		RedisClusterClient client = RedisClusterClient.create(LEDGER_RESOURCES, RedisURI.create("redis://" + this.seeds));
+		client.setOptions(ClusterClientOptions.builder()
+			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
+			.build());
+		try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
+			return read.apply(connection.sync());
+		}
+		finally {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+	}
+
+	private static Ledger checkLedger(Workload workload, Function<String, String> read) {
 		List<String> lost = new ArrayList<>();
 		workload.ledger().forEach((key, value) -> {
 			String found = read.apply(key);

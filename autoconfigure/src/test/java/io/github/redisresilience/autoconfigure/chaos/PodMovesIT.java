@@ -4,14 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,6 +40,7 @@ import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.NodeLoss;
 import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.RequiresIptables;
+import io.github.redisresilience.test.Role;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,6 +195,119 @@ class PodMovesIT extends ChaosTestSupport {
 			cluster.resume(master);
 			return failover;
 		});
+	}
+
+
+	// Negative controls: each turns one mechanism off through its real property, on the same cluster,
+	// and asserts the failure that mechanism prevents.
+
+	/**
+	 * The whole starter off ({@code redis.resilience.enabled=false}, stock Spring Boot with the
+	 * same 2 s command and 1 s connect timeouts the starter sets): every address the client knows
+	 * is black-holed after the move, and it never finds the cluster again.
+	 */
+	@Test
+	void controlStockBootNeverRecoversWhenAllPodsMoveWhileTheirOldAddressesHang() throws Exception {
+		startApplication(ClientMode.STOCK_BOOT, cluster.seedNodes(), "--spring.data.redis.timeout=2s",
+				"--spring.data.redis.connect-timeout=1s");
+		Run run = run("control: stock Boot, all pods move, old IPs black-holed", blocking(),
+				(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+		assertThat(run.problems()).as("stock Boot's run")
+			.contains("no fully successful second within " + RECOVERY_LIMIT.toSeconds() + " s after the heal");
+		assertThat(run.workload().failures(Workload.Step.WRITE_OR_READ)).as("failed SET/GET").isPositive();
+	}
+
+	/**
+	 * Seeds re-resolved from a stable name off: seeds given as the pods' IPs, which all vanish
+	 * (black-holed) when every pod moves; nothing is left to rediscover the cluster from.
+	 */
+	@Test
+	void controlWithFixedIpSeedsNothingRecoversAfterEveryPodMoves() throws Exception {
+		String ipSeeds = String.join(",", cluster.pods()
+			.stream()
+			.map((pod) -> pod.address().getAddress().getHostAddress() + ":" + pod.address().getPort())
+			.toList());
+		startApplication(ClientMode.STARTER, ipSeeds);
+		this.independentLedgerReader = true;
+		Run run = run("control: fixed IP seeds, all pods move, old IPs black-holed", blocking(),
+				(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+		assertThat(run.problems()).as("the starter's run with IP seeds")
+			.contains("no fully successful second within " + RECOVERY_LIMIT.toSeconds() + " s after the heal");
+	}
+
+	/**
+	 * Command retry off ({@code redis.resilience.retry.enabled=false}): the writes and reads that
+	 * meet the killed master's 3-4 s outage fail, where the starter's defaults fail none.
+	 */
+	@Test
+	void controlWithoutCommandRetryWritesFailWhenAMasterIsKilled() throws Exception {
+		startApplication(ClientMode.STARTER, cluster.seedNodes(), "--redis.resilience.retry.enabled=false");
+		RedisPod master = cluster.masterOf(0);
+		Run run = run("control: retry off, master killed", blocking(), (workload) -> cluster.killMaster(master));
+		assertThat(run.workload().failures(Workload.Step.WRITE_OR_READ)).as("failed SET/GET (%s)",
+				run.workload().sampleErrors(3)).isPositive();
+		assertThat(run.problems()).anyMatch((problem) -> problem.endsWith("SET/GET failed"));
+	}
+
+	/**
+	 * Closing unanswered connections off ({@code redis.resilience.timeouts.unanswered=0}): a write
+	 * sent to a master just after it froze waits in its socket; the master wakes at its failover,
+	 * acknowledges the write, learns it was demoted and drops it when it resyncs from the promoted
+	 * replica. The write is sent before the replica's first message after the freeze reaches the
+	 * frozen master, so the master reads it first when it wakes: deterministic, not a race. A
+	 * command timeout longer than the freeze keeps the write waiting on that connection.
+	 */
+	@Test
+	void controlWithoutClosingUnansweredConnectionsAWokenFrozenMasterAcknowledgesAWriteThatIsThenLost()
+			throws Exception {
+		FrozenWrite write = writeToAMasterFrozenUntilItsFailover("--redis.resilience.timeouts.unanswered=0");
+		assertThat(write.acknowledged()).as("the frozen master acknowledged the write when it woke (%s)", write.error())
+			.isTrue();
+		assertThat(write.readAfter()).as("the acknowledged write after the old master rejoined as a replica").isNull();
+	}
+
+	/** The same with the mechanism on: the write is failed or stored, never acknowledged and lost. */
+	@Test
+	void closingUnansweredConnectionsKeepsAWokenFrozenMasterFromAcknowledgingAWriteThatIsThenLost() throws Exception {
+		FrozenWrite write = writeToAMasterFrozenUntilItsFailover("--redis.resilience.timeouts.unanswered=1s");
+		if (write.acknowledged()) {
+			assertThat(write.readAfter()).as("the acknowledged write").isEqualTo(write.value());
+		}
+		else {
+			assertThat(write.error()).as("why the write failed").isNotNull();
+		}
+	}
+
+	private FrozenWrite writeToAMasterFrozenUntilItsFailover(String unanswered) throws Exception {
+		startApplication(ClientMode.STARTER, cluster.seedNodes(), "--spring.data.redis.timeout=30s", unanswered);
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		String tag = "{frozen-" + Long.toString(System.nanoTime(), 36) + "}";
+		String key = "frozen-write:" + tag;
+		String value = "acknowledged";
+		RedisPod master = cluster.masterOf(SlotHash.getSlot(key));
+		// The application's connection to that master is open and idle.
+		redis.opsForValue().set("warm-up:" + tag, "x");
+		cluster.pause(master);
+		CompletableFuture<Void> write = CompletableFuture.runAsync(() -> redis.opsForValue().set(key, value));
+		cluster.awaitHealthy();
+		assertThat(cluster.masterOf(SlotHash.getSlot(key))).as("promoted replica").isNotSameAs(master);
+		cluster.resume(master);
+		String error = null;
+		try {
+			write.get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			error = ex.getCause().toString();
+		}
+		await("the old master is a replica").atMost(RECOVERY_LIMIT).until(() -> master.role() == Role.REPLICA);
+		String readAfter = readIndependently((commands) -> commands.get(key));
+		reportLine(String.format("[chaos] %-12s frozen master woken at its failover (%s): write %s; reads %s afterwards",
+				this.mode, unanswered, (error != null) ? "failed: " + error : "acknowledged", readAfter));
+		return new FrozenWrite(value, error == null, error, readAfter);
+	}
+
+	record FrozenWrite(String value, boolean acknowledged, String error, String readAfter) {
+
 	}
 
 }
