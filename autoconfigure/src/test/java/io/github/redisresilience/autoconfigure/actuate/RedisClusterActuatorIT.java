@@ -65,6 +65,16 @@ class RedisClusterActuatorIT {
 		assertThat(health.<Integer>read("$.details.nodes.replicas")).isEqualTo(3);
 		assertThat(health.<Integer>read("$.details.slots.covered")).isEqualTo(LocalRedisCluster.SLOTS);
 		assertThat(health.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD);
+		// The gauges tell the same as the health probe that just ran, by value.
+		assertThat(meter("redis.resilience.nodes", "role:master")).isEqualTo(3);
+		assertThat(meter("redis.resilience.nodes", "role:replica")).isEqualTo(3);
+		assertThat(meter("redis.resilience.nodes.unreachable", "role:master")).isZero();
+		assertThat(meter("redis.resilience.nodes.unreachable", "role:replica")).isZero();
+		assertThat(meter("redis.resilience.slots.uncovered")).isZero();
+		assertThat(meter("redis.resilience.nodes.suspect")).isZero();
+		assertThat(meter("redis.resilience.connections.unanswered")).isZero();
+		assertThat(meter("redis.resilience.node.address.changes")).isZero();
+		assertThat(meter("redis.resilience.reconnect.failures")).isZero();
 	}
 
 	@Test
@@ -85,33 +95,70 @@ class RedisClusterActuatorIT {
 		assertThat(topology.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD).doesNotContainIgnoringCase("username");
 		await().atMost(CONDITION_LIMIT)
 			.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
-		assertThat(counter("redis.resilience.node.address.changes")).isGreaterThanOrEqualTo(moved.size());
-		assertThat(counter("redis.resilience.reconnect.attempts")).isPositive();
+		// One address change per pod: each of the 6 moved once.
+		assertThat(meter("redis.resilience.node.address.changes")).isEqualTo(moved.size());
+		// Every refused reconnect to an old address counts as an attempt and a failure.
+		assertThat(meter("redis.resilience.reconnect.failures")).isPositive()
+			.isLessThanOrEqualTo(meter("redis.resilience.reconnect.attempts"));
 		// A timer's first measurement is its count: the seed name was looked up.
-		assertThat(counter("redis.resilience.dns.resolution")).isPositive();
+		assertThat(meter("redis.resilience.dns.resolution")).isPositive();
+		assertThat(meter("redis.resilience.nodes", "role:master")).isEqualTo(3);
+		assertThat(meter("redis.resilience.nodes", "role:replica")).isEqualTo(3);
 	}
 
-	private double counter(String name) {
-		Response metric = get("/actuator/metrics/" + name);
-		assertThat(metric.status()).as(name).isEqualTo(200);
+	private double meter(String name, String... tags) {
+		StringBuilder uri = new StringBuilder("/actuator/metrics/").append(name);
+		for (int i = 0; i < tags.length; i++) {
+			uri.append((i == 0) ? '?' : '&').append("tag=").append(tags[i]);
+		}
+		Response metric = get(uri.toString());
+		assertThat(metric.status()).as(uri.toString()).isEqualTo(200);
 		return metric.<Number>read("$.measurements[0].value").doubleValue();
 	}
 
+	/** Boot maps only the read operation of an endpoint with read-only access: a POST is not allowed. */
 	@Test
 	void refreshIsRefusedByDefault() {
 		startApplication();
-		assertThat(post("/actuator/redistopology").status()).isBetween(400, 499);
+		assertThat(post("/actuator/redistopology").status()).isEqualTo(405);
+		assertThat(get("/actuator/redistopology").status()).isEqualTo(200);
 	}
 
 	@Test
 	void refreshReportsItsOutcomeWhenAccessIsUnrestricted() {
 		startApplication("--management.endpoint.redistopology.access=unrestricted");
+		double refreshesBefore = meter("redis.resilience.topology.refreshes");
 		Response refresh = post("/actuator/redistopology");
 		assertThat(refresh.status()).isEqualTo(200);
 		assertThat(refresh.<String>read("$.outcome")).isEqualTo("success");
 		assertThat(refresh.<Integer>read("$.tookMillis")).isNotNegative();
 		assertThat(refresh.<List<Object>>read("$.changes.nodesRemoved")).isEmpty();
 		assertThat(refresh.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD);
+		assertThat(meter("redis.resilience.topology.refreshes")).as("refreshes after one POST")
+			.isGreaterThanOrEqualTo(refreshesBefore + 1);
+		assertThat(meter("redis.resilience.topology.refresh.age")).as("seconds since the last refresh ended")
+			.isBetween(0.0, 10.0);
+	}
+
+	/**
+	 * A replica moves while nothing else makes the client look (no periodic refresh in the test's
+	 * time, no traffic to replicas): the POST is what finds the move, and says so.
+	 */
+	@Test
+	void refreshReportsTheMoveItFound() {
+		startApplication("--management.endpoint.redistopology.access=unrestricted",
+				"--redis.resilience.topology.refresh.period=1h");
+		RedisPod replica = cluster.replicas().get(0);
+		String before = address(replica);
+		cluster.movePod(replica, OldAddresses.REFUSE);
+		Response refresh = post("/actuator/redistopology");
+		assertThat(refresh.status()).isEqualTo(200);
+		assertThat(refresh.<String>read("$.outcome")).isEqualTo("success");
+		assertThat(refresh.<List<String>>read("$.changes.addressChanges[*].nodeId")).containsExactly(replica.nodeId());
+		assertThat(refresh.<String>read("$.changes.addressChanges[0].previousAddress")).isEqualTo(before);
+		assertThat(refresh.<String>read("$.changes.addressChanges[0].currentAddress")).isEqualTo(address(replica));
+		assertThat(refresh.<List<Object>>read("$.changes.nodesRemoved")).isEmpty();
+		assertThat(refresh.<List<Object>>read("$.changes.nodesAdded")).isEmpty();
 	}
 
 	@Test
@@ -124,9 +171,11 @@ class RedisClusterActuatorIT {
 		try {
 			// Each request is bounded by the HTTP client's read timeout: the check must answer.
 			Response frozen = await().atMost(CONDITION_LIMIT)
-				.until(() -> get("/actuator/health/redisCluster"), (response) -> "DOWN".equals(response.read("$.status"))
-						|| response.body().contains(master.nodeId()));
-			assertThat(frozen.body()).contains(master.nodeId());
+				.until(() -> get("/actuator/health/redisCluster"), (response) -> response.body().contains("suspectNodes"));
+			// The frozen master, by id, is the one suspect; its slots are not served meanwhile.
+			assertThat(frozen.<List<String>>read("$.details.suspectNodes[*].id")).containsExactly(master.nodeId());
+			assertThat(frozen.<String>read("$.status")).isEqualTo("DOWN");
+			assertThat(meter("redis.resilience.nodes.suspect")).isEqualTo(1);
 			cluster.awaitHealthy();
 			await().atMost(CONDITION_LIMIT)
 				.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
@@ -164,7 +213,12 @@ class RedisClusterActuatorIT {
 			Response down = await().atMost(CONDITION_LIMIT)
 				.until(() -> get("/actuator/health/redisCluster"), (response) -> response.status() == 503);
 			assertThat(down.<String>read("$.status")).isEqualTo("DOWN");
-			assertThat(down.<Integer>read("$.details.slots.uncovered")).isPositive();
+			// The kit's 3 masters split the slots evenly: the first holds 0-5460.
+			assertThat(down.<Integer>read("$.details.slots.uncovered")).isEqualTo(5461);
+			assertThat(meter("redis.resilience.slots.uncovered")).isEqualTo(5461);
+			assertThat(meter("redis.resilience.nodes.unreachable", "role:master")
+					+ meter("redis.resilience.nodes.unreachable", "role:replica")).as("the stopped master and its replica")
+				.isEqualTo(1 + replicas.size());
 		}
 		finally {
 			cluster.restart(master);
@@ -189,6 +243,10 @@ class RedisClusterActuatorIT {
 				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 		requestFactory.setReadTimeout(Duration.ofSeconds(15));
 		this.http = RestClient.builder().baseUrl("http://127.0.0.1:" + port).requestFactory(requestFactory).build();
+	}
+
+	private static String address(RedisPod pod) {
+		return pod.address().getAddress().getHostAddress() + ":" + pod.address().getPort();
 	}
 
 	private List<String> podAddresses() {
