@@ -90,6 +90,9 @@ abstract class ChaosTestSupport {
 	/** The seeds the application started with. */
 	String seeds;
 
+	/** Where the independent ledger reader finds the cluster: the application's seeds unless set. */
+	String ledgerSeeds;
+
 	/** Whether the starter's ledger is read by a client of its own too (for controls that switch parts of it off). */
 	boolean independentLedgerReader;
 
@@ -107,6 +110,7 @@ abstract class ChaosTestSupport {
 	void startApplication(ClientMode mode, String seeds, String... extraArguments) {
 		this.mode = mode;
 		this.seeds = seeds;
+		this.ledgerSeeds = seeds;
 		List<String> arguments = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + seeds,
 				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk"));
@@ -328,7 +332,7 @@ abstract class ChaosTestSupport {
 	 * (resolved again), so it knows the healed topology whatever the application's client knows.
 	 */
 	<T> T readIndependently(Function<RedisAdvancedClusterCommands<String, String>, T> read) {
-		RedisClusterClient client = RedisClusterClient.create(LEDGER_RESOURCES, RedisURI.create("redis://" + this.seeds));
+		RedisClusterClient client = RedisClusterClient.create(LEDGER_RESOURCES, RedisURI.create("redis://" + this.ledgerSeeds));
 		client.setOptions(ClusterClientOptions.builder()
 			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
 			.build());

@@ -229,6 +229,7 @@ class PodMovesIT extends ChaosTestSupport {
 			.toList());
 		startApplication(ClientMode.STARTER, ipSeeds);
 		this.independentLedgerReader = true;
+		this.ledgerSeeds = cluster.seedNodes();
 		Run run = run("control: fixed IP seeds, all pods move, old IPs black-holed", blocking(),
 				(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 		assertThat(run.problems()).as("the starter's run with IP seeds")

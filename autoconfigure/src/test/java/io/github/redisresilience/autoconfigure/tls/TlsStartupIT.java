@@ -109,6 +109,28 @@ class TlsStartupIT {
 			.doesNotContain(PASSWORD);
 	}
 
+	/**
+	 * The certificate check's negative control: with its auto-configuration excluded the same
+	 * application starts, and its first command fails late, deep in a TLS handshake, with nothing
+	 * naming the remap rules that would fix it.
+	 */
+	@Test
+	void controlWithoutTheCertificateCheckTheApplicationStartsAndItsFirstCommandFailsUnexplained(CapturedOutput output) {
+		start("--spring.autoconfigure.exclude=" + RedisResilienceTlsAutoConfiguration.class.getName());
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		assertThatException().isThrownBy(() -> redis.opsForValue().set("unchecked", "value"))
+			.satisfies((ex) -> {
+				List<String> causes = new ArrayList<>();
+				for (Throwable cause = ex; cause != null && causes.size() < 20; cause = cause.getCause()) {
+					causes.add(cause.getClass().getName() + ": " + cause.getMessage());
+				}
+				System.out.println("[control] certificate check off, first command failed with " + causes);
+				assertThat(String.join(" <- ", causes)).contains("SSLHandshakeException")
+					.doesNotContain("redis.resilience.remap.rules");
+			});
+		assertThat(output).doesNotContain("APPLICATION FAILED TO START");
+	}
+
 	@Test
 	void remapToCoveredNamesWorksAndNoSecretAppears(CapturedOutput output) throws Exception {
 		List<String> arguments = new ArrayList<>(List.of("--logging.level.io.github.redisresilience=DEBUG",
