@@ -66,15 +66,6 @@ public final class RequiredCapabilities {
 	}
 
 	/**
-	 * The lowest server major version required, if any.
-	 * @return the version, or 0
-	 */
-	static int requiredMajor() {
-		return required().stream().filter((name) -> name.chars().allMatch(Character::isDigit))
-			.mapToInt(Integer::parseInt).max().orElse(0);
-	}
-
-	/**
 	 * Skips the running test when a capability is missing, or fails it when the capability is
 	 * required; records the outcome for the run's capability line.
 	 * @param capability the capability's name

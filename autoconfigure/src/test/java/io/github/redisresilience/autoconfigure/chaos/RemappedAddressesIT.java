@@ -131,20 +131,22 @@ class RemappedAddressesIT extends ChaosTestSupport {
 		warn.add("--redis.resilience.remap.on-fold=warn");
 		startApplication(ClientMode.STARTER, cluster.seedNodes(), warn.toArray(String[]::new));
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		int failed = 0;
+		// Each SET lands on whatever pod the Service picks for the connection: about two in three
+		// bounce. Stops at the first failure (each one spends the retry budget), at most 10 tries.
+		int tries = 0;
 		List<String> errors = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
+		while (errors.isEmpty() && tries < 10) {
 			try {
-				redis.opsForValue().set("folded-" + i, "x");
+				redis.opsForValue().set("folded-" + tries, "x");
 			}
 			catch (RuntimeException ex) {
-				failed++;
 				errors.add(causes(ex));
 			}
+			tries++;
 		}
-		reportLine("[chaos] control: on-fold=warn, every node folded onto the ClusterIP Service: " + failed
-				+ " of 10 SET failed; errors " + errors.stream().distinct().limit(3).toList());
-		assertThat(failed).as("failed SET of 10").isPositive();
+		reportLine("[chaos] control: on-fold=warn, every node folded onto the ClusterIP Service: SET number " + tries
+				+ " failed: " + errors);
+		assertThat(errors).as("failed SET in %d tries", tries).isNotEmpty();
 		assertThat(errors).anyMatch((error) -> error.contains("MOVED") || error.contains("redirect"));
 	}
 
