@@ -30,6 +30,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
+import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeSuspicionClearedEvent;
 import io.github.redisresilience.autoconfigure.topology.SuspectNode;
@@ -135,6 +136,11 @@ class SuspectNodesIT {
 		assertThat(suspectFlag(resumed, master)).containsExactly(false);
 		assertThat(counter("redis.resilience.nodes.suspicions", "cause:unanswered-connection")).isEqualTo(1);
 		assertThat(gauge("redis.resilience.nodes.suspect")).isZero();
+		// Every connection closed unanswered was to the frozen master, and the meter counts each one.
+		String frozenAddress = master.address().getAddress().getHostAddress() + ":" + master.address().getPort();
+		assertThat(suspicions.closed).isNotEmpty()
+			.allSatisfy((closed) -> assertThat(closed.remoteAddress()).endsWith(frozenAddress));
+		assertThat(gauge("redis.resilience.connections.unanswered")).isEqualTo(suspicions.closed.size());
 	}
 
 	@Test
@@ -264,9 +270,16 @@ class SuspectNodesIT {
 			this.suspected.add(event);
 		}
 
+		final List<UnansweredConnectionClosedEvent> closed = new CopyOnWriteArrayList<>();
+
 		@EventListener
 		void onCleared(NodeSuspicionClearedEvent event) {
 			this.cleared.add(event);
+		}
+
+		@EventListener
+		void onClosed(UnansweredConnectionClosedEvent event) {
+			this.closed.add(event);
 		}
 
 		NodeSuspectedEvent suspectedOf(RedisPod pod) {
