@@ -136,6 +136,9 @@ class RedisClusterActuatorIT {
 		assertThat(refresh.<Integer>read("$.tookMillis")).isNotNegative();
 		assertThat(refresh.<List<Object>>read("$.changes.nodesRemoved")).isEmpty();
 		assertThat(refresh.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD);
+		// The meters poll the watcher's last refresh: counted within a poll.
+		await("the on-demand refresh counted").atMost(CONDITION_LIMIT)
+			.until(() -> get("/actuator/metrics/redis.resilience.topology.refreshes?tag=trigger:on-demand").status() == 200);
 		assertThat(meter("redis.resilience.topology.refreshes", "trigger:on-demand", "outcome:success"))
 			.as("on-demand refreshes after one POST").isEqualTo(1);
 		assertThat(meter("redis.resilience.topology.refresh.age")).as("seconds since the last refresh ended")

@@ -203,18 +203,20 @@ class PodMovesIT extends ChaosTestSupport {
 
 	/**
 	 * The whole starter off ({@code redis.resilience.enabled=false}, stock Spring Boot with the
-	 * same 2 s command and 1 s connect timeouts the starter sets): every address the client knows
-	 * is black-holed after the move, and it never finds the cluster again.
+	 * same 2 s command and 1 s connect timeouts the starter sets): when every pod moves and its
+	 * old address is black-holed, writes and reads fail, where the starter fails none. (On the
+	 * Boot 4.0 line, Lettuce 6.8, it also never finds the cluster again; Lettuce 7 on the 4.1 line
+	 * does, after the failures: measured in the results line, not asserted.)
 	 */
 	@Test
-	void controlStockBootNeverRecoversWhenAllPodsMoveWhileTheirOldAddressesHang() throws Exception {
+	void controlStockBootFailsWritesWhenAllPodsMoveWhileTheirOldAddressesHang() throws Exception {
 		startApplication(ClientMode.STOCK_BOOT, cluster.seedNodes(), "--spring.data.redis.timeout=2s",
 				"--spring.data.redis.connect-timeout=1s");
 		Run run = run("control: stock Boot, all pods move, old IPs black-holed", blocking(),
 				(workload) -> cluster.moveAllPods(OldAddresses.BLACK_HOLE));
-		assertThat(run.problems()).as("stock Boot's run")
-			.contains("no fully successful second within " + RECOVERY_LIMIT.toSeconds() + " s after the heal");
-		assertThat(run.workload().failures(Workload.Step.WRITE_OR_READ)).as("failed SET/GET").isPositive();
+		assertThat(run.workload().failures(Workload.Step.WRITE_OR_READ)).as("failed SET/GET (%s)",
+				run.workload().sampleErrors(3)).isPositive();
+		assertThat(run.problems()).as("stock Boot's run").anyMatch((problem) -> problem.endsWith("SET/GET failed"));
 	}
 
 	/**
