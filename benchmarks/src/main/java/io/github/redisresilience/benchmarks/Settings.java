@@ -79,7 +79,7 @@ record Settings(List<Scenario> scenarios, List<ClientKind> clients, @Nullable In
 				: (this.repetitions != null) ? this.repetitions + " repetition(s) of each scenario"
 						: "full run (5 repetitions, 10 for the frozen-master scenarios)";
 		return repetitions + "; clients " + this.clients + "; " + this.threads + " threads x " + this.rate
-				+ " ops/s per client (SET+GET of a unique key, then INCR of the thread's counter); recovery limit "
+				+ " ops/s per client (SET+GET of a unique key, then INCR of a counter of its own); recovery limit "
 				+ this.recoveryLimit.toSeconds() + " s";
 	}
 
