@@ -34,7 +34,7 @@ final class LedgerCheck implements AutoCloseable {
 	 * Reads a ledger back.
 	 * @param seeds the cluster's seeds
 	 * @param ledger every acknowledged key and the value written
-	 * @param counters every thread's counter and the increments it started
+	 * @param counters every operation's counter and its increment's outcome
 	 * @return how many acknowledged writes were missing or different, and how many could not be
 	 * read; how many acknowledged increments were lost, and how many applied twice
 	 */
