@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
@@ -15,9 +16,12 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
+import io.github.redisresilience.autoconfigure.topology.SlotCoverageChangedEvent;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.RedisPod;
@@ -221,6 +225,11 @@ class RedisClusterActuatorIT {
 			// The kit's 3 masters split the slots evenly: the first holds 0-5460.
 			assertThat(down.<Integer>read("$.details.slots.uncovered")).isEqualTo(5461);
 			assertThat(meter("redis.resilience.slots.uncovered")).isEqualTo(5461);
+			// The client's own view lost them too, and the application was told.
+			CoverageEvents coverage = this.context.getBean(CoverageEvents.class);
+			await("a coverage event for the lost slots").atMost(CONDITION_LIMIT)
+				.untilAsserted(() -> assertThat(coverage.events).extracting(SlotCoverageChangedEvent::uncoveredSlots)
+					.contains(5461));
 			assertThat(meter("redis.resilience.nodes.unreachable", "role:master")
 					+ meter("redis.resilience.nodes.unreachable", "role:replica")).as("the stopped master and its replica")
 				.isEqualTo(1 + replicas.size());
@@ -231,6 +240,9 @@ class RedisClusterActuatorIT {
 		}
 		await().atMost(CONDITION_LIMIT)
 			.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
+		CoverageEvents coverage = this.context.getBean(CoverageEvents.class);
+		await("a coverage event for every slot covered again").atMost(CONDITION_LIMIT)
+			.untilAsserted(() -> assertThat(coverage.events.get(coverage.events.size() - 1).everySlotCovered()).isTrue());
 	}
 
 	private void startApplication(String... extraArguments) {
@@ -282,6 +294,23 @@ class RedisClusterActuatorIT {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class ActuatorApplication {
+
+		@Bean
+		CoverageEvents coverageEvents() {
+			return new CoverageEvents();
+		}
+
+	}
+
+	/** The slot coverage changes the application was told about. */
+	static class CoverageEvents {
+
+		final List<SlotCoverageChangedEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void onCoverageChange(SlotCoverageChangedEvent event) {
+			this.events.add(event);
+		}
 
 	}
 

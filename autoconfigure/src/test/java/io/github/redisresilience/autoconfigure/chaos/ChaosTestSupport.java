@@ -154,9 +154,11 @@ abstract class ChaosTestSupport {
 	}
 
 	/**
-	 * The starter refreshed the topology while the client was in trouble, told the application that
-	 * slot coverage was lost (the lost master's slots had no master until its replica was
-	 * promoted), and ended with every slot covered.
+	 * The starter refreshed the topology while the client was in trouble and, when its view lost
+	 * slot coverage, told the application so and ended with every slot covered. Whether its view
+	 * lost coverage at all depends on a refresh landing in the second or so between the master's
+	 * failure and its replica's promotion, so the event is not required here; it is where coverage
+	 * is lost for long ({@code RedisClusterActuatorIT}, a master stopped with its replicas).
 	 */
 	void assertTroublePublished() {
 		if (this.mode != ClientMode.STARTER) {
@@ -164,10 +166,13 @@ abstract class ChaosTestSupport {
 		}
 		AddressChanges published = this.context.getBean(AddressChanges.class);
 		assertThat(published.refreshes).extracting((event) -> event.refresh().trigger()).contains("degraded");
-		assertThat(published.coverage).as("slot coverage events").anyMatch((event) -> !event.everySlotCovered());
-		await().atMost(RECOVERY_LIMIT)
-			.untilAsserted(() -> assertThat(published.coverage.get(published.coverage.size() - 1).everySlotCovered())
-				.as("the last coverage event").isTrue());
+		if (!published.coverage.isEmpty()) {
+			assertThat(published.coverage.get(0).everySlotCovered()).as("the first coverage event says it was lost")
+				.isFalse();
+			await().atMost(RECOVERY_LIMIT)
+				.untilAsserted(() -> assertThat(published.coverage.get(published.coverage.size() - 1).everySlotCovered())
+					.as("the last coverage event").isTrue());
+		}
 	}
 
 	void assertAddressChangesPublished(ChaosReport report) {
