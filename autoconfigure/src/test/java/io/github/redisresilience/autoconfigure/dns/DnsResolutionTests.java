@@ -32,7 +32,16 @@ class DnsResolutionTests {
 		dns.setMaxTtl(Duration.ofSeconds(30));
 		dns.setNegativeTtl(Duration.ZERO);
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
-			assertThat(resolution).hasToString("netty (max-ttl 30s, negative-ttl 0s)");
+			assertThat(resolution).hasToString("netty (max-ttl 30s, negative-ttl 0s, the system's servers)");
+		}
+	}
+
+	@Test
+	void nettyResolverDescribesTheNameServersItAsks() {
+		Dns dns = new Dns();
+		dns.setServers(List.of("127.0.0.1:5353", "::1"));
+		try (DnsResolution resolution = DnsResolution.from(dns)) {
+			assertThat(resolution).hasToString("netty (max-ttl 5s, negative-ttl 1s, servers 127.0.0.1:5353,[::1]:53)");
 		}
 	}
 
