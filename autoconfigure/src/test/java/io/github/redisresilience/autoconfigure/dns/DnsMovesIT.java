@@ -192,13 +192,15 @@ class DnsMovesIT {
 				.isEqualTo(value));
 		}
 
+		/** The client goes first: operations stuck on black-holed addresses then end at once. */
 		@Override
 		public void close() throws InterruptedException {
+			this.workload.stop();
 			try {
-				this.workload.close();
+				this.context.close();
 			}
 			finally {
-				this.context.close();
+				this.workload.close();
 			}
 		}
 
@@ -289,9 +291,13 @@ class DnsMovesIT {
 				.count();
 		}
 
+		void stop() {
+			this.running.set(false);
+		}
+
 		@Override
 		public void close() throws InterruptedException {
-			this.running.set(false);
+			stop();
 			for (Thread thread : this.threads) {
 				thread.join(TimeUnit.SECONDS.toMillis(30));
 			}
