@@ -153,9 +153,7 @@ public final class DnsResolution implements AutoCloseable {
 			return "jdk";
 		}
 		String servers = this.servers.isEmpty() ? "the system's servers"
-				: "servers " + this.servers.stream()
-					.map((server) -> NetUtil.toSocketAddressString(server))
-					.collect(Collectors.joining(","));
+				: "servers " + this.servers.stream().map(NetUtil::toSocketAddressString).collect(Collectors.joining(","));
 		return "netty (max-ttl " + this.maxTtlSeconds + "s, negative-ttl " + this.negativeTtlSeconds + "s, " + servers
 				+ ")";
 	}
