@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -40,6 +43,9 @@ import static org.awaitility.Awaitility.await;
  * {@code redis.resilience.dns.max-ttl} bound; a cache that outlives the test's budget never
  * follows (the negative control). The JDK resolver, reading the hosts file, follows too.
  */
+// The first test pays for the JVM's first Spring start (30 s on a loaded machine): a short one, not
+// a negative control that waits out the whole budget.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DnsMovesIT {
 
 	/** The longest a client may take, from the cluster's heal, to serve a fully successful second. */
@@ -49,6 +55,7 @@ class DnsMovesIT {
 	private static final Duration HOUR = Duration.ofHours(1);
 
 	@Test
+	@Order(1)
 	void nettyResolverFollowsTheSeedsOnceTheirRecordsExpire() throws Exception {
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().dnsTtl(Duration.ofSeconds(2)).start()) {
 			assertRecovers(cluster, DnsResolverType.NETTY, "5s");
