@@ -301,6 +301,14 @@ public class RedisResilienceProperties implements InitializingBean {
 		 */
 		private Duration negativeTtl = Duration.ofSeconds(1);
 
+		/**
+		 * Name servers the Netty resolver asks, in order, as ip:port (port 53 when left out),
+		 * such as the cluster DNS of Kubernetes; empty to ask those of the operating system
+		 * (/etc/resolv.conf). Not for the jdk resolver, which always asks the operating
+		 * system's.
+		 */
+		private List<String> servers = new ArrayList<>();
+
 		public DnsResolverType getResolver() {
 			return this.resolver;
 		}
@@ -323,6 +331,14 @@ public class RedisResilienceProperties implements InitializingBean {
 
 		public void setNegativeTtl(Duration negativeTtl) {
 			this.negativeTtl = negativeTtl;
+		}
+
+		public List<String> getServers() {
+			return this.servers;
+		}
+
+		public void setServers(List<String> servers) {
+			this.servers = servers;
 		}
 
 	}

@@ -24,6 +24,7 @@ class FailureAnalyzerRegistrationTests {
 			}));
 		assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getName())
 			.contains("io.github.redisresilience.autoconfigure.InvalidResilienceSettingFailureAnalyzer",
+					"io.github.redisresilience.autoconfigure.dns.InvalidDnsServerFailureAnalyzer",
 					"io.github.redisresilience.autoconfigure.remap.InvalidRemapRuleFailureAnalyzer",
 					"io.github.redisresilience.autoconfigure.remap.RemapFoldFailureAnalyzer",
 					"io.github.redisresilience.autoconfigure.topology.RedisCredentialsRejectedFailureAnalyzer");

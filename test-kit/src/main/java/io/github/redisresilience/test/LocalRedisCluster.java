@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code cluster_state:ok}, sees every other running node at its current address, and every slot
  * is served by a running master) and reports the instant that happened. Names follow the pods: a
  * service name lists every ready pod and each pod has a stable host name, published in the hosts
- * file the JVM resolves from (see {@link #isDnsEnabled()}).
+ * file the JVM resolves from (see {@link #isDnsEnabled()}) and served with a real TTL by the
+ * cluster's own {@link #dnsServer() DNS server}.
  * <pre>{@code
  * try (LocalRedisCluster cluster = LocalRedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
  *     ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
@@ -90,6 +91,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	private final Object dnsLock = new Object();
 
 	private boolean dnsClosed;
+
+	/** Started by the first {@link #dnsServer()}; guarded by {@link #dnsLock}. */
+	private @Nullable KitDnsServer dnsServer;
 
 	private final Thread shutdownHook;
 
@@ -290,6 +294,45 @@ public final class LocalRedisCluster implements AutoCloseable {
 			throw new IllegalStateException(this.name + " does not use TLS: start it with LocalRedisCluster.builder().tls()");
 		}
 		return current;
+	}
+
+	/**
+	 * A DNS server for this cluster's names, started on the first call, as the cluster DNS of
+	 * Kubernetes serves Services and pods: the {@link #serviceName() service name} lists every
+	 * ready pod, each pod's {@link RedisPod#hostname() host name} and
+	 * {@link #podIpName(RedisPod) pod-IP name} its current IP, and the
+	 * {@link #clusterIpServiceName() ClusterIP service name} its virtual address, each A record
+	 * with the {@link Builder#dnsTtl(Duration) TTL} of the builder. Answers change at the moments
+	 * the hosts file does (see {@link #isDnsEnabled()}); every other name is {@code NXDOMAIN}, and
+	 * nothing is forwarded. It listens on {@code 127.0.0.1}, over UDP and TCP on the same port,
+	 * until the cluster is closed.
+	 * <p>
+	 * Point a resolver at it, e.g. the starter's {@code redis.resilience.dns.servers}. The JDK's
+	 * own resolver cannot use it: it asks only the name servers of {@code /etc/resolv.conf} on
+	 * port 53.
+	 * @return the server's address and port
+	 * @throws IllegalStateException if the cluster is closed
+	 */
+	public InetSocketAddress dnsServer() {
+		synchronized (this.dnsLock) {
+			if (this.dnsClosed) {
+				throw new IllegalStateException(this.name + " is closed");
+			}
+			if (this.dnsServer == null) {
+				this.dnsServer = KitDnsServer.start(this.name, this.settings.dnsTtl);
+				this.dnsServer.publish(publishedNames());
+				logger.info("{} serves the names of {}", this.dnsServer, this.name);
+			}
+			return this.dnsServer.address();
+		}
+	}
+
+	/**
+	 * The TTL of the records of the {@link #dnsServer() DNS server}.
+	 * @return the TTL, whole seconds
+	 */
+	public Duration dnsTtl() {
+		return this.settings.dnsTtl;
 	}
 
 	/**
@@ -1098,9 +1141,18 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private void publishReadyPods() {
 		this.readyAddresses = readyPods().stream().map(RedisPod::address).toList();
-		if (!HostsFile.get().isEnabled()) {
-			return;
+		// One list for both, so the hosts file and the DNS server never disagree.
+		Map<String, List<String>> names = publishedNames();
+		if (this.dnsServer != null) {
+			this.dnsServer.publish(names);
 		}
+		if (HostsFile.get().isEnabled()) {
+			HostsFile.get().publish(this.name, names);
+		}
+	}
+
+	/** Every name of the cluster with the addresses it resolves to now. */
+	private Map<String, List<String>> publishedNames() {
 		Map<String, List<String>> names = new LinkedHashMap<>();
 		List<String> ready = readyPods().stream().map((pod) -> pod.address().getHostString()).toList();
 		names.put(serviceName(), ready);
@@ -1111,7 +1163,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		if (this.clusterIpService != null) {
 			names.put(clusterIpServiceName(), List.of(this.clusterIpService.address().getHostString()));
 		}
-		HostsFile.get().publish(this.name, names);
+		return names;
 	}
 
 	/** Pods behind the services: running ones; a frozen pod stays until its readiness delay has passed. */
@@ -1258,6 +1310,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		synchronized (this.dnsLock) {
 			this.dnsClosed = true;
 			HostsFile.get().remove(this.name);
+			if (this.dnsServer != null) {
+				this.dnsServer.close();
+			}
 		}
 	}
 
@@ -1341,6 +1396,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		private PreferredEndpoint preferredEndpointType = PreferredEndpoint.IP;
 
 		private @Nullable Duration readinessDelay;
+
+		private Duration dnsTtl = Duration.ofSeconds(5);
 
 		private final Map<String, String> extraConfig = new LinkedHashMap<>();
 
@@ -1499,6 +1556,20 @@ public final class LocalRedisCluster implements AutoCloseable {
 		 */
 		public Builder readinessDelay(Duration readinessDelay) {
 			this.readinessDelay = readinessDelay;
+			return this;
+		}
+
+		/**
+		 * The TTL of the A records the cluster's {@link LocalRedisCluster#dnsServer() DNS server}
+		 * hands out: how long a resolver may keep an answer after a pod has moved.
+		 * @param dnsTtl whole seconds; 5 s by default, as CoreDNS answers for Kubernetes
+		 * @return this builder
+		 */
+		public Builder dnsTtl(Duration dnsTtl) {
+			if (dnsTtl.isNegative() || dnsTtl.getNano() != 0 || dnsTtl.getSeconds() > Integer.MAX_VALUE) {
+				throw new IllegalArgumentException("dnsTtl must be a whole number of seconds from 0, not " + dnsTtl);
+			}
+			this.dnsTtl = dnsTtl;
 			return this;
 		}
 

@@ -2,6 +2,7 @@ package io.github.redisresilience.test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -50,7 +51,8 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 			.orElseThrow(() -> new IllegalStateException(
 					context.getRequiredTestClass() + " is not annotated with @WithLocalRedisCluster"));
 		String key = settings.masters() + "x" + settings.replicasPerMaster() + "/"
-				+ java.util.Arrays.toString(settings.announceHostnames()) + (settings.tls() ? "/tls" : "");
+				+ java.util.Arrays.toString(settings.announceHostnames()) + (settings.tls() ? "/tls" : "") + "/dns-ttl-"
+				+ settings.dnsTtlSeconds();
 		if (settings.shared()) {
 			return context.getRoot()
 				.getStore(NAMESPACE)
@@ -72,7 +74,8 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 	private static LocalRedisCluster start(WithLocalRedisCluster settings) {
 		LocalRedisCluster.Builder builder = LocalRedisCluster.builder()
 			.masters(settings.masters())
-			.replicasPerMaster(settings.replicasPerMaster());
+			.replicasPerMaster(settings.replicasPerMaster())
+			.dnsTtl(Duration.ofSeconds(settings.dnsTtlSeconds()));
 		if (settings.announceHostnames().length > 0) {
 			RedisServerBinary binary = RedisServerBinary.get();
 			RequiredCapabilities.assumeOrFail("7", binary.isAtLeast(7), () -> "Announced host names need redis-server 7 or newer; the kit found "

@@ -66,4 +66,11 @@ public @interface WithLocalRedisCluster {
 	 */
 	boolean tls() default false;
 
+	/**
+	 * The TTL, in seconds, of the records of the cluster's {@link LocalRedisCluster#dnsServer() DNS
+	 * server} ({@link LocalRedisCluster.Builder#dnsTtl(java.time.Duration)}).
+	 * @return whole seconds, 5 by default
+	 */
+	int dnsTtlSeconds() default 5;
+
 }

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Transports;
@@ -12,6 +13,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+import io.netty.util.NetUtil;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
@@ -24,10 +27,13 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsReso
  * Lettuce's own default caches answers for as long as the DNS records say, so a Service
  * name that now points at new pods can keep resolving to the old ones. With
  * {@link DnsResolverType#NETTY netty}, answers are cached no longer than {@code max-ttl}
- * and failures for {@code negative-ttl}. With {@link DnsResolverType#JDK jdk}, lookups go
- * through {@code InetAddress}, so hosts files ({@code jdk.net.hosts.file}) and the JVM's
- * {@code networkaddress.cache.ttl} settings apply. Close it when the client resources are
- * shut down.
+ * and failures for {@code negative-ttl}, and it asks the name servers listed in
+ * {@code servers} (in order) or, when none are, those of the operating system
+ * ({@code /etc/resolv.conf}). With {@link DnsResolverType#JDK jdk}, lookups go through
+ * {@code InetAddress}, so hosts files ({@code jdk.net.hosts.file}) and the JVM's
+ * {@code networkaddress.cache.ttl} settings apply; the JDK asks only the operating system's
+ * name servers, so {@code servers} cannot apply to it. Close it when the client resources
+ * are shut down.
  * <p>
  * Both pick one of a name's addresses at random for each new connection, instead of always
  * the first: Lettuce opens one connection per seed, so with the first address a seed name
@@ -42,12 +48,16 @@ public final class DnsResolution implements AutoCloseable {
 
 	private final long negativeTtlSeconds;
 
+	private final List<InetSocketAddress> servers;
+
 	private final AddressResolverGroup<? extends SocketAddress> addressResolverGroup;
 
 	private final List<ResolutionListener> listeners = new CopyOnWriteArrayList<>();
 
-	private DnsResolution(DnsResolverType type, Dns settings, AddressResolverGroup<InetSocketAddress> resolverGroup) {
+	private DnsResolution(DnsResolverType type, Dns settings, List<InetSocketAddress> servers,
+			AddressResolverGroup<InetSocketAddress> resolverGroup) {
 		this.type = type;
+		this.servers = servers;
 		this.maxTtlSeconds = settings.getMaxTtl().toSeconds();
 		this.negativeTtlSeconds = settings.getNegativeTtl().toSeconds();
 		this.addressResolverGroup = new TimedAddressResolverGroup(resolverGroup, this::notifyResolved);
@@ -71,15 +81,22 @@ public final class DnsResolution implements AutoCloseable {
 	 * Create the resolver chosen by the properties.
 	 * @param dns the {@code redis.resilience.dns} properties, already validated
 	 * @return the resolution
+	 * @throws InvalidDnsServerException if a name server cannot be used
 	 */
 	public static DnsResolution from(Dns dns) {
+		List<InetSocketAddress> servers = NameServers.parse(dns.getServers());
 		if (dns.getResolver() == DnsResolverType.JDK) {
-			return new DnsResolution(DnsResolverType.JDK, dns, new JdkRoundRobinAddressResolverGroup());
+			if (!servers.isEmpty()) {
+				throw new InvalidDnsServerException(NameServers.PROPERTY, String.join(",", dns.getServers()),
+						"the jdk resolver asks only the operating system's name servers (/etc/resolv.conf, port 53)",
+						"remove it, or set redis.resilience.dns.resolver=netty to ask these servers.");
+			}
+			return new DnsResolution(DnsResolverType.JDK, dns, servers, new JdkRoundRobinAddressResolverGroup());
 		}
-		return new DnsResolution(DnsResolverType.NETTY, dns, nettyResolverGroup(dns));
+		return new DnsResolution(DnsResolverType.NETTY, dns, servers, nettyResolverGroup(dns, servers));
 	}
 
-	private static AddressResolverGroup<InetSocketAddress> nettyResolverGroup(Dns dns) {
+	private static AddressResolverGroup<InetSocketAddress> nettyResolverGroup(Dns dns, List<InetSocketAddress> servers) {
 		// The channel types must match the transport Lettuce picks (epoll, kqueue or NIO),
 		// or the resolver cannot register with Lettuce's event loops.
 		DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
@@ -87,6 +104,10 @@ public final class DnsResolution implements AutoCloseable {
 			.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))
 			.ttl(0, Math.toIntExact(dns.getMaxTtl().toSeconds()))
 			.negativeTtl(Math.toIntExact(dns.getNegativeTtl().toSeconds()));
+		if (!servers.isEmpty()) {
+			// In the listed order, the next one only when a query to the previous got no answer.
+			builder.nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers));
+		}
 		return new RoundRobinDnsAddressResolverGroup(builder);
 	}
 
@@ -107,6 +128,14 @@ public final class DnsResolution implements AutoCloseable {
 	}
 
 	/**
+	 * Return the name servers the Netty resolver asks.
+	 * @return the servers in the order they are asked, empty for the operating system's
+	 */
+	public List<InetSocketAddress> servers() {
+		return this.servers;
+	}
+
+	/**
 	 * Release the resolvers and their caches.
 	 */
 	@Override
@@ -116,14 +145,17 @@ public final class DnsResolution implements AutoCloseable {
 
 	/**
 	 * Describe the resolver for the startup summary.
-	 * @return for example {@code "netty (max-ttl 5s, negative-ttl 1s)"}
+	 * @return for example {@code "netty (max-ttl 5s, negative-ttl 1s, servers 10.96.0.10:53)"}
 	 */
 	@Override
 	public String toString() {
 		if (this.type == DnsResolverType.JDK) {
 			return "jdk";
 		}
-		return "netty (max-ttl " + this.maxTtlSeconds + "s, negative-ttl " + this.negativeTtlSeconds + "s)";
+		String servers = this.servers.isEmpty() ? "the system's servers"
+				: "servers " + this.servers.stream().map(NetUtil::toSocketAddressString).collect(Collectors.joining(","));
+		return "netty (max-ttl " + this.maxTtlSeconds + "s, negative-ttl " + this.negativeTtlSeconds + "s, " + servers
+				+ ")";
 	}
 
 	/**
