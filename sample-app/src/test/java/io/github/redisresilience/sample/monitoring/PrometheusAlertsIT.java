@@ -54,9 +54,10 @@ import static org.awaitility.Awaitility.await;
  * returns data; every meter the rules and dashboard name is served. The times from each disruption
  * to pending/firing and from each heal to resolved go to {@code target/monitoring-alert-timings.txt}.
  * <p>
- * The default build keeps the quiet stretch at 20 s and waits for the counter-based alerts (windows
- * of a minute) to resolve once, at the end; {@code -Pchaos} runs a quiet minute and waits for every
- * alert to resolve after each disruption, so each gets its own timings.
+ * The default build keeps the quiet stretch at 20 s, holds the last outage only until its alert is
+ * pending and waits for the gauge-based alerts to resolve, not for the counter-based ones (windows of
+ * a minute); {@code -Pchaos} runs a quiet minute, holds outages until their alerts fire, adds a master
+ * frozen with no replica to promote, and waits for every alert to resolve after each disruption.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusAlertsIT {
@@ -169,7 +170,7 @@ class PrometheusAlertsIT {
 			}, () -> kit.restart(replica));
 		}
 		try {
-			awaitResolved(Set.of(), "the end of the run");
+			awaitResolved(FULL ? Set.of() : nonGaugeAlerts(), "the end of the run");
 		}
 		finally {
 			writeTimings();
@@ -342,7 +343,13 @@ class PrometheusAlertsIT {
 
 	@Test
 	void everyAlertResolvesAfterTheHeal() {
-		assertThat(this.alerts.active()).isEmpty();
+		if (FULL) {
+			assertThat(this.alerts.active()).isEmpty();
+			return;
+		}
+		// The default build does not wait out the minute-long windows of the counter-based alerts.
+		assertThat(this.alerts.active()).doesNotContainValue("firing");
+		assertThat(nonGaugeAlerts()).containsAll(this.alerts.active().keySet());
 	}
 
 	@Test
