@@ -123,6 +123,7 @@ class PrometheusAlertsIT {
 			.until(() -> !server.query("redis_resilience_slots_uncovered >= 0").isEmpty());
 		this.alerts = new AlertLog(server);
 		this.quietFrom = Instant.now();
+		// The stretch itself is what is observed (the alert log records it; a test reads it), not a wait for a condition.
 		await("a quiet stretch").pollDelay(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> true);
 		this.quietTo = Instant.now();
 
