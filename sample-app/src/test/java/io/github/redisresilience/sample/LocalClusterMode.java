@@ -13,7 +13,7 @@ import io.github.redisresilience.test.LocalRedisCluster;
  * Starts the sample on a local Redis Cluster from the test kit, with the traffic generator on and
  * the chaos buttons, as {@link TestSampleApplication} and the browser test run it.
  */
-final class LocalClusterMode {
+public final class LocalClusterMode {
 
 	private LocalClusterMode() {
 	}
@@ -24,7 +24,7 @@ final class LocalClusterMode {
 	 * @param extraArguments more command-line arguments, which win over the defaults
 	 * @return the running application
 	 */
-	static ConfigurableApplicationContext start(LocalRedisCluster cluster, String... extraArguments) {
+	public static ConfigurableApplicationContext start(LocalRedisCluster cluster, String... extraArguments) {
 		List<String> arguments = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
 				// The kit publishes its names in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk", "--sample.traffic.enabled=true", "--sample.chaos.enabled=true"));
@@ -40,7 +40,7 @@ final class LocalClusterMode {
 	 * @param context the running application
 	 * @return the page's URL
 	 */
-	static String statusPage(ConfigurableApplicationContext context) {
+	public static String statusPage(ConfigurableApplicationContext context) {
 		return "http://localhost:" + context.getEnvironment().getProperty("local.server.port") + "/";
 	}
 
