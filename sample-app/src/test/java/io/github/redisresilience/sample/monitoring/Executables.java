@@ -6,13 +6,14 @@ import java.nio.file.Path;
 
 import org.jspecify.annotations.Nullable;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.github.redisresilience.test.RequiredCapabilities;
+
 
 /**
  * Finds Prometheus's binaries ({@code prometheus}, {@code promtool}; Debian's {@code prometheus}
  * package ships both, {@code .ci/run} installs it). Where one is missing the test is skipped with the
- * reason, unless {@code -Dpromtool.required=true} (set by {@code .ci/run}): then it fails.
+ * reason, unless the {@code prometheus} capability is required ({@code -Dredis.require=prometheus},
+ * set by {@code .ci/run}): then it fails.
  */
 final class Executables {
 
@@ -28,10 +29,7 @@ final class Executables {
 		Path found = find(name);
 		String reason = name + " is not installed (Debian: apt-get install prometheus) and -D" + name
 				+ ".binary does not name it";
-		if (found == null && Boolean.getBoolean("promtool.required")) {
-			fail(reason + "; -Dpromtool.required=true makes that a failure");
-		}
-		assumeTrue(found != null, reason);
+		RequiredCapabilities.assumeOrFail("prometheus", found != null, () -> reason);
 		return found;
 	}
 

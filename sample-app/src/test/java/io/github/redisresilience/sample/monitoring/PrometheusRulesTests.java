@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code rules.test.yml}: each alert fires on a lasting failure's series and not on the short
  * disruptions measured on the test kit), their shape, and the {@code PrometheusRule} manifest
  * holding the same rules. Without promtool the promtool tests are skipped, or fail with
- * {@code -Dpromtool.required=true} (as on CI).
+ * {@code -Dredis.require=prometheus} (as on CI).
  */
 class PrometheusRulesTests {
 
