@@ -98,11 +98,12 @@ public final class RedisResilienceAutoConfiguration {
 	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
 			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events) {
 		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
-		return (builder) -> {
-			if (!limit.isZero()) {
-				builder.nettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
-			}
-		};
+		if (limit.isZero()) {
+			return (builder) -> {
+			};
+		}
+		// Composed with a Netty customizer the application sets: the builder holds only one.
+		return new ComposingNettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
 	}
 
 	/** Never shorter than the command timeout in effect, or slow commands would lose their connection. */
