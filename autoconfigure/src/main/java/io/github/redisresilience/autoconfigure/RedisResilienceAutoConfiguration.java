@@ -18,7 +18,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
@@ -65,14 +64,9 @@ public final class RedisResilienceAutoConfiguration {
 
 	@Bean
 	ResilienceClientOptionsCustomizer redisResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, Environment environment) {
-		// Spring Boot 4.1 dropped this property (Lettuce 7 enables every trigger by default);
-		// reading it here keeps its 4.0 meaning on both lines.
-		boolean adaptiveFromBoot = environment.getProperty("spring.data.redis.lettuce.cluster.refresh.adaptive",
-				Boolean.class, false);
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		requireSeedNodesWhenSet(dataRedisProperties.getIfAvailable());
-		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable,
-				adaptiveFromBoot);
+		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable);
 	}
 
 	/**
