@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -20,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 /**
  * Says in two lines what Lettuce says once per failed reconnect (turned down by
@@ -36,7 +35,7 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 
 	private final Supplier<@Nullable AbstractRedisClient> clientSupplier;
 
-	private final Supplier<ScheduledExecutorService> schedulerSupplier;
+	private final Supplier<SimpleAsyncTaskScheduler> schedulerSupplier;
 
 	private final Duration quiet;
 
@@ -46,12 +45,13 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 
 	private volatile @Nullable Disposable subscription;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	/** Made from Spring Boot's task scheduler builder: named threads, virtual where Boot uses them. */
+	private volatile @Nullable SimpleAsyncTaskScheduler scheduler;
 
 	private @Nullable Episode episode;
 
 	ReconnectTroubleLog(Supplier<@Nullable AbstractRedisClient> clientSupplier,
-			Supplier<ScheduledExecutorService> schedulerSupplier, Duration quiet, Clock clock, int phase) {
+			Supplier<SimpleAsyncTaskScheduler> schedulerSupplier, Duration quiet, Clock clock, int phase) {
 		this.clientSupplier = clientSupplier;
 		this.schedulerSupplier = schedulerSupplier;
 		this.quiet = quiet;
@@ -76,9 +76,9 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 			current.dispose();
 		}
 		this.subscription = null;
-		ScheduledExecutorService executor = this.scheduler;
+		SimpleAsyncTaskScheduler executor = this.scheduler;
 		if (executor != null) {
-			executor.shutdownNow();
+			executor.close();
 		}
 		this.scheduler = null;
 		this.episode = null;
@@ -131,10 +131,14 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 	}
 
 	private void scheduleCheck(Duration delay) {
-		ScheduledExecutorService executor = this.scheduler;
-		if (executor != null && !executor.isShutdown()) {
-			executor.schedule(this::check, delay.toMillis(), TimeUnit.MILLISECONDS);
+		SimpleAsyncTaskScheduler executor = this.scheduler;
+		if (executor != null && executor.isActive()) {
+			executor.schedule(this::check, Instant.now().plus(delay));
 		}
+	}
+
+	@Nullable SimpleAsyncTaskScheduler scheduler() {
+		return this.scheduler;
 	}
 
 	private static String shown(Set<String> addresses) {

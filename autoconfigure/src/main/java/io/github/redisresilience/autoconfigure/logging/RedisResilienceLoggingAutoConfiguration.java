@@ -2,18 +2,19 @@ package io.github.redisresilience.autoconfigure.logging;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -22,7 +23,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 /**
  * Summarises Lettuce's reconnect warnings, which {@link LettuceLogLevels} turns down.
  */
-@AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class })
+@AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class,
+		TaskSchedulingAutoConfiguration.class })
 @ConditionalOnClass({ RedisClusterClient.class, LettuceConnectionFactory.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
@@ -33,19 +35,14 @@ public final class RedisResilienceLoggingAutoConfiguration {
 	private static final Duration QUIET = Duration.ofSeconds(3);
 
 	@Bean
-	ReconnectTroubleLog redisResilienceReconnectTroubleLog(LettuceConnectionFactory connectionFactory) {
+	ReconnectTroubleLog redisResilienceReconnectTroubleLog(LettuceConnectionFactory connectionFactory,
+			ObjectProvider<SimpleAsyncTaskSchedulerBuilder> schedulerBuilder) {
+		// Boot's builder carries spring.task.scheduling.* and virtual threads when they are enabled.
+		SimpleAsyncTaskSchedulerBuilder builder = schedulerBuilder.getIfAvailable(SimpleAsyncTaskSchedulerBuilder::new)
+			.threadNamePrefix("redis-resilience-log-");
 		// Start once the factory has created its client, stop before it shuts it down.
-		return new ReconnectTroubleLog(() -> client(connectionFactory),
-				RedisResilienceLoggingAutoConfiguration::scheduler, QUIET, Clock.systemUTC(),
+		return new ReconnectTroubleLog(() -> client(connectionFactory), builder::build, QUIET, Clock.systemUTC(),
 				connectionFactory.getPhase() + 1);
-	}
-
-	private static ScheduledExecutorService scheduler() {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redis-resilience-log");
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	private static @Nullable AbstractRedisClient client(LettuceConnectionFactory connectionFactory) {

@@ -5,13 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class ReconnectTroubleLogTests {
 
 	private final MutableClock clock = new MutableClock();
 
-	private final ReconnectTroubleLog log = new ReconnectTroubleLog(() -> null, Executors::newSingleThreadScheduledExecutor,
+	private final ReconnectTroubleLog log = new ReconnectTroubleLog(() -> null, SimpleAsyncTaskScheduler::new,
 			Duration.ofSeconds(3), this.clock, 1);
 
 	@Test
