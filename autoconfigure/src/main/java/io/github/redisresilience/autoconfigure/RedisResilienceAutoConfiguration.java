@@ -18,6 +18,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
@@ -42,6 +43,7 @@ import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 @ConditionalOnClass(RedisClusterClient.class)
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisResilienceProperties.class)
+@ImportRuntimeHints(RedisResilienceRuntimeHints.class)
 public final class RedisResilienceAutoConfiguration {
 
 	@Bean
