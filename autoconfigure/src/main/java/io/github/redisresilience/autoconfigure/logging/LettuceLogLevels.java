@@ -34,6 +34,8 @@ class LettuceLogLevels implements EnvironmentPostProcessor, Ordered {
 		levels.put("io.lettuce.core.cluster.ClusterTopologyRefreshScheduler", "ERROR");
 		// "Reconnecting, last destination was ..." (INFO) and "Cannot reconnect to ..." (WARN) for every attempt.
 		levels.put("io.lettuce.core.protocol.ConnectionWatchdog", "ERROR");
+		// The message of every failed node connection, which also fails the caller (no detail lost).
+		levels.put("io.lettuce.core.cluster.RedisClusterClient", "ERROR");
 		// "Reconnected to ..." for every connection that came back.
 		levels.put("io.lettuce.core.protocol.ReconnectionHandler", "WARN");
 		// "Connection is already closed" when Spring Data releases its shared cluster connection

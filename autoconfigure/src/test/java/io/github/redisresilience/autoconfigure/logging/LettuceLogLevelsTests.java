@@ -25,6 +25,7 @@ class LettuceLogLevelsTests {
 		assertThat(environment.getProperty("logging.level.io.lettuce.core.protocol.ReconnectionHandler"))
 			.isEqualTo("WARN");
 		assertThat(environment.getProperty("logging.level.io.lettuce.core.RedisChannelHandler")).isEqualTo("ERROR");
+		assertThat(environment.getProperty("logging.level.io.lettuce.core.cluster.RedisClusterClient")).isEqualTo("ERROR");
 	}
 
 	@Test

@@ -80,6 +80,7 @@ class LogsDuringAMoveIT {
 				"--logging.level.io.lettuce.core.cluster.ClusterTopologyRefreshScheduler=INFO",
 				"--logging.level.io.lettuce.core.protocol.ConnectionWatchdog=INFO",
 				"--logging.level.io.lettuce.core.protocol.ReconnectionHandler=INFO",
+				"--logging.level.io.lettuce.core.cluster.RedisClusterClient=INFO",
 				"--logging.level.io.lettuce.core.RedisChannelHandler=INFO");
 		List<String> lettuceWarnings = matching(during, LETTUCE_WARN);
 		assertThat(lettuceWarnings).as("Lettuce's own warnings when its levels are the application's").isNotEmpty();
