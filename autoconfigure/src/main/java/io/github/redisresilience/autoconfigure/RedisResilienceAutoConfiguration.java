@@ -18,7 +18,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
@@ -43,6 +43,7 @@ import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 @ConditionalOnClass(RedisClusterClient.class)
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisResilienceProperties.class)
+@ImportRuntimeHints(RedisResilienceRuntimeHints.class)
 public final class RedisResilienceAutoConfiguration {
 
 	@Bean
@@ -65,14 +66,9 @@ public final class RedisResilienceAutoConfiguration {
 
 	@Bean
 	ResilienceClientOptionsCustomizer redisResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, Environment environment) {
-		// Spring Boot 4.1 dropped this property (Lettuce 7 enables every trigger by default);
-		// reading it here keeps its 4.0 meaning on both lines.
-		boolean adaptiveFromBoot = environment.getProperty("spring.data.redis.lettuce.cluster.refresh.adaptive",
-				Boolean.class, false);
+			ObjectProvider<DataRedisProperties> dataRedisProperties) {
 		requireSeedNodesWhenSet(dataRedisProperties.getIfAvailable());
-		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable,
-				adaptiveFromBoot);
+		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable);
 	}
 
 	/**
@@ -98,11 +94,12 @@ public final class RedisResilienceAutoConfiguration {
 	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
 			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events) {
 		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
-		return (builder) -> {
-			if (!limit.isZero()) {
-				builder.nettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
-			}
-		};
+		if (limit.isZero()) {
+			return (builder) -> {
+			};
+		}
+		// Composed with a Netty customizer the application sets: the builder holds only one.
+		return new ComposingNettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
 	}
 
 	/** Never shorter than the command timeout in effect, or slow commands would lose their connection. */

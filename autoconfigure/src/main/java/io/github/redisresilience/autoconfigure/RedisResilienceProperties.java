@@ -49,6 +49,8 @@ public class RedisResilienceProperties implements InitializingBean {
 
 	private final Reconnect reconnect = new Reconnect();
 
+	private final Logging logging = new Logging();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -87,6 +89,10 @@ public class RedisResilienceProperties implements InitializingBean {
 
 	public Reconnect getReconnect() {
 		return this.reconnect;
+	}
+
+	public Logging getLogging() {
+		return this.logging;
 	}
 
 	/**
@@ -687,6 +693,28 @@ public class RedisResilienceProperties implements InitializingBean {
 
 		public void setBase(int base) {
 			this.base = base;
+		}
+
+	}
+
+
+	/**
+	 * What the starter does to the client's logs.
+	 */
+	public static class Logging {
+
+		/**
+		 * Whether Lettuce's per-attempt reconnect and topology refresh warnings are turned down
+		 * (where logging.level does not set them) and summarised in the starter's own lines.
+		 */
+		private boolean foldLettuceWarnings = true;
+
+		public boolean isFoldLettuceWarnings() {
+			return this.foldLettuceWarnings;
+		}
+
+		public void setFoldLettuceWarnings(boolean foldLettuceWarnings) {
+			this.foldLettuceWarnings = foldLettuceWarnings;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.github.redisresilience.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.core.Ordered;
+import org.springframework.util.ReflectionUtils;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.AdaptiveTrigger;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket.Keepalive;
@@ -35,9 +37,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topolog
  * <p>
  * Where Spring Boot has a property for the same thing and it is set, Boot's value wins:
  * {@code spring.data.redis.connect-timeout}, {@code spring.data.redis.lettuce.cluster.refresh.period},
- * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers; Spring Boot
- * 4.1 no longer has this property, it is read here so that the same configuration gives the
- * same client on both lines),
+ * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers; read from
+ * what Spring Boot 4.0 binds: Spring Boot 4.1 removed the property, and with it its effect),
  * {@code spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false}, and
  * {@code spring.data.redis.cluster.max-redirects} (applied by Spring Data Redis after
  * this customizer).
@@ -54,7 +55,13 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 
 	private final Supplier<@Nullable DataRedisProperties> bootProperties;
 
-	private final boolean adaptiveFromBoot;
+	/**
+	 * Spring Boot 4.0 binds {@code spring.data.redis.lettuce.cluster.refresh.adaptive}; 4.1 removed
+	 * it (Lettuce 7 enables every trigger by default). Code compiled against either line finds it
+	 * here only where Boot binds it.
+	 */
+	private static final @Nullable Method BOOT_ADAPTIVE = ReflectionUtils
+		.findMethod(DataRedisProperties.Lettuce.Cluster.Refresh.class, "isAdaptive");
 
 	private final AtomicBoolean applied = new AtomicBoolean();
 
@@ -63,10 +70,9 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 	private final AtomicBoolean warned = new AtomicBoolean();
 
 	ResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
-			Supplier<@Nullable DataRedisProperties> bootProperties, boolean adaptiveFromBoot) {
+			Supplier<@Nullable DataRedisProperties> bootProperties) {
 		this.properties = properties;
 		this.bootProperties = bootProperties;
-		this.adaptiveFromBoot = adaptiveFromBoot;
 	}
 
 	@Override
@@ -163,7 +169,7 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 		DataRedisProperties boot = this.bootProperties.get();
 		DataRedisProperties.Lettuce.Cluster.Refresh bootRefresh = (boot != null)
 				? boot.getLettuce().getCluster().getRefresh() : null;
-		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(), this.adaptiveFromBoot);
+		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(), adaptiveFromBoot(bootRefresh));
 		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
 			.enablePeriodicRefresh(refreshPeriod(refresh, bootRefresh))
 			.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
@@ -178,6 +184,16 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 			DataRedisProperties.Lettuce.Cluster.@Nullable Refresh bootRefresh) {
 		Duration bootPeriod = (bootRefresh != null) ? bootRefresh.getPeriod() : null;
 		return (bootPeriod != null) ? bootPeriod : refresh.getPeriod();
+	}
+
+	/**
+	 * Whether Spring Boot bound {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true}.
+	 * @param bootRefresh Boot's refresh properties, if any
+	 * @return {@code false} on Spring Boot 4.1, which has no such property
+	 */
+	static boolean adaptiveFromBoot(DataRedisProperties.Lettuce.Cluster.@Nullable Refresh bootRefresh) {
+		return bootRefresh != null && BOOT_ADAPTIVE != null
+				&& Boolean.TRUE.equals(ReflectionUtils.invokeMethod(BOOT_ADAPTIVE, bootRefresh));
 	}
 
 	static Set<RefreshTrigger> refreshTriggers(Set<AdaptiveTrigger> configured, boolean allFromBoot) {

@@ -14,13 +14,17 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ReflectionUtils;
 
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The settings the Lettuce cluster client really runs with, read from the client Spring
@@ -78,12 +82,28 @@ class EffectiveClientSettingsTests {
 	}
 
 	@Test
-	void bootsAdaptivePropertyTurnsOnEveryTriggerOnBothLines() {
+	void bootsAdaptivePropertyTurnsOnEveryTriggerWhereBootBindsIt() {
+		assumeTrue(bootBindsAdaptive(), "Spring Boot 4.1 removed spring.data.redis.lettuce.cluster.refresh.adaptive");
 		this.contextRunner
 			.withPropertyValues("redis.resilience.topology.refresh.adaptive-triggers=moved-redirect",
 					"spring.data.redis.lettuce.cluster.refresh.adaptive=true")
 			.run((context) -> assertThat(refreshOptions(context).getAdaptiveRefreshTriggers())
 				.isEqualTo(EnumSet.allOf(RefreshTrigger.class)));
+	}
+
+	@Test
+	void bootsRemovedAdaptivePropertyChangesNothingWhereBootNoLongerBindsIt() {
+		assumeFalse(bootBindsAdaptive(), "Spring Boot 4.0 binds spring.data.redis.lettuce.cluster.refresh.adaptive");
+		this.contextRunner
+			.withPropertyValues("redis.resilience.topology.refresh.adaptive-triggers=moved-redirect",
+					"spring.data.redis.lettuce.cluster.refresh.adaptive=true")
+			.run((context) -> assertThat(refreshOptions(context).getAdaptiveRefreshTriggers())
+				.containsExactly(RefreshTrigger.MOVED_REDIRECT));
+	}
+
+	/** Spring Boot 4.0 has the property, 4.1 does not: the line this test runs on decides. */
+	private static boolean bootBindsAdaptive() {
+		return ReflectionUtils.findMethod(DataRedisProperties.Lettuce.Cluster.Refresh.class, "isAdaptive") != null;
 	}
 
 	@Test

@@ -1,7 +1,9 @@
 package io.github.redisresilience.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,6 +16,9 @@ import io.github.redisresilience.test.LocalRedisCluster;
  * the chaos buttons, as {@link TestSampleApplication} and the browser test run it.
  */
 public final class LocalClusterMode {
+
+	/** Boot's graceful shutdown waits up to 30 s for requests; the traffic threads finish theirs first. */
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(45);
 
 	private LocalClusterMode() {
 	}
@@ -33,6 +38,19 @@ public final class LocalClusterMode {
 		application.addInitializers(
 				(context) -> context.getBeanFactory().registerSingleton("localRedisCluster", cluster));
 		return application.run(arguments.toArray(String[]::new));
+	}
+
+	/**
+	 * Closes the application and returns once it is closed: when Spring Boot's own shutdown hook
+	 * is closing it already, {@link ConfigurableApplicationContext#close()} returns at once.
+	 * @param context the application
+	 */
+	static void close(ConfigurableApplicationContext context) {
+		context.close();
+		long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+		while (context.isActive() && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+		}
 	}
 
 	/**

@@ -15,13 +15,20 @@ public final class TestSampleApplication {
 	}
 
 	public static void main(String[] args) {
+		// The kit stops its pods when the JVM exits, also when the application fails to start.
 		LocalRedisCluster cluster = LocalRedisCluster.builder().start();
-		Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "local-redis-cluster-close"));
 		ConfigurableApplicationContext context = LocalClusterMode.start(cluster, args);
+		// Ctrl+C: the application stops while the cluster still answers, then the cluster stops.
+		// Otherwise Lettuce logs reconnect warnings with stack traces for seconds while the app stops.
+		cluster.closeFirstOnExit(() -> {
+			LocalClusterMode.close(context);
+			System.out.printf("%n  Application stopped; stopping the local Redis Cluster.%n");
+		});
 		String url = LocalClusterMode.statusPage(context);
 		// A person started this from a terminal and waits for the address to open.
 		System.out.printf("%n  Sample application on a local Redis Cluster (%s), seeds %s%n  Status page: %s%n"
-				+ "  Stop with Ctrl+C.%n%n", cluster.binary().version(), cluster.seedNodes(), url);
+				+ "  The client's view of the topology: %sactuator/redistopology%n  Stop with Ctrl+C.%n%n",
+				cluster.binary().version(), cluster.seedNodes(), url, url);
 	}
 
 }

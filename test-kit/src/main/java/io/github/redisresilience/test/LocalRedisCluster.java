@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final Thread shutdownHook;
 
+	/** Closed by the shutdown hook before it stops the pods, newest first. */
+	private final Deque<AutoCloseable> closeOnExitFirst = new ConcurrentLinkedDeque<>();
+
 	private boolean closed;
 
 	private LocalRedisCluster(Builder settings) {
@@ -104,7 +109,32 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.name = (settings.name != null) ? settings.name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
 		this.directory = KitWorkspace.create(settings.workDirectory, this.name);
 		this.addresses = new AddressPool(settings.port, new SecureRandom());
-		this.shutdownHook = new Thread(this::stopEverything, "redis-cluster-kit-shutdown-" + this.name);
+		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
+	}
+
+	/**
+	 * Has the JVM's exit (Ctrl+C, SIGTERM) close the given resource before this cluster's pods
+	 * stop, so that an application using the cluster shuts down while the cluster still answers
+	 * instead of logging connection failures. The JVM runs its shutdown hooks at the same time:
+	 * when the resource is also closed by a hook of its own (as Spring Boot closes its application
+	 * context), its {@code close()} must return only once it is closed.
+	 * @param resource what to close first, e.g. the application that uses the cluster
+	 */
+	public void closeFirstOnExit(AutoCloseable resource) {
+		this.closeOnExitFirst.push(resource);
+	}
+
+	private void exit() {
+		for (AutoCloseable resource = this.closeOnExitFirst.poll(); resource != null; resource = this.closeOnExitFirst
+			.poll()) {
+			try {
+				resource.close();
+			}
+			catch (Exception ex) {
+				logger.warn("Could not close {} before stopping {}: {}", resource, this.name, ex.toString());
+			}
+		}
+		stopEverything();
 	}
 
 	/**

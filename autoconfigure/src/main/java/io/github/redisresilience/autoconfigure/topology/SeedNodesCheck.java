@@ -21,10 +21,17 @@ import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
  * Checks at startup that the application has cluster seeds the client can start from: set, not
  * empty, and at least one of them resolving (after remapping). A typo in a Service name otherwise
  * shows up only as connection errors at the first command.
+ * <p>
+ * The seeds are those Spring Boot's client uses: its {@link DataRedisConnectionDetails}, which
+ * holds {@code spring.data.redis.cluster.nodes} unless the application (or Testcontainers'
+ * {@code @ServiceConnection}, or Docker Compose) defines its own; errors name where they came from.
  */
 final class SeedNodesCheck implements InitializingBean {
 
 	private static final String PROPERTY = "spring.data.redis.cluster.nodes";
+
+	/** Boot's own connection details, which hold the {@code spring.data.redis.*} properties. */
+	private static final String PROPERTIES_DETAILS = "org.springframework.boot.data.redis.autoconfigure.PropertiesDataRedisConnectionDetails";
 
 	private final boolean requireCluster;
 
@@ -53,8 +60,9 @@ final class SeedNodesCheck implements InitializingBean {
 			return;
 		}
 		List<Node> nodes = cluster.getNodes();
+		String source = source(this.connectionDetails);
 		if (nodes.isEmpty()) {
-			throw new InvalidResilienceSettingException(PROPERTY, "", "no seed node is listed",
+			throw new InvalidResilienceSettingException(source, "", "no seed node is listed",
 					"list at least one host:port of the cluster, such as the headless Service name redis-headless:6379");
 		}
 		List<String> unresolvable = new ArrayList<>();
@@ -68,11 +76,19 @@ final class SeedNodesCheck implements InitializingBean {
 				unresolvable.add(dialled.getHostText());
 			}
 		}
-		throw new InvalidResilienceSettingException(PROPERTY,
+		throw new InvalidResilienceSettingException(source,
 				nodes.stream().map((node) -> node.host() + ":" + node.port()).collect(Collectors.joining(",")),
 				"none of the seed nodes resolves (unknown hosts: " + String.join(", ", unresolvable) + ")",
 				"check the host names, e.g. the Service name and its namespace (redis-headless.my-namespace.svc.cluster.local); "
 						+ "note that a headless Service has no DNS records until one of its pods is ready");
+	}
+
+	/** The property, or the application's own connection details bean, the seeds came from. */
+	private static String source(@Nullable DataRedisConnectionDetails connectionDetails) {
+		if (connectionDetails == null || connectionDetails.getClass().getName().equals(PROPERTIES_DETAILS)) {
+			return PROPERTY;
+		}
+		return "cluster nodes of the DataRedisConnectionDetails bean " + connectionDetails.getClass().getName();
 	}
 
 }
