@@ -1,9 +1,12 @@
 package io.github.redisresilience.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -94,13 +97,22 @@ public final class RedisResilienceAutoConfiguration {
 				dataRedisProperties::getIfAvailable);
 	}
 
+	/**
+	 * Lettuce takes one {@link NettyCustomizer}: the unanswered-connection closer and the
+	 * {@code NettyCustomizer} beans of the other concerns (the retry's replay guard) share it.
+	 */
 	@Bean
 	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events,
+			ObjectProvider<NettyCustomizer> nettyCustomizers) {
 		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
 		return (builder) -> {
+			List<NettyCustomizer> customizers = new ArrayList<>(nettyCustomizers.orderedStream().toList());
 			if (!limit.isZero()) {
-				builder.nettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
+				customizers.add(0, new UnansweredConnectionCloser(limit, events::publishEvent));
+			}
+			if (!customizers.isEmpty()) {
+				builder.nettyCustomizer(new CompositeNettyCustomizer(customizers));
 			}
 		};
 	}

@@ -73,6 +73,14 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 	 */
 	private AmbiguousFailureRetry ambiguous = AmbiguousFailureRetry.IDEMPOTENT_ONLY;
 
+	/**
+	 * Which commands Lettuce may send again after the connection they were sent on was lost
+	 * before their reply: idempotent-only fails the others as ambiguous instead of risking
+	 * applying them twice; all keeps Lettuce's at-least-once replay. Applies even when
+	 * retries are disabled.
+	 */
+	private ReplayPolicy replay = ReplayPolicy.IDEMPOTENT_ONLY;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -135,6 +143,14 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 
 	public void setAmbiguous(AmbiguousFailureRetry ambiguous) {
 		this.ambiguous = ambiguous;
+	}
+
+	public ReplayPolicy getReplay() {
+		return this.replay;
+	}
+
+	public void setReplay(ReplayPolicy replay) {
+		this.replay = replay;
 	}
 
 	/**

@@ -51,6 +51,9 @@ final class RetrySettingsValidator {
 		if (this.properties.getAmbiguous() == null) {
 			throw missing("ambiguous", "idempotent-only");
 		}
+		if (this.properties.getReplay() == null) {
+			throw missing("replay", "idempotent-only");
+		}
 	}
 
 	private void positiveMillis(String property, @Nullable Duration value, String example) {

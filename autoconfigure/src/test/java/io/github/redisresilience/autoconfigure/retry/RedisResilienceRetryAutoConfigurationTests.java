@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +68,42 @@ class RedisResilienceRetryAutoConfigurationTests {
 			assertThat(properties.getJitter()).isEqualTo(0.5);
 			assertThat(properties.getBudget()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getAmbiguous()).isEqualTo(AmbiguousFailureRetry.IDEMPOTENT_ONLY);
+			assertThat(properties.getReplay()).isEqualTo(ReplayPolicy.IDEMPOTENT_ONLY);
 		});
+	}
+
+	@Test
+	void replayGuardIsOnEveryChannelOfTheClient() {
+		this.contextRunner.run((context) -> assertThat(guardsChannels(context.getBean(ClientResources.class))).isTrue());
+	}
+
+	@Test
+	void replayGuardStaysWhenRetryIsDisabled() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(ReplayGuard.class);
+			assertThat(guardsChannels(context.getBean(ClientResources.class))).isTrue();
+		});
+	}
+
+	@Test
+	void replayAllLeavesChannelsAsLettuceBuildsThem() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.replay=all")
+			.run((context) -> assertThat(guardsChannels(context.getBean(ClientResources.class))).isFalse());
+	}
+
+	private static boolean guardsChannels(ClientResources resources) {
+		EmbeddedChannel channel = new EmbeddedChannel();
+		try {
+			resources.nettyCustomizer().afterChannelInitialized(channel);
+			return channel.pipeline()
+				.toMap()
+				.values()
+				.stream()
+				.anyMatch((handler) -> handler.getClass().getEnclosingClass() == ReplayGuard.class);
+		}
+		finally {
+			channel.finishAndReleaseAll();
+		}
 	}
 
 	@Test
