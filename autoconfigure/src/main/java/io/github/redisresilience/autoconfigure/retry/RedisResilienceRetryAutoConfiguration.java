@@ -60,8 +60,17 @@ public final class RedisResilienceRetryAutoConfiguration {
 
 		@Bean
 		static RetryingConnectionFactoryPostProcessor redisResilienceRetryingConnectionFactoryPostProcessor(
-				ObjectProvider<CommandRetrier> retrier) {
-			return new RetryingConnectionFactoryPostProcessor(retrier);
+				ObjectProvider<CommandRetrier> retrier, ObjectProvider<ExactlyOnce> exactlyOnce) {
+			return new RetryingConnectionFactoryPostProcessor(retrier, exactlyOnce);
+		}
+
+		@Bean
+		ExactlyOnce redisResilienceExactlyOnce(RedisResilienceRetryProperties properties) {
+			if (!properties.getExactlyOnce().isEmpty()) {
+				logger.info("Redis commands run exactly once: " + properties.getExactlyOnce() + ", tokens kept "
+						+ properties.getExactlyOnceTtl().toMillis() + "ms");
+			}
+			return new ExactlyOnce(properties.getExactlyOnce(), properties.getExactlyOnceTtl());
 		}
 
 		@Bean

@@ -156,7 +156,7 @@ class ConnectionRetryTests {
 	}
 
 	private RedisConnection decorated(CommandRetrier retrier) {
-		return BlockingConnectionRetry.decorate(this.connection, retrier);
+		return BlockingConnectionRetry.decorate(this.connection, retrier, new ExactlyOnce(java.util.Set.of(), java.time.Duration.ofMinutes(1)));
 	}
 
 	private CommandRetrier retrier() {

@@ -73,6 +73,28 @@ class RedisResilienceRetryAutoConfigurationTests {
 	}
 
 	@Test
+	void exactlyOnceCommandsBindFromAListInAnyCase() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.exactly-once=incr, INCRBY,hincrby")
+			.run((context) -> {
+				assertThat(context.getBean(RedisResilienceRetryProperties.class).getExactlyOnce()).containsExactly(
+						ExactlyOnceCommand.INCR, ExactlyOnceCommand.INCRBY, ExactlyOnceCommand.HINCRBY);
+				assertThat(context.getBean(ExactlyOnce.class).isEnabled()).isTrue();
+			});
+	}
+
+	@Test
+	void exactlyOnceIsOffByDefault() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ExactlyOnce.class).isEnabled()).isFalse());
+	}
+
+	@Test
+	void unknownExactlyOnceCommandFailsTheStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("redis.resilience.retry.exactly-once=INCR,SADD")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("redis.resilience.retry.exactly-once"));
+	}
+
+	@Test
 	void replayGuardIsOnEveryChannelOfTheClient() {
 		this.contextRunner.run((context) -> assertThat(guardsChannels(context.getBean(ClientResources.class))).isTrue());
 	}
@@ -197,7 +219,8 @@ class RedisResilienceRetryAutoConfigurationTests {
 				Arguments.of(prefix + "max-backoff", "10ms", "must not be shorter than"),
 				Arguments.of(prefix + "multiplier", "0.5", "shrink"),
 				Arguments.of(prefix + "jitter", "1.5", "between 0 and 1"),
-				Arguments.of(prefix + "budget", "0s", "at least 1ms"));
+				Arguments.of(prefix + "budget", "0s", "at least 1ms"),
+				Arguments.of(prefix + "exactly-once-ttl", "10s", "longer than redis.resilience.retry.budget"));
 	}
 
 	private static FailureAnalysis analyze(Throwable failure) {

@@ -1,14 +1,7 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +15,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
@@ -57,7 +49,7 @@ class ReplayGuardIT {
 
 	private ConfigurableApplicationContext context;
 
-	private Ledger ledger;
+	private IncrLedger ledger;
 
 	@BeforeAll
 	static void startCluster() {
@@ -88,7 +80,7 @@ class ReplayGuardIT {
 
 	@Test
 	void incrementsInFlightWhenTheirConnectionIsLostAreNeverAppliedTwice() throws Exception {
-		Outcome outcome = freezeMasterUnderIncrements("idempotent-only");
+		IncrLedger.Outcome outcome = freezeMasterUnderIncrements("idempotent-only");
 		assertThat(outcome.doubled()).as("INCRs applied twice").isZero();
 		assertThat(outcome.acknowledgedNotOne()).as("acknowledged INCRs not reading 1").isZero();
 		assertThat(outcome.notReplayed()).as("INCRs failed as not replayed (the scenario had INCRs in flight)")
@@ -97,11 +89,11 @@ class ReplayGuardIT {
 
 	@Test
 	void negativeControlLettucesOwnReplayAppliesTheSameIncrementsTwice() throws Exception {
-		Outcome outcome = freezeMasterUnderIncrements("all");
+		IncrLedger.Outcome outcome = freezeMasterUnderIncrements("all");
 		assertThat(outcome.doubled()).as("INCRs applied twice without the replay guard").isPositive();
 	}
 
-	private Outcome freezeMasterUnderIncrements(String replay) throws Exception {
+	private IncrLedger.Outcome freezeMasterUnderIncrements(String replay) throws Exception {
 		AtomicInteger closed = new AtomicInteger();
 		this.context = new SpringApplicationBuilder(ReplayApplication.class).web(WebApplicationType.NONE)
 			.listeners(ApplicationListener.forPayload((UnansweredConnectionClosedEvent event) -> closed.incrementAndGet()))
@@ -111,7 +103,7 @@ class ReplayGuardIT {
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 		RedisPod master = cluster.masters().get(0);
 		String tag = hashTagServedBy(master);
-		this.ledger = new Ledger(redis, tag);
+		this.ledger = new IncrLedger(redis, tag, WRITERS);
 		this.ledger.start();
 		this.ledger.awaitAcknowledged(200);
 		cluster.pause(master);
@@ -124,7 +116,7 @@ class ReplayGuardIT {
 		}
 		this.ledger.awaitAcknowledged(200);
 		this.ledger.stop();
-		Outcome outcome = this.ledger.check();
+		IncrLedger.Outcome outcome = this.ledger.check();
 		System.out.printf("[replay=%s] %s%n", replay, outcome);
 		return outcome;
 	}
@@ -136,114 +128,6 @@ class ReplayGuardIT {
 				return tag;
 			}
 		}
-	}
-
-	/**
-	 * What the ledger found.
-	 * @param operations INCRs issued
-	 * @param acknowledged INCRs that answered
-	 * @param failed INCRs that failed
-	 * @param notReplayed failures that were in flight and not replayed
-	 * @param acknowledgedNotOne acknowledged INCRs whose answer or key is not 1
-	 * @param doubled keys reading more than 1
-	 */
-	record Outcome(int operations, int acknowledged, int failed, int notReplayed, int acknowledgedNotOne,
-			int doubled) {
-	}
-
-	/**
-	 * Writers issuing INCRs, each on a key of its own, all in one slot of the frozen master.
-	 */
-	private static final class Ledger {
-
-		private final StringRedisTemplate redis;
-
-		private final String tag;
-
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private final List<Thread> threads = new ArrayList<>();
-
-		private final AtomicLong sequence = new AtomicLong();
-
-		private final AtomicLong acknowledgedCount = new AtomicLong();
-
-		/** Per key: the INCR's answer, or null if it failed. */
-		private final Map<String, Long> answers = new ConcurrentHashMap<>();
-
-		private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
-
-		Ledger(StringRedisTemplate redis, String tag) {
-			this.redis = redis;
-			// Each run its own keys: the cluster outlives a test.
-			this.tag = tag + ":" + Long.toString(System.nanoTime(), 36);
-		}
-
-		void start() {
-			for (int i = 0; i < WRITERS; i++) {
-				Thread thread = new Thread(this::write, "incr-" + i);
-				thread.setDaemon(true);
-				this.threads.add(thread);
-				thread.start();
-			}
-		}
-
-		private void write() {
-			while (this.running.get()) {
-				String key = this.tag + ":" + this.sequence.incrementAndGet();
-				try {
-					Long answer = this.redis.opsForValue().increment(key);
-					this.answers.put(key, answer);
-					this.acknowledgedCount.incrementAndGet();
-				}
-				catch (RuntimeException ex) {
-					this.failures.put(key, ex);
-				}
-			}
-		}
-
-		void awaitAcknowledged(long count) {
-			long target = this.acknowledgedCount.get() + count;
-			await().atMost(Duration.ofSeconds(30)).until(() -> this.acknowledgedCount.get() >= target);
-		}
-
-		void stop() throws InterruptedException {
-			this.running.set(false);
-			for (Thread thread : this.threads) {
-				thread.join(TimeUnit.SECONDS.toMillis(30));
-			}
-		}
-
-		Outcome check() {
-			int acknowledgedNotOne = 0;
-			int doubled = 0;
-			for (Map.Entry<String, Long> entry : this.answers.entrySet()) {
-				long value = read(entry.getKey());
-				if (entry.getValue() != 1 || value != 1) {
-					acknowledgedNotOne++;
-				}
-				if (value > 1) {
-					doubled++;
-				}
-			}
-			int notReplayed = 0;
-			for (Map.Entry<String, Throwable> entry : this.failures.entrySet()) {
-				if (read(entry.getKey()) > 1) {
-					doubled++;
-				}
-				if (NestedExceptionUtils.getMostSpecificCause(entry.getValue()) instanceof RedisCommandNotReplayedException) {
-					notReplayed++;
-				}
-			}
-			return new Outcome(this.answers.size() + this.failures.size(), this.answers.size(), this.failures.size(),
-					notReplayed, acknowledgedNotOne, doubled);
-		}
-
-		private long read(String key) {
-			String value = this.redis.opsForValue().get(key);
-			return (value != null) ? Long.parseLong(value) : 0;
-		}
-
 	}
 
 	@SpringBootConfiguration
