@@ -54,6 +54,18 @@ public final class RedisResilienceRetryAutoConfiguration {
 		return new ReplayGuard(properties.getReplay());
 	}
 
+	/**
+	 * The delivery each command family gets when its outcome is unknown, logged once at
+	 * startup and offered to the actuator parts.
+	 */
+	@Bean
+	DeliveryPolicy redisResilienceDeliveryPolicy(RedisResilienceRetryProperties properties) {
+		DeliveryPolicy policy = DeliveryPolicy.of(properties);
+		logger.info("Redis commands whose outcome is unknown (timeout, connection lost after sending) are re-sent: "
+				+ policy);
+		return policy;
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
 	static class CommandRetryConfiguration {
