@@ -1,9 +1,12 @@
 package io.github.redisresilience.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -90,16 +93,27 @@ public final class RedisResilienceAutoConfiguration {
 				dataRedisProperties::getIfAvailable);
 	}
 
+	/**
+	 * Lettuce takes one {@link NettyCustomizer}: the unanswered-connection closer and the
+	 * {@code NettyCustomizer} beans of the other concerns (the retry's replay guard) share it.
+	 */
 	@Bean
 	ClientResourcesBuilderCustomizer redisResilienceUnansweredConnectionCloser(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ApplicationEventPublisher events,
+			ObjectProvider<NettyCustomizer> nettyCustomizers) {
 		Duration limit = unansweredLimit(properties, dataRedisProperties.getIfAvailable());
-		if (limit.isZero()) {
+		List<NettyCustomizer> customizers = new ArrayList<>();
+		if (!limit.isZero()) {
+			customizers.add(new UnansweredConnectionCloser(limit, events::publishEvent));
+		}
+		customizers.addAll(nettyCustomizers.orderedStream().toList());
+		if (customizers.isEmpty()) {
 			return (builder) -> {
 			};
 		}
 		// Composed with a Netty customizer the application sets: the builder holds only one.
-		return new ComposingNettyCustomizer(new UnansweredConnectionCloser(limit, events::publishEvent));
+		return new ComposingNettyCustomizer((customizers.size() == 1) ? customizers.get(0)
+				: new ComposingNettyCustomizer.Composite(List.copyOf(customizers)));
 	}
 
 	/** Never shorter than the command timeout in effect, or slow commands would lose their connection. */

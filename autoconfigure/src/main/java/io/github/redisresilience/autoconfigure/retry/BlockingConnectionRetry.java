@@ -41,12 +41,15 @@ final class BlockingConnectionRetry {
 
 	private final CommandRetrier retrier;
 
+	private final ExactlyOnce exactlyOnce;
+
 	private final RedisConnection connection;
 
 	private volatile boolean stateful;
 
-	private BlockingConnectionRetry(CommandRetrier retrier, RedisConnection connection) {
+	private BlockingConnectionRetry(CommandRetrier retrier, ExactlyOnce exactlyOnce, RedisConnection connection) {
 		this.retrier = retrier;
+		this.exactlyOnce = exactlyOnce;
 		this.connection = connection;
 	}
 
@@ -55,11 +58,12 @@ final class BlockingConnectionRetry {
 	 * @param <C> the connection type, an interface
 	 * @param connection the connection from Spring Data's factory
 	 * @param retrier the retrier
+	 * @param exactlyOnce the commands run exactly once
 	 * @return a proxy implementing every interface of the connection
 	 */
 	@SuppressWarnings("unchecked")
-	static <C extends RedisConnection> C decorate(C connection, CommandRetrier retrier) {
-		return (C) new BlockingConnectionRetry(retrier, connection).proxy(connection);
+	static <C extends RedisConnection> C decorate(C connection, CommandRetrier retrier, ExactlyOnce exactlyOnce) {
+		return (C) new BlockingConnectionRetry(retrier, exactlyOnce, connection).proxy(connection);
 	}
 
 	private Object proxy(Object target) {
@@ -99,6 +103,14 @@ final class BlockingConnectionRetry {
 			CommandCall command = CommandTable.resolve(method, args);
 			if (command == null || !retriesAllowed()) {
 				return call(method, args);
+			}
+			ExactlyOnce.Call once = BlockingConnectionRetry.this.exactlyOnce.isEnabled()
+					? BlockingConnectionRetry.this.exactlyOnce.prepare(method, args) : null;
+			if (once != null) {
+				// The token makes a repeat return the first reply: as safe to retry as SET.
+				return BlockingConnectionRetry.this.retrier.execute(
+						new CommandCall(once.command().name(), CommandKind.IDEMPOTENT_WRITE),
+						() -> once.run(BlockingConnectionRetry.this.connection));
 			}
 			return BlockingConnectionRetry.this.retrier.execute(command, () -> call(method, args));
 		}

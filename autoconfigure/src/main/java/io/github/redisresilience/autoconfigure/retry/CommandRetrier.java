@@ -99,7 +99,7 @@ final class CommandRetrier {
 			return template.execute(retryable);
 		}
 		catch (RetryException ex) {
-			throw finalFailure(command, ex.getExceptions(), retryable.elapsed());
+			throw finalFailure(command, ex.getExceptions(), retryable.elapsed(), true);
 		}
 	}
 
@@ -144,9 +144,19 @@ final class CommandRetrier {
 		});
 	}
 
-	private Throwable finalFailure(CommandCall command, List<Throwable> failures, Duration elapsed) {
+	/**
+	 * The failure a command finally throws: its last attempt's exception, with a summary once
+	 * retrying was given up on. A single failure gets one too when it could have been retried
+	 * but the budget was already spent by that attempt (a connect that runs into its own
+	 * timeout, or a first connect that loads the client's classes on a busy machine): without
+	 * it, a command that stopped because of the budget would look like one never retried, and
+	 * would not be counted as exhausted. A single failure that the rules do not retry, or that
+	 * a multi-element reply had already emitted into, was not given up on: it stays as it is.
+	 */
+	private Throwable finalFailure(CommandCall command, List<Throwable> failures, Duration elapsed,
+			boolean retriable) {
 		Throwable last = failures.get(failures.size() - 1);
-		if (failures.size() == 1) {
+		if (failures.size() == 1 && !(retriable && this.rules.mayRetry(command.kind(), Failure.of(last)))) {
 			return last;
 		}
 		RedisRetriesExhaustedException summary = new RedisRetriesExhaustedException(command.name(), failures.size(),
@@ -316,7 +326,7 @@ final class CommandRetrier {
 			if (all.isEmpty() || all.get(all.size() - 1) != failure) {
 				all.add(failure);
 			}
-			return finalFailure(this.command, all, elapsed());
+			return finalFailure(this.command, all, elapsed(), !this.emitted);
 		}
 
 		private void countRetry(boolean recovered) {

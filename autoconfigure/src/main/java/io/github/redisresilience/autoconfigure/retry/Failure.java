@@ -67,6 +67,9 @@ record Failure(FailureKind kind, String reason) {
 		if (cause instanceof RedisCommandTimeoutException) {
 			return new Failure(FailureKind.AMBIGUOUS, "timeout");
 		}
+		if (cause instanceof RedisCommandNotReplayedException) {
+			return new Failure(FailureKind.AMBIGUOUS, "connection-lost");
+		}
 		if (cause instanceof RedisException) {
 			return lettuceState(cause.getMessage());
 		}

@@ -1,6 +1,7 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.NettyCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,31 +39,68 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ RedisClient.class, LettuceConnectionFactory.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisResilienceRetryProperties.class)
 public final class RedisResilienceRetryAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RedisResilienceRetryAutoConfiguration.class);
 
+	/**
+	 * Lettuce's replay of in-flight commands is a retry of its own, below ours: it is kept
+	 * under control whether or not commands are retried here. Applied to the client resources
+	 * by the core auto-configuration, which collects the {@link NettyCustomizer} beans.
+	 */
 	@Bean
-	static RetryingConnectionFactoryPostProcessor redisResilienceRetryingConnectionFactoryPostProcessor(
-			ObjectProvider<CommandRetrier> retrier) {
-		return new RetryingConnectionFactoryPostProcessor(retrier);
+	ReplayGuard redisResilienceReplayGuard(RedisResilienceRetryProperties properties) {
+		return new ReplayGuard(properties.getReplay());
 	}
 
+	/**
+	 * The delivery each command family gets when its outcome is unknown, logged once at
+	 * startup and offered to the actuator parts.
+	 */
 	@Bean
-	CommandRetrier redisResilienceCommandRetrier(RedisResilienceRetryProperties properties,
-			ObjectProvider<RetryMetrics> metrics) {
-		logger.info("Redis command retry: up to " + properties.getMaxAttempts() + " attempts within "
-				+ properties.getBudget().toMillis() + "ms, backoff " + properties.getInitialBackoff().toMillis()
-				+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
-				+ "ms, jitter " + properties.getJitter() + ", ambiguous failures retried for "
-				+ properties.getAmbiguous().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " commands");
-		return new CommandRetrier(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE));
+	DeliveryPolicy redisResilienceDeliveryPolicy(RedisResilienceRetryProperties properties) {
+		DeliveryPolicy policy = DeliveryPolicy.of(properties);
+		logger.info("Redis commands whose outcome is unknown (timeout, connection lost after sending) are re-sent: "
+				+ policy);
+		return policy;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
+	static class CommandRetryConfiguration {
+
+		@Bean
+		static RetryingConnectionFactoryPostProcessor redisResilienceRetryingConnectionFactoryPostProcessor(
+				ObjectProvider<CommandRetrier> retrier, ObjectProvider<ExactlyOnce> exactlyOnce) {
+			return new RetryingConnectionFactoryPostProcessor(retrier, exactlyOnce);
+		}
+
+		@Bean
+		ExactlyOnce redisResilienceExactlyOnce(RedisResilienceRetryProperties properties) {
+			if (!properties.getExactlyOnce().isEmpty()) {
+				logger.info("Redis commands run exactly once: " + properties.getExactlyOnce() + ", tokens kept "
+						+ properties.getExactlyOnceTtl().toMillis() + "ms");
+			}
+			return new ExactlyOnce(properties.getExactlyOnce(), properties.getExactlyOnceTtl());
+		}
+
+		@Bean
+		CommandRetrier redisResilienceCommandRetrier(RedisResilienceRetryProperties properties,
+				ObjectProvider<RetryMetrics> metrics) {
+			logger.info("Redis command retry: up to " + properties.getMaxAttempts() + " attempts within "
+					+ properties.getBudget().toMillis() + "ms, backoff " + properties.getInitialBackoff().toMillis()
+					+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
+					+ "ms, jitter " + properties.getJitter() + ", ambiguous failures retried for "
+					+ properties.getAmbiguous().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " commands");
+			return new CommandRetrier(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
 	static class RetryMetricsConfiguration {
 
 		@Bean

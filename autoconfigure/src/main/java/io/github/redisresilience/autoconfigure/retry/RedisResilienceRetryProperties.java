@@ -1,6 +1,8 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -73,6 +75,28 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 	 */
 	private AmbiguousFailureRetry ambiguous = AmbiguousFailureRetry.IDEMPOTENT_ONLY;
 
+	/**
+	 * Which commands Lettuce may send again after the connection they were sent on was lost
+	 * before their reply: idempotent-only fails the others as ambiguous instead of risking
+	 * applying them twice; all keeps Lettuce's at-least-once replay. Applies even when
+	 * retries are disabled.
+	 */
+	private ReplayPolicy replay = ReplayPolicy.IDEMPOTENT_ONLY;
+
+	/**
+	 * Counter and append commands to run exactly once, such as INCR, INCRBY, HINCRBY: each
+	 * call carries a token checked and stored by a Lua script in the key's hash slot, so it is
+	 * retried after ambiguous failures and replayed without being applied twice. Costs a script
+	 * call and one small key per call for exactly-once-ttl.
+	 */
+	private Set<ExactlyOnceCommand> exactlyOnce = new LinkedHashSet<>();
+
+	/**
+	 * How long the token of an exactly-once call is kept: longer than the retry budget plus
+	 * the command timeout, so that no retry or replay of the call arrives after it expired.
+	 */
+	private Duration exactlyOnceTtl = Duration.ofSeconds(60);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -135,6 +159,30 @@ public class RedisResilienceRetryProperties implements InitializingBean {
 
 	public void setAmbiguous(AmbiguousFailureRetry ambiguous) {
 		this.ambiguous = ambiguous;
+	}
+
+	public Set<ExactlyOnceCommand> getExactlyOnce() {
+		return this.exactlyOnce;
+	}
+
+	public void setExactlyOnce(Set<ExactlyOnceCommand> exactlyOnce) {
+		this.exactlyOnce = exactlyOnce;
+	}
+
+	public Duration getExactlyOnceTtl() {
+		return this.exactlyOnceTtl;
+	}
+
+	public void setExactlyOnceTtl(Duration exactlyOnceTtl) {
+		this.exactlyOnceTtl = exactlyOnceTtl;
+	}
+
+	public ReplayPolicy getReplay() {
+		return this.replay;
+	}
+
+	public void setReplay(ReplayPolicy replay) {
+		this.replay = replay;
 	}
 
 	/**

@@ -51,6 +51,17 @@ final class RetrySettingsValidator {
 		if (this.properties.getAmbiguous() == null) {
 			throw missing("ambiguous", "idempotent-only");
 		}
+		if (this.properties.getReplay() == null) {
+			throw missing("replay", "idempotent-only");
+		}
+		Duration ttl = this.properties.getExactlyOnceTtl();
+		positiveMillis("exactly-once-ttl", ttl, "60s");
+		if (ttl.compareTo(this.properties.getBudget()) <= 0) {
+			throw new InvalidResilienceSettingException(PREFIX + "exactly-once-ttl", format(ttl),
+					"a retry could arrive after its token expired and apply the command twice; it must be longer than "
+							+ PREFIX + "budget, which is " + format(this.properties.getBudget()),
+					"set it to several times the budget, such as 60s.");
+		}
 	}
 
 	private void positiveMillis(String property, @Nullable Duration value, String example) {

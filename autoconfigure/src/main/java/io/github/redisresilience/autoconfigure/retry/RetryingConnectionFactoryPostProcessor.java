@@ -43,8 +43,12 @@ final class RetryingConnectionFactoryPostProcessor implements BeanPostProcessor 
 
 	private final ObjectProvider<CommandRetrier> retrier;
 
-	RetryingConnectionFactoryPostProcessor(ObjectProvider<CommandRetrier> retrier) {
+	private final ObjectProvider<ExactlyOnce> exactlyOnce;
+
+	RetryingConnectionFactoryPostProcessor(ObjectProvider<CommandRetrier> retrier,
+			ObjectProvider<ExactlyOnce> exactlyOnce) {
 		this.retrier = retrier;
+		this.exactlyOnce = exactlyOnce;
 	}
 
 	@Override
@@ -54,7 +58,7 @@ final class RetryingConnectionFactoryPostProcessor implements BeanPostProcessor 
 		}
 		ProxyFactory factory = new ProxyFactory(bean);
 		factory.setProxyTargetClass(true);
-		factory.addAdvice(new ConnectionDecorator(this.retrier.getObject()));
+		factory.addAdvice(new ConnectionDecorator(this.retrier.getObject(), this.exactlyOnce.getObject()));
 		return factory.getProxy(bean.getClass().getClassLoader());
 	}
 
@@ -75,10 +79,13 @@ final class RetryingConnectionFactoryPostProcessor implements BeanPostProcessor 
 
 		private final CommandRetrier retrier;
 
+		private final ExactlyOnce exactlyOnce;
+
 		private final ReactiveConnectionRetry reactive;
 
-		ConnectionDecorator(CommandRetrier retrier) {
+		ConnectionDecorator(CommandRetrier retrier, ExactlyOnce exactlyOnce) {
 			this.retrier = retrier;
+			this.exactlyOnce = exactlyOnce;
 			this.reactive = new ReactiveConnectionRetry(retrier);
 		}
 
@@ -92,7 +99,7 @@ final class RetryingConnectionFactoryPostProcessor implements BeanPostProcessor 
 				ProxyMethodInvocation proxyInvocation = (ProxyMethodInvocation) invocation;
 				Object result = this.retrier.execute(CONNECT, () -> proxyInvocation.invocableClone().proceed());
 				return (result instanceof RedisConnection connection)
-						? BlockingConnectionRetry.decorate(connection, this.retrier) : result;
+						? BlockingConnectionRetry.decorate(connection, this.retrier, this.exactlyOnce) : result;
 			}
 			Object result = invocation.proceed();
 			if (REACTIVE.contains(name) && result instanceof ReactiveRedisConnection connection) {

@@ -122,6 +122,78 @@ class ConnectionRetryTests {
 	}
 
 	@Test
+	void anAttemptThatSpendsTheWholeBudgetIsReportedAndCountedAsExhausted() {
+		RedisResilienceRetryProperties properties = fastProperties();
+		properties.setBudget(Duration.ofMillis(100));
+		willAnswer((invocation) -> {
+			Thread.sleep(300); // One attempt outlasting the budget, as a connect running into its timeout.
+			throw clusterDown();
+		}).given(this.strings).get(KEY);
+		List<String> exhausted = new ArrayList<>();
+		CommandRetrier retrier = new CommandRetrier(properties, exhaustedInto(exhausted));
+		assertThatExceptionOfType(RedisSystemException.class)
+			.isThrownBy(() -> decorated(retrier).stringCommands().get(KEY))
+			.satisfies((ex) -> assertSingleAttemptStoppedByTheBudget(ex, "GET"));
+		verify(this.strings, times(1)).get(KEY);
+		assertThat(exhausted).containsExactly("clusterdown");
+	}
+
+	@Test
+	void aReactiveAttemptThatSpendsTheWholeBudgetIsReportedAndCountedAsExhausted() {
+		RedisResilienceRetryProperties properties = fastProperties();
+		properties.setBudget(Duration.ofMillis(100));
+		AtomicInteger subscriptions = new AtomicInteger();
+		Mono<String> command = Mono.defer(() -> {
+			subscriptions.incrementAndGet();
+			return Mono.delay(Duration.ofMillis(300)).then(Mono.error(clusterDown()));
+		});
+		List<String> exhausted = new ArrayList<>();
+		CommandRetrier retrier = new CommandRetrier(properties, exhaustedInto(exhausted));
+		assertThatExceptionOfType(RedisSystemException.class)
+			.isThrownBy(() -> retrier.retry(new CommandCall("GET", CommandKind.READ_ONLY), command).block())
+			.satisfies((ex) -> assertSingleAttemptStoppedByTheBudget(ex, "GET"));
+		assertThat(subscriptions).hasValue(1);
+		assertThat(exhausted).containsExactly("clusterdown");
+	}
+
+	@Test
+	void aFailureThatIsNotRetriedCarriesNoSummaryAndIsNotCountedAsExhausted() {
+		given(this.strings.incr(KEY)).willThrow(timeout());
+		List<String> exhausted = new ArrayList<>();
+		CommandRetrier retrier = new CommandRetrier(fastProperties(), exhaustedInto(exhausted));
+		assertThatExceptionOfType(QueryTimeoutException.class)
+			.isThrownBy(() -> decorated(retrier).stringCommands().incr(KEY))
+			.satisfies((ex) -> assertThat(ex.getSuppressed()).isEmpty());
+		assertThat(exhausted).isEmpty();
+	}
+
+	private static void assertSingleAttemptStoppedByTheBudget(Throwable ex, String command) {
+		// Reactor's block() adds its own suppressed exception after the summary.
+		assertThat(ex.getSuppressed()).isNotEmpty();
+		assertThat(ex.getSuppressed()[0]).isInstanceOf(RedisRetriesExhaustedException.class);
+		RedisRetriesExhaustedException summary = (RedisRetriesExhaustedException) ex.getSuppressed()[0];
+		assertThat(summary.getCommand()).isEqualTo(command);
+		assertThat(summary.getAttempts()).isEqualTo(1);
+		assertThat(summary.getMessage()).contains("redis.resilience.retry.budget (100ms)");
+		assertThat(summary.getSuppressed()).isEmpty();
+	}
+
+	private static RetryMetrics exhaustedInto(List<String> exhausted) {
+		return new RetryMetrics() {
+
+			@Override
+			public void retried(String reason, boolean recovered) {
+			}
+
+			@Override
+			public void exhausted(String reason) {
+				exhausted.add(reason);
+			}
+
+		};
+	}
+
+	@Test
 	void reactiveCommandIsResubscribedAfterClusterDown() {
 		AtomicInteger subscriptions = new AtomicInteger();
 		Mono<String> command = Mono.defer(() -> (subscriptions.incrementAndGet() < 3) ? Mono.error(clusterDown())
@@ -156,7 +228,7 @@ class ConnectionRetryTests {
 	}
 
 	private RedisConnection decorated(CommandRetrier retrier) {
-		return BlockingConnectionRetry.decorate(this.connection, retrier);
+		return BlockingConnectionRetry.decorate(this.connection, retrier, new ExactlyOnce(java.util.Set.of(), java.time.Duration.ofMinutes(1)));
 	}
 
 	private CommandRetrier retrier() {
