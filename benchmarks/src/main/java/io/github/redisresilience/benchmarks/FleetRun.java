@@ -1,0 +1,178 @@
+package io.github.redisresilience.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.redisresilience.benchmarks.ScaleBenchmark.ScaleRun;
+
+/**
+ * One fleet (or the kit alone) through one disruption of one cluster, and what it cost per
+ * client per second in each window, net of the kit's own share.
+ *
+ * @param nodes the cluster's nodes, half of them masters
+ * @param tls whether the cluster spoke TLS only
+ * @param disruption what was done to it
+ * @param kind the fleet's clients, {@code null} for the kit alone
+ * @param changedAddresses pods that came back at a new address
+ * @param run the per-second counts and the instants, as the scale suite keeps them
+ */
+record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable ClientKind kind, int changedAddresses,
+		ScaleRun run) {
+
+	/** Topology reads: {@code CLUSTER NODES}, {@code CLUSTER SLOTS}, {@code CLUSTER SHARDS}. */
+	static final List<String> READS = ScaleRun.TOPOLOGY;
+
+	/** New connections ({@code total_connections_received}); on a TLS cluster each is a TLS handshake. */
+	static final List<String> CONNECTIONS = List.of(CommandStatsSampler.CONNECTIONS);
+
+	/** Protocol handshakes on a new connection. */
+	static final List<String> HANDSHAKES = List.of("hello", "auth");
+
+	/** A phase of the run, in whole seconds of the sampler's clock. */
+	enum Window {
+
+		/** From the end of the fleet's warm-up to the disruption. */
+		STEADY("steady"),
+
+		/** From the disruption to the heal, the heal's second included. */
+		DURING("during"),
+
+		/** The 20 s after the heal's second (fewer if the run ended sooner). */
+		AFTER("20 s after"),
+
+		/** Everything after the heal's second. */
+		REST("after the heal");
+
+		private final String label;
+
+		Window(String label) {
+			this.label = label;
+		}
+
+		String label() {
+			return this.label;
+		}
+
+	}
+
+	int size() {
+		return this.run.size();
+	}
+
+	String label() {
+		return this.run.label();
+	}
+
+	/** Whether another run measured the same cluster through the same disruption. */
+	boolean sameSetup(FleetRun other) {
+		return this.nodes == other.nodes && this.tls == other.tls && this.disruption == other.disruption;
+	}
+
+	int from(Window window) {
+		return switch (window) {
+			case STEADY -> this.run.before();
+			case DURING -> this.run.disrupted();
+			case AFTER, REST -> this.run.healed() + 1;
+		};
+	}
+
+	int to(Window window) {
+		return switch (window) {
+			case STEADY -> this.run.disrupted();
+			case DURING -> this.run.healed() + 1;
+			case AFTER -> Math.min(this.run.end(),
+					this.run.healed() + 1 + (int) FleetCostSettings.AFTER_WINDOW.toSeconds());
+			case REST -> this.run.end();
+		};
+	}
+
+	/** Calls (or connections) per second over the whole cluster in a window. */
+	double rate(List<String> counters, Window window) {
+		int from = from(window);
+		int to = to(window);
+		return (to <= from) ? 0 : sum(counters, from, to) / (to - from);
+	}
+
+	double sum(List<String> counters, int from, int to) {
+		double sum = 0;
+		for (int s = from; s < to; s++) {
+			for (String counter : counters) {
+				sum += this.run.count(s, counter);
+			}
+		}
+		return sum;
+	}
+
+	/** Per client per second in a window, net of the kit's rate in the same window (never below 0). */
+	double perClient(List<String> counters, Window window, @Nullable FleetRun kit) {
+		if (size() == 0) {
+			return rate(counters, window);
+		}
+		double kitRate = (kit != null) ? kit.rate(counters, window) : 0;
+		return Math.max(0, rate(counters, window) - kitRate) / size();
+	}
+
+	/** Per client, from the disruption to the end of the run, net of the kit's share. */
+	double perClientTotal(List<String> counters, @Nullable FleetRun kit) {
+		double total = sum(counters, from(Window.DURING), to(Window.REST));
+		if (kit != null) {
+			total -= kit.rate(counters, Window.DURING) * (to(Window.DURING) - from(Window.DURING));
+			total -= kit.rate(counters, Window.REST) * (to(Window.REST) - from(Window.REST));
+		}
+		return Math.max(0, total) / Math.max(1, size());
+	}
+
+	/**
+	 * Seconds from the heal's second until the topology reads per client are back at the steady
+	 * rate for good: the first second from which every 3 s mean (net of the kit) stays within the
+	 * steady rate plus as much again (at least 0.2 reads per client per second); empty if that
+	 * never happened before the end of the run.
+	 */
+	OptionalInt backToSteady(@Nullable FleetRun kit) {
+		double steady = perClient(READS, Window.STEADY, kit);
+		double limit = steady + Math.max(steady, 0.2);
+		double kitRate = (kit != null) ? kit.rate(READS, Window.AFTER) : 0;
+		int healed = this.run.healed();
+		int end = this.run.end();
+		int back = -1;
+		for (int s = end - 3; s >= healed; s--) {
+			double mean = (this.run.topology(s) + this.run.topology(s + 1) + this.run.topology(s + 2)) / 3;
+			double perClient = Math.max(0, mean - kitRate) / Math.max(1, size());
+			if (perClient > limit) {
+				break;
+			}
+			back = s;
+		}
+		return (back < 0) ? OptionalInt.empty() : OptionalInt.of(back - healed);
+	}
+
+	/** Operations that failed from the disruption on, over all clients. */
+	int failedOperations() {
+		int failed = 0;
+		for (int s = from(Window.DURING); s < this.run.operations().size(); s++) {
+			failed += this.run.operations().get(s)[1];
+		}
+		return failed;
+	}
+
+	long recoveredClients() {
+		return this.run.recovered().stream().filter(OptionalInt::isPresent).count();
+	}
+
+	String summary() {
+		return String.format(Locale.ROOT,
+				"%d nodes%s, %s, %d %s: cluster unhealthy %.1f s, %d address(es) changed; whole cluster per s "
+						+ "(kit included) topology reads %.1f steady / %.1f during / %.1f after, new connections %.1f / %.1f / %.1f, "
+						+ "HELLO+AUTH %.1f / %.1f / %.1f; %d failed operations, %d/%d clients recovered%s",
+				this.nodes, this.tls ? " TLS" : "", this.disruption, size(), label(),
+				this.run.unhealthyFor().toMillis() / 1000.0, this.changedAddresses, rate(READS, Window.STEADY),
+				rate(READS, Window.DURING), rate(READS, Window.AFTER), rate(CONNECTIONS, Window.STEADY),
+				rate(CONNECTIONS, Window.DURING), rate(CONNECTIONS, Window.AFTER), rate(HANDSHAKES, Window.STEADY),
+				rate(HANDSHAKES, Window.DURING), rate(HANDSHAKES, Window.AFTER), failedOperations(), recoveredClients(),
+				size(), (this.run.ledger() != null) ? "; acked writes lost " + this.run.ledger().lost() : "");
+	}
+
+}
