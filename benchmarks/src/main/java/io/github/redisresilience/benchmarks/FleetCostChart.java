@@ -79,8 +79,7 @@ final class FleetCostChart {
 		double max = FleetCostReport.DEGRADED_READS * 1.25;
 		for (FleetRun run : fleets) {
 			FleetRun kit = FleetCostReport.kitOf(all, run);
-			max = Math.max(max, run.perClient(FleetRun.READS, Window.DURING, kit));
-			max = Math.max(max, run.perClient(FleetRun.READS, Window.AFTER, kit));
+			max = Math.max(max, run.degraded(FleetRun.READS, kit));
 		}
 		double yMax = niceCeiling(max * 1.1);
 		int plotTop = top + TOP;
@@ -121,7 +120,9 @@ final class FleetCostChart {
 				}
 				FleetRun kit = FleetCostReport.kitOf(all, run);
 				double during = run.perClient(FleetRun.READS, Window.DURING, kit);
+				during = Double.isNaN(during) ? 0 : during;
 				double after = run.perClient(FleetRun.READS, Window.AFTER, kit);
+				after = Double.isNaN(after) ? 0 : after;
 				double left = groupLeft + n * bar;
 				double barTop = y(during, yMax, plotTop, plotHeight);
 				out.append(String.format(Locale.ROOT,

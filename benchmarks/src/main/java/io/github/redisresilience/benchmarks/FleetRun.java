@@ -106,42 +106,71 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 		return sum;
 	}
 
-	/** Per client per second in a window, net of the kit's rate in the same window (never below 0). */
+	/**
+	 * The kit's calls of some counters per {@code CLUSTER INFO} it sent, over a whole disruption of
+	 * the kit alone. The kit's health polls (a connection, {@code CLUSTER INFO}, {@code CLUSTER
+	 * NODES} per node, while it heals) are all the {@code CLUSTER INFO} the cluster receives, as no
+	 * client sends it: so its share of any run, second by second, is this ratio times the {@code
+	 * CLUSTER INFO} calls of that run, however long that run's heal took.
+	 */
+	double perKitPoll(List<String> counters) {
+		double polls = sum(KIT_POLL, from(Window.DURING), to(Window.REST));
+		return (polls > 0) ? sum(counters, from(Window.DURING), to(Window.REST)) / polls : 0;
+	}
+
+	/** What only the kit sends while it heals; clients never do. */
+	static final List<String> KIT_POLL = List.of("cluster|info");
+
+	/** Calls of some counters in seconds {@code [from, to)}, without the kit's share. */
+	double net(List<String> counters, int from, int to, @Nullable FleetRun kit) {
+		double total = sum(counters, from, to);
+		if (kit != null) {
+			total -= kit.perKitPoll(counters) * sum(KIT_POLL, from, to);
+		}
+		return Math.max(0, total);
+	}
+
+	/** Per client per second in a window, without the kit's share (the whole cluster's rate for the kit alone). */
 	double perClient(List<String> counters, Window window, @Nullable FleetRun kit) {
+		int from = from(window);
+		int to = to(window);
+		if (to <= from) {
+			return Double.NaN;
+		}
 		if (size() == 0) {
 			return rate(counters, window);
 		}
-		double kitRate = (kit != null) ? kit.rate(counters, window) : 0;
-		return Math.max(0, rate(counters, window) - kitRate) / size();
+		return net(counters, from, to, kit) / (to - from) / size();
 	}
 
-	/** Per client, from the disruption to the end of the run, net of the kit's share. */
+	/**
+	 * Per client per second while degraded: the higher of the two windows from the disruption to
+	 * the heal and the 20 s after it (clients may only catch up once the cluster is back).
+	 */
+	double degraded(List<String> counters, @Nullable FleetRun kit) {
+		double during = perClient(counters, Window.DURING, kit);
+		double after = perClient(counters, Window.AFTER, kit);
+		return Double.isNaN(after) ? during : Math.max(during, after);
+	}
+
+	/** Per client, from the disruption to the end of the run, without the kit's share. */
 	double perClientTotal(List<String> counters, @Nullable FleetRun kit) {
-		double total = sum(counters, from(Window.DURING), to(Window.REST));
-		if (kit != null) {
-			total -= kit.rate(counters, Window.DURING) * (to(Window.DURING) - from(Window.DURING));
-			total -= kit.rate(counters, Window.REST) * (to(Window.REST) - from(Window.REST));
-		}
-		return Math.max(0, total) / Math.max(1, size());
+		return net(counters, from(Window.DURING), to(Window.REST), kit) / Math.max(1, size());
 	}
 
 	/**
 	 * Seconds from the heal's second until the topology reads per client are back at the steady
-	 * rate for good: the first second from which every 3 s mean (net of the kit) stays within the
-	 * steady rate plus as much again (at least 0.2 reads per client per second); empty if that
-	 * never happened before the end of the run.
+	 * rate for good: the first second from which every 3 s mean (without the kit's share) stays
+	 * within the steady rate plus as much again (at least 0.2 reads per client per second); empty
+	 * if that never happened before the end of the run.
 	 */
 	OptionalInt backToSteady(@Nullable FleetRun kit) {
 		double steady = perClient(READS, Window.STEADY, kit);
-		double limit = steady + Math.max(steady, 0.2);
-		double kitRate = (kit != null) ? kit.rate(READS, Window.AFTER) : 0;
+		double limit = (Double.isNaN(steady) ? 0 : steady) + Math.max(Double.isNaN(steady) ? 0 : steady, 0.2);
 		int healed = this.run.healed();
-		int end = this.run.end();
 		int back = -1;
-		for (int s = end - 3; s >= healed; s--) {
-			double mean = (this.run.topology(s) + this.run.topology(s + 1) + this.run.topology(s + 2)) / 3;
-			double perClient = Math.max(0, mean - kitRate) / Math.max(1, size());
-			if (perClient > limit) {
+		for (int s = this.run.end() - 3; s >= healed; s--) {
+			if (net(READS, s, s + 3, kit) / 3 / Math.max(1, size()) > limit) {
 				break;
 			}
 			back = s;
