@@ -75,7 +75,8 @@ final class FleetCostReport {
 			.append("sampler's own left out, **per client per second, without the kit's share** ")
 			.append("(it polls `CLUSTER INFO` and `CLUSTER NODES` of every node, a connection each, while it heals: its ")
 			.append("share of a run is its calls per `CLUSTER INFO` in the run with the kit alone times the run's ")
-			.append("`CLUSTER INFO` calls, second by second, as no client sends `CLUSTER INFO`). Topology reads: `CLUSTER NODES`, `CLUSTER SLOTS`, ")
+			.append("`CLUSTER INFO` calls, second by second, as no client sends `CLUSTER INFO`; one ratio up to the heal, ")
+			.append("one after). Topology reads: `CLUSTER NODES`, `CLUSTER SLOTS`, ")
 			.append("`CLUSTER SHARDS`. Handshakes: `HELLO` and `AUTH`; on a TLS cluster every new connection is a TLS ")
 			.append("handshake. Windows: *steady* before the disruption, *during* from it to the heal (every node ")
 			.append("reports the cluster healthy; for a killed master, the promotion), *after* the 20 s after the heal; *while ")
@@ -251,14 +252,15 @@ final class FleetCostReport {
 
 	private static String csv(List<FleetRun> runs) {
 		StringBuilder csv = new StringBuilder(
-				"scenario,tls,nodes,clients,client,second_from_disruption,topology_reads,new_connections,hello_auth,ok,failed\n");
+				"scenario,tls,nodes,clients,client,second_from_disruption,topology_reads,new_connections,hello_auth,kit_polls,ok,failed\n");
 		for (FleetRun run : runs) {
 			for (int s = 0; s < run.run().end(); s++) {
 				int[] operations = (s < run.run().operations().size()) ? run.run().operations().get(s) : new int[2];
-				csv.append(String.format(Locale.ROOT, "%s,%b,%d,%d,%s,%d,%.1f,%.1f,%.1f,%d,%d%n", run.disruption(), run.tls(),
+				csv.append(String.format(Locale.ROOT, "%s,%b,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%d%n", run.disruption(), run.tls(),
 						run.nodes(), run.size(), (run.size() > 0) ? run.label() : "kit", s - run.run().disrupted(),
 						run.sum(FleetRun.READS, s, s + 1), run.sum(FleetRun.CONNECTIONS, s, s + 1),
-						run.sum(FleetRun.HANDSHAKES, s, s + 1), operations[0], operations[1]));
+						run.sum(FleetRun.HANDSHAKES, s, s + 1), run.sum(FleetRun.KIT_POLL, s, s + 1), operations[0],
+						operations[1]));
 			}
 		}
 		return csv.toString();

@@ -107,15 +107,24 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 	}
 
 	/**
-	 * The kit's calls of some counters per {@code CLUSTER INFO} it sent, over a whole disruption of
-	 * the kit alone. The kit's health polls (a connection, {@code CLUSTER INFO}, {@code CLUSTER
-	 * NODES} per node, while it heals) are all the {@code CLUSTER INFO} the cluster receives, as no
-	 * client sends it: so its share of any run, second by second, is this ratio times the {@code
-	 * CLUSTER INFO} calls of that run, however long that run's heal took.
+	 * The kit's calls of some counters per {@code CLUSTER INFO} it sent in the run with the kit
+	 * alone, up to the heal's second ({@code healing}) or after it. The kit's health polls (per
+	 * poll a connection and {@code CLUSTER NODES} to every node, then {@code CLUSTER INFO} and
+	 * {@code CLUSTER NODES} to each node until one is unhealthy) are all the {@code CLUSTER INFO}
+	 * the cluster receives, as no client sends it: so its share of any run, second by second, is
+	 * this ratio times the {@code CLUSTER INFO} calls of that run, however long that run's heal
+	 * took. Polls that fail at the first node (while healing) carry more reads per {@code CLUSTER
+	 * INFO} than the passing ones at the end, hence two ratios.
 	 */
-	double perKitPoll(List<String> counters) {
-		double polls = sum(KIT_POLL, from(Window.DURING), to(Window.REST));
-		return (polls > 0) ? sum(counters, from(Window.DURING), to(Window.REST)) / polls : 0;
+	double perKitPoll(List<String> counters, boolean healing) {
+		int from = healing ? from(Window.DURING) : from(Window.REST);
+		int to = healing ? to(Window.DURING) : to(Window.REST);
+		double polls = sum(KIT_POLL, from, to);
+		if (polls > 0) {
+			return sum(counters, from, to) / polls;
+		}
+		double all = sum(KIT_POLL, from(Window.DURING), to(Window.REST));
+		return (all > 0) ? sum(counters, from(Window.DURING), to(Window.REST)) / all : 0;
 	}
 
 	/** What only the kit sends while it heals; clients never do. */
@@ -125,7 +134,9 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 	double net(List<String> counters, int from, int to, @Nullable FleetRun kit) {
 		double total = sum(counters, from, to);
 		if (kit != null) {
-			total -= kit.perKitPoll(counters) * sum(KIT_POLL, from, to);
+			int healed = this.run.healed();
+			total -= kit.perKitPoll(counters, true) * sum(KIT_POLL, from, Math.min(to, healed + 1));
+			total -= kit.perKitPoll(counters, false) * sum(KIT_POLL, Math.max(from, healed + 1), to);
 		}
 		return Math.max(0, total);
 	}
