@@ -86,18 +86,27 @@ public final class ResilienceBenchmark {
 		Settings settings = new Settings(List.of(scenario), clients, repetitions, false, defaults.threads(),
 				defaults.rate(), defaults.recoveryLimit(), defaults.output());
 		List<RunResult> results = new ArrayList<>();
-		try (Clusters clusters = new Clusters()) {
-			ResilienceBenchmark benchmark = new ResilienceBenchmark(settings, clusters);
-			try {
-				for (int repetition = 1; repetition <= repetitions; repetition++) {
-					List<RunResult> run = benchmark.runOnce(scenario, repetition);
-					run.forEach((result) -> System.out.println(Report.line(result)));
-					results.addAll(run);
-					progress.accept(List.copyOf(results));
+		int repetition = 1;
+		// A cluster that does not heal within the kit's limit (a loaded machine) ends its attempt, not
+		// the series: a fresh cluster is started for the next one, bounded at twice the runs asked for.
+		for (int attempt = 1; attempt <= 2 * repetitions && repetition <= repetitions; attempt++) {
+			try (Clusters clusters = new Clusters()) {
+				ResilienceBenchmark benchmark = new ResilienceBenchmark(settings, clusters);
+				try {
+					for (; repetition <= repetitions; repetition++, attempt++) {
+						List<RunResult> run = benchmark.runOnce(scenario, repetition);
+						run.forEach((result) -> System.out.println(Report.line(result)));
+						results.addAll(run);
+						progress.accept(List.copyOf(results));
+					}
 				}
-			}
-			finally {
-				benchmark.ledgerCheck.close();
+				catch (IllegalStateException ex) {
+					System.out.println("[bench] " + scenario + ", repetition " + repetition
+							+ " abandoned, the cluster did not heal: " + abbreviate(ex.getMessage()));
+				}
+				finally {
+					benchmark.ledgerCheck.close();
+				}
 			}
 		}
 		return results;
