@@ -134,7 +134,7 @@ final class FleetCostBenchmark {
 					operations.add(fleet.operations(s));
 				}
 				// The fleet writes and reads back; it keeps no counters.
-				verdict = ledgerCheck.check(cluster.seedNodes(), fleet.ledger(), List.of());
+				verdict = ledgerCheck.check(cluster.seedNodes(), fleet.ledger(), List.of(), tls);
 			}
 			sampler.close();
 			ScaleRun run = new ScaleRun(label, (fleet != null) ? fleet.size() : 0,
