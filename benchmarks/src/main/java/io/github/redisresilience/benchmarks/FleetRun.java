@@ -130,6 +130,32 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 	/** What only the kit sends while it heals; clients never do. */
 	static final List<String> KIT_POLL = List.of("cluster|info");
 
+	/**
+	 * Whether the kit's estimated share of a window is larger than everything counted in it: the
+	 * estimate is off there (the kit's polls differ from heal to heal) and the net value, shown
+	 * as 0, says nothing.
+	 */
+	boolean unresolved(List<String> counters, Window window, @Nullable FleetRun kit) {
+		if (kit == null || size() == 0) {
+			return false;
+		}
+		int from = from(window);
+		int to = to(window);
+		return sum(counters, from, to) - kitShare(counters, from, to, kit) < -0.5;
+	}
+
+	/** Whether any window from the disruption on is {@link #unresolved}. */
+	boolean unresolved(List<String> counters, @Nullable FleetRun kit) {
+		return unresolved(counters, Window.DURING, kit) || unresolved(counters, Window.AFTER, kit)
+				|| unresolved(counters, Window.REST, kit);
+	}
+
+	private double kitShare(List<String> counters, int from, int to, FleetRun kit) {
+		int healed = this.run.healed();
+		return kit.perKitPoll(counters, true) * sum(KIT_POLL, from, Math.min(to, healed + 1))
+				+ kit.perKitPoll(counters, false) * sum(KIT_POLL, Math.max(from, healed + 1), to);
+	}
+
 	/** Calls of some counters in seconds {@code [from, to)}, without the kit's share. */
 	double net(List<String> counters, int from, int to, @Nullable FleetRun kit) {
 		double total = sum(counters, from, to);
