@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The benchmarks profile's entry point: runs the suite {@code -Dbench.suite} names
- * ({@code resilience}, the default, {@code overhead}, {@code scale} or {@code all}).
+ * ({@code resilience}, the default, {@code overhead}, {@code scale}, {@code fleet} or {@code all}).
  */
 public final class BenchmarkSuites {
 
@@ -27,6 +27,10 @@ public final class BenchmarkSuites {
 				ensureHostsFile();
 				ScaleBenchmark.run(ScaleSettings.fromSystemProperties());
 			}
+			case "fleet" -> {
+				ensureHostsFile();
+				FleetCostBenchmark.run(FleetCostSettings.fromSystemProperties());
+			}
 			case "all" -> {
 				ensureHostsFile();
 				OverheadBenchmark.run(OverheadSettings.fromSystemProperties());
@@ -35,7 +39,7 @@ public final class BenchmarkSuites {
 				ResilienceBenchmark.main(args);
 			}
 			default -> throw new IllegalArgumentException(
-					"Unknown bench.suite '" + suite + "'; known: " + List.of("resilience", "overhead", "scale", "all"));
+					"Unknown bench.suite '" + suite + "'; known: " + List.of("resilience", "overhead", "scale", "fleet", "all"));
 		}
 		// Client threads stuck on a cluster they never found again must not keep the JVM alive.
 		System.exit(0);

@@ -54,12 +54,17 @@ final class ClientFleet implements AutoCloseable {
 
 	/** Starts {@code size} clients of a kind, one after the other; one that fails is counted, not fatal. */
 	static ClientFleet start(ClientKind kind, int size, String seeds) {
+		return start(kind, size, seeds, null);
+	}
+
+	/** Starts {@code size} clients of a kind, over TLS if {@code tls} is given. */
+	static ClientFleet start(ClientKind kind, int size, String seeds, @Nullable ClusterTls tls) {
 		Instant began = Instant.now();
 		List<RunningClient> clients = new ArrayList<>();
 		int failed = 0;
 		for (int i = 0; i < size; i++) {
 			try {
-				clients.add(kind.start(seeds));
+				clients.add(kind.start(seeds, tls));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("{} client {} could not start", kind, i, ex);

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ReadMode;
 
@@ -73,15 +74,28 @@ enum ClientKind {
 	 * @return the running client
 	 */
 	RunningClient start(String seeds) {
-		return (this == REDISSON) ? startRedisson(seeds) : startSpring(seeds);
+		return start(seeds, null);
 	}
 
-	private RunningClient startSpring(String seeds) {
+	/**
+	 * Starts a client of this kind, over TLS if the cluster speaks TLS only.
+	 * @param seeds the cluster's seeds, {@code host:port}
+	 * @param tls how to trust the cluster, {@code null} for a plain cluster
+	 * @return the running client
+	 */
+	RunningClient start(String seeds, @Nullable ClusterTls tls) {
+		return (this == REDISSON) ? startRedisson(seeds, tls) : startSpring(seeds, tls);
+	}
+
+	private RunningClient startSpring(String seeds, @Nullable ClusterTls tls) {
 		List<String> args = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + seeds,
 				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
 				"--spring.application.name=bench-" + this.label));
 		args.addAll(this.arguments);
+		if (tls != null) {
+			tls.springProperties().forEach((name, value) -> args.add("--" + name + "=" + value));
+		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
@@ -107,12 +121,17 @@ enum ClientKind {
 		return new RunningClient(this, operations, context::close);
 	}
 
-	private RunningClient startRedisson(String seeds) {
+	private RunningClient startRedisson(String seeds, @Nullable ClusterTls tls) {
 		Config config = new Config();
 		// Redisson resolves with Netty's DNS resolver by default, which does not read the hosts file
 		// the kit publishes its names in: its resolver factory is the option to use the JDK's instead.
 		config.setAddressResolverGroupFactory((datagramChannel, socketChannel, nameServers) -> DefaultAddressResolverGroup.INSTANCE);
-		config.useClusterServers().addNodeAddress("redis://" + seeds).setReadMode(ReadMode.MASTER);
+		ClusterServersConfig servers = config.useClusterServers()
+			.addNodeAddress(((tls != null) ? "rediss://" : "redis://") + seeds)
+			.setReadMode(ReadMode.MASTER);
+		if (tls != null) {
+			servers.setSslTrustManagerFactory(tls.trustManagerFactory());
+		}
 		RedissonClient redisson = Redisson.create(config);
 		Workload.Operations operations = new Workload.Operations() {
 			@Override

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -38,11 +40,18 @@ import io.github.redisresilience.test.RedisPod;
 final class CommandStatsSampler implements AutoCloseable {
 
 	/** No name, no library info: a connect sends nothing but the connect itself, which is subtracted. */
-	private static final JedisClientConfig CONFIG = DefaultJedisClientConfig.builder()
-		.connectionTimeoutMillis(300)
-		.socketTimeoutMillis(700)
-		.clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-		.build();
+	private static JedisClientConfig config(@Nullable SSLSocketFactory tls) {
+		DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+			.connectionTimeoutMillis(300)
+			.socketTimeoutMillis(700)
+			.clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+		if (tls != null) {
+			// Trusts the cluster's CA; it dials the pods' IPs, which the certificate does not name, and
+			// only measures: no host name verification for the sampler itself.
+			builder.ssl(true).sslSocketFactory(tls);
+		}
+		return builder.build();
+	}
 
 	/** Bounds the loop: far longer than any run. */
 	private static final int MAX_SECONDS = 3600;
@@ -50,6 +59,8 @@ final class CommandStatsSampler implements AutoCloseable {
 	private final List<RedisPod> pods;
 
 	private final Instant origin;
+
+	private final JedisClientConfig config;
 
 	private final Map<Integer, Map<String, Double>> seconds = new TreeMap<>();
 
@@ -59,9 +70,10 @@ final class CommandStatsSampler implements AutoCloseable {
 
 	private final Thread thread;
 
-	private CommandStatsSampler(List<RedisPod> pods, Instant origin) {
+	private CommandStatsSampler(List<RedisPod> pods, Instant origin, @Nullable SSLSocketFactory tls) {
 		this.pods = pods;
 		this.origin = origin;
+		this.config = config(tls);
 		this.thread = new Thread(this::loop, "command-stats-sampler");
 		this.thread.setDaemon(true);
 	}
@@ -72,7 +84,17 @@ final class CommandStatsSampler implements AutoCloseable {
 	 * @param origin second 0 of the series
 	 */
 	static CommandStatsSampler start(List<RedisPod> pods, Instant origin) {
-		CommandStatsSampler sampler = new CommandStatsSampler(pods, origin);
+		return start(pods, origin, null);
+	}
+
+	/**
+	 * Starts sampling a cluster, over TLS if it speaks TLS only.
+	 * @param pods every pod of the cluster
+	 * @param origin second 0 of the series
+	 * @param tls trusts the cluster's CA, {@code null} for a plain cluster
+	 */
+	static CommandStatsSampler start(List<RedisPod> pods, Instant origin, @Nullable SSLSocketFactory tls) {
+		CommandStatsSampler sampler = new CommandStatsSampler(pods, origin, tls);
 		sampler.thread.start();
 		return sampler;
 	}
@@ -103,7 +125,7 @@ final class CommandStatsSampler implements AutoCloseable {
 	}
 
 	private void sample(RedisPod pod, int second) {
-		NodeState state = this.states.computeIfAbsent(pod, (p) -> new NodeState());
+		NodeState state = this.states.computeIfAbsent(pod, (p) -> new NodeState(this.config));
 		String reply = state.read(pod);
 		if (reply == null) {
 			return;
@@ -193,6 +215,8 @@ final class CommandStatsSampler implements AutoCloseable {
 	/** One node as last read: its process, counters and the sampler's own connection to it. */
 	private static final class NodeState {
 
+		private final JedisClientConfig config;
+
 		private @Nullable Jedis jedis;
 
 		private @Nullable HostAndPort dialled;
@@ -208,6 +232,10 @@ final class CommandStatsSampler implements AutoCloseable {
 
 		private int infoCalls;
 
+		NodeState(JedisClientConfig config) {
+			this.config = config;
+		}
+
 		@Nullable String read(RedisPod pod) {
 			HostAndPort address = new HostAndPort(pod.address().getHostString(), pod.address().getPort());
 			if (this.jedis != null && !address.equals(this.dialled)) {
@@ -216,7 +244,7 @@ final class CommandStatsSampler implements AutoCloseable {
 			try {
 				if (this.jedis == null) {
 					this.dialled = address;
-					this.jedis = new Jedis(address, CONFIG);
+					this.jedis = new Jedis(address, this.config);
 					this.jedis.connect();
 					this.connects++;
 				}

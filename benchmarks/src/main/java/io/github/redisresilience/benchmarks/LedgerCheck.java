@@ -10,12 +10,15 @@ import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.resolver.DefaultAddressResolverGroup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads every acknowledged write back after the heal through a client of its own, started after
@@ -39,9 +42,26 @@ final class LedgerCheck implements AutoCloseable {
 	 * read; how many acknowledged increments were lost, and how many applied twice
 	 */
 	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters) {
-		RedisURI uri = RedisURI.create("redis://" + seeds);
+		return check(seeds, ledger, counters, null);
+	}
+
+	/**
+	 * Reads a ledger back, over TLS if the cluster speaks TLS only.
+	 * @param seeds the cluster's seeds
+	 * @param ledger every acknowledged key and the value written
+	 * @param counters every thread's counter and the increments it started
+	 * @param tls how to trust the cluster, {@code null} for a plain cluster
+	 * @return the verdict, as {@link #check(String, Map, List)}
+	 */
+	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters, @Nullable ClusterTls tls) {
+		RedisURI uri = RedisURI.create(((tls != null) ? "rediss://" : "redis://") + seeds);
 		uri.setTimeout(Duration.ofSeconds(5));
 		RedisClusterClient client = RedisClusterClient.create(this.resources, uri);
+		if (tls != null) {
+			client.setOptions(ClusterClientOptions.builder()
+				.sslOptions(SslOptions.builder().trustManager(tls.trustManagerFactory()).build())
+				.build());
+		}
 		try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
 			RedisAdvancedClusterAsyncCommands<String, String> async = connection.async();
 			List<Map.Entry<String, String>> entries = new ArrayList<>(ledger.entrySet());

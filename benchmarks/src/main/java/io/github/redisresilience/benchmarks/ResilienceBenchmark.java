@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -74,6 +75,49 @@ public final class ResilienceBenchmark {
 		}
 		// Stuck client threads (a client that never recovered) must not keep the JVM alive.
 		System.exit(0);
+	}
+
+	/**
+	 * Runs one scenario a number of times with the given clients, side by side as the suite does,
+	 * and returns every client's results, writing no report: for suites that report a measure of
+	 * their own. Workload and recovery limit are the suite's ({@code bench.threads},
+	 * {@code bench.rate}, {@code bench.recovery-limit}).
+	 * @param scenario the scenario
+	 * @param clients the clients, started together for every repetition
+	 * @param repetitions how often
+	 * @param progress called with every result so far after each repetition
+	 * @return the results, in repetition order
+	 */
+	static List<RunResult> repeat(Scenario scenario, List<ClientKind> clients, int repetitions,
+			Consumer<List<RunResult>> progress) throws Exception {
+		Settings defaults = Settings.fromSystemProperties();
+		Settings settings = new Settings(List.of(scenario), clients, repetitions, false, defaults.threads(),
+				defaults.rate(), defaults.recoveryLimit(), defaults.output());
+		List<RunResult> results = new ArrayList<>();
+		int repetition = 1;
+		// A cluster that does not heal within the kit's limit (a loaded machine) ends its attempt, not
+		// the series: a fresh cluster is started for the next one, bounded at twice the runs asked for.
+		for (int attempt = 1; attempt <= 2 * repetitions && repetition <= repetitions; attempt++) {
+			try (Clusters clusters = new Clusters()) {
+				ResilienceBenchmark benchmark = new ResilienceBenchmark(settings, clusters);
+				try {
+					for (; repetition <= repetitions; repetition++, attempt++) {
+						List<RunResult> run = benchmark.runOnce(scenario, repetition);
+						run.forEach((result) -> System.out.println(Report.line(result)));
+						results.addAll(run);
+						progress.accept(List.copyOf(results));
+					}
+				}
+				catch (IllegalStateException ex) {
+					System.out.println("[bench] " + scenario + ", repetition " + repetition
+							+ " abandoned, the cluster did not heal: " + abbreviate(ex.getMessage()));
+				}
+				finally {
+					benchmark.ledgerCheck.close();
+				}
+			}
+		}
+		return results;
 	}
 
 	/** The JDK fails every lookup, localhost included, while the file the property names is missing. */
