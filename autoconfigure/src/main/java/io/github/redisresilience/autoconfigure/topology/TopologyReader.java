@@ -64,7 +64,7 @@ final class TopologyReader {
 			RedisURI source) {
 		List<RedisClusterNode> nodes = new ArrayList<>();
 		for (RedisClusterNode node : ClusterPartitionParser.parse(clusterNodes)) {
-			if (node.is(NodeFlag.MYSELF) && !usable(node) && node.getUri() != null) {
+			if (node.is(NodeFlag.MYSELF) && !usable(node)) {
 				// A node that does not know its own address yet lists itself without a host, as
 				// Lettuce's refresh sees it: it is where the client reached it.
 				node.setUri(RedisURI.create(source.getHost(), source.getPort()));

@@ -374,6 +374,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 			return;
 		}
 		long sequence = this.ordering.begin();
+		Instant started = this.clock.instant();
+		long startNanos = System.nanoTime();
+		String trigger = (mode() == Cadence.Mode.STEADY) ? "periodic" : "degraded";
 		Executor completion = completion();
 		CompletableFuture<List<RedisClusterNode>> read;
 		try {
@@ -388,7 +391,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 				readFailed(source, failure);
 			}
 			else {
-				readDone(current, sequence, source, view);
+				ReadStart start = new ReadStart(sequence, started, startNanos, trigger);
+				readDone(current, start, source, view);
 			}
 			return null;
 		}, completion);
@@ -405,7 +409,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		lookIn(this.settings.degradedPeriod());
 	}
 
-	private void readDone(RedisClusterClient current, long sequence, String source, List<RedisClusterNode> view) {
+	private void readDone(RedisClusterClient current, ReadStart start, String source, List<RedisClusterNode> view) {
 		this.failuresInARow = 0;
 		this.lastAnswered = source;
 		Partitions partitions = current.getPartitions();
@@ -414,7 +418,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.UNCHANGED);
 			return;
 		}
-		ViewOrdering.Verdict verdict = this.ordering.judge(sequence, partitions, view, source, this.clock.instant());
+		ViewOrdering.Verdict verdict = this.ordering.judge(start.sequence(), partitions, view, source,
+				this.clock.instant());
 		if (verdict != ViewOrdering.Verdict.APPLY) {
 			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.REFUSED);
 			logger.debug("Topology read from node " + source + " not applied (" + verdict + "): " + changes);
@@ -431,11 +436,15 @@ public final class TopologyWatcher implements SmartLifecycle {
 				return;
 			}
 			if (sourceNode != null) {
-				this.ordering.applied(sequence, sourceNode);
+				this.ordering.applied(start.sequence(), sourceNode);
 			}
 			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.CHANGED);
 			this.counters.applied();
 			logger.debug("Topology read from node " + source + " applied: " + changes);
+			TopologyRefresh refresh = new TopologyRefresh(start.at(),
+					Duration.ofNanos(System.nanoTime() - start.nanos()), start.trigger(), null);
+			this.lastRefresh = refresh;
+			publish(new TopologyRefreshedEvent(refresh));
 			Partitions applied = current.getPartitions();
 			observe(applied);
 			checkCoverage(applied);
@@ -557,8 +566,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * The last full refresh the starter ran (Lettuce's own periodic and adaptive refreshes and
-	 * the starter's held-connection reads are not seen here; see {@link #counters()}).
+	 * The last refresh the starter ran: a full refresh, or a held-connection read that changed the
+	 * client's view (Lettuce's own adaptive refreshes, and reads that found nothing new, are not
+	 * seen here; see {@link #counters()}).
 	 * @return the last refresh, if any ran
 	 */
 	public Optional<TopologyRefresh> lastRefresh() {
@@ -706,6 +716,13 @@ public final class TopologyWatcher implements SmartLifecycle {
 					+ change.currentAddress());
 			publish(change);
 		}
+	}
+
+	/**
+	 * When a held-connection read began, and why.
+	 */
+	private record ReadStart(long sequence, Instant at, long nanos, String trigger) {
+
 	}
 
 	/**
