@@ -125,12 +125,15 @@ public final class TopologyCounters {
 		/** One {@code CLUSTER NODES} over a connection the starter already holds. */
 		HELD,
 
+		/** One {@code CLUSTER NODES} over a new connection to a seed, then closed: when no held connection answers. */
+		SEED,
+
 		/** Lettuce's refresh: a new connection to every source node, then closed. */
 		FULL;
 
 		/**
 		 * The kind as a metric tag.
-		 * @return {@code held} or {@code full}
+		 * @return {@code held}, {@code seed} or {@code full}
 		 */
 		public String tag() {
 			return TopologyCounters.tag(this);

@@ -128,7 +128,11 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final TopologyReader reader = new TopologyReader(READ_TIMEOUT);
 
+	private final SeedReader seedReader;
+
 	private final PartitionsApplier applier = new PartitionsApplier();
+
+	private final AtomicBoolean seedReading = new AtomicBoolean();
 
 	private volatile @Nullable String lastAnswered;
 
@@ -181,6 +185,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
 			Function<HostAndPort, HostAndPort> dialling) {
 		this.clientSupplier = clientSupplier;
+		this.seedReader = new SeedReader(shapeDetector.seeds(), READ_TIMEOUT);
 		this.events = events;
 		this.settings = settings;
 		// Reconnects come in bursts a few backoff steps apart (at most 1 s by default): three
@@ -227,6 +232,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.client = null;
 		this.suspectWatch.close();
 		this.reader.close();
+		this.seedReader.close();
 	}
 
 	@Override
@@ -363,8 +369,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.suspectWatch.all().forEach((suspect) -> suspects.add(suspect.nodeId()));
 		String source = this.sourceChoice.next(partitions, suspects, this.failedSources.keySet(), this.lastAnswered);
 		if (source == null || this.failuresInARow >= FAILURES_BEFORE_FULL_REFRESH) {
-			// No held connection answers: Lettuce's refresh falls back to the seeds.
-			refresh(current, "fallback");
+			// No held connection answers: ask a seed.
+			readSeed(current, partitions);
 			if (source == null) {
 				return;
 			}
@@ -391,11 +397,60 @@ public final class TopologyWatcher implements SmartLifecycle {
 				readFailed(source, failure);
 			}
 			else {
-				ReadStart start = new ReadStart(sequence, started, startNanos, trigger);
+				ReadStart start = new ReadStart(sequence, started, startNanos, trigger,
+						TopologyCounters.Kind.HELD);
 				readDone(current, start, source, view);
 			}
 			return null;
 		}, completion);
+	}
+
+	/**
+	 * Reads the view of a seed over one new connection; if that fails too, Lettuce's full refresh
+	 * runs (its own fallback through every known node and every seed).
+	 */
+	private void readSeed(RedisClusterClient current, Partitions partitions) {
+		RedisClusterNode any = partitions.isEmpty() ? null : partitions.getPartition(0);
+		if (!this.seedReader.hasSeeds() || any == null || any.getUri() == null) {
+			refresh(current, "fallback");
+			return;
+		}
+		if (!this.seedReading.compareAndSet(false, true)) {
+			return;
+		}
+		long sequence = this.ordering.begin();
+		ReadStart start = new ReadStart(sequence, this.clock.instant(), System.nanoTime(), "fallback",
+				TopologyCounters.Kind.SEED);
+		CompletableFuture<List<RedisClusterNode>> read;
+		try {
+			read = this.seedReader.read(current, any.getUri());
+		}
+		catch (RuntimeException ex) {
+			read = CompletableFuture.failedFuture(ex);
+		}
+		read.handleAsync((view, failure) -> {
+			this.seedReading.set(false);
+			String source = (view != null) ? ownNode(view) : null;
+			if (failure != null || source == null) {
+				this.counters.read(TopologyCounters.Kind.SEED, TopologyCounters.Outcome.FAILED);
+				logger.debug("Topology read from a seed failed"
+						+ ((failure != null) ? ": " + describe(failure) : ": no node listed itself"));
+				refresh(current, "fallback");
+			}
+			else {
+				readDone(current, start, source, view);
+			}
+			return null;
+		}, completion());
+	}
+
+	private static @Nullable String ownNode(List<RedisClusterNode> view) {
+		for (RedisClusterNode node : view) {
+			if (node.is(RedisClusterNode.NodeFlag.MYSELF)) {
+				return node.getNodeId();
+			}
+		}
+		return null;
 	}
 
 	private void readFailed(String source, Throwable failure) {
@@ -410,18 +465,21 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	private void readDone(RedisClusterClient current, ReadStart start, String source, List<RedisClusterNode> view) {
+		TopologyCounters.Kind kind = start.kind();
 		this.failuresInARow = 0;
-		this.lastAnswered = source;
+		if (kind == TopologyCounters.Kind.HELD) {
+			this.lastAnswered = source;
+		}
 		Partitions partitions = current.getPartitions();
 		ViewComparison.ViewChanges changes = ViewComparison.compare(partitions, view);
 		if (changes.isEmpty()) {
-			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.UNCHANGED);
+			this.counters.read(kind, TopologyCounters.Outcome.UNCHANGED);
 			return;
 		}
 		ViewOrdering.Verdict verdict = this.ordering.judge(start.sequence(), partitions, view, source,
 				this.clock.instant());
 		if (verdict != ViewOrdering.Verdict.APPLY) {
-			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.REFUSED);
+			this.counters.read(kind, TopologyCounters.Outcome.REFUSED);
 			logger.debug("Topology read from node " + source + " not applied (" + verdict + "): " + changes);
 			return;
 		}
@@ -431,16 +489,16 @@ public final class TopologyWatcher implements SmartLifecycle {
 			.orElse(null);
 		this.applier.apply(current, view).whenCompleteAsync((done, failure) -> {
 			if (failure != null) {
-				this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.FAILED);
+				this.counters.read(kind, TopologyCounters.Outcome.FAILED);
 				logger.debug("Topology read from node " + source + " could not be applied: " + describe(failure));
 				return;
 			}
 			if (sourceNode != null) {
 				this.ordering.applied(start.sequence(), sourceNode);
 			}
-			this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.CHANGED);
+			this.counters.read(kind, TopologyCounters.Outcome.CHANGED);
 			this.counters.applied();
-			logger.debug("Topology read from node " + source + " applied: " + changes);
+			logger.debug("Topology read (" + kind.tag() + ") from node " + source + " applied: " + changes);
 			TopologyRefresh refresh = new TopologyRefresh(start.at(),
 					Duration.ofNanos(System.nanoTime() - start.nanos()), start.trigger(), null);
 			this.lastRefresh = refresh;
@@ -721,7 +779,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	/**
 	 * When a held-connection read began, and why.
 	 */
-	private record ReadStart(long sequence, Instant at, long nanos, String trigger) {
+	private record ReadStart(long sequence, Instant at, long nanos, String trigger, TopologyCounters.Kind kind) {
 
 	}
 
