@@ -87,10 +87,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * The longest wait for a held-connection read: a live node answers {@code CLUSTER NODES} in a
 	 * millisecond or two, and the next read asks another node.
 	 */
-	private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
-
-	/** Held-connection reads that fail in a row before Lettuce's refresh (with its seed fallback) runs. */
-	private static final int FAILURES_BEFORE_FULL_REFRESH = 2;
+	private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
 
 	/**
 	 * Lettuce publishes its topology change before it applies it: look shortly after.
@@ -367,9 +364,13 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.failedSources.values().removeIf(now::isAfter);
 		Set<String> suspects = new HashSet<>();
 		this.suspectWatch.all().forEach((suspect) -> suspects.add(suspect.nodeId()));
-		String source = this.sourceChoice.next(partitions, suspects, this.failedSources.keySet(), this.lastAnswered);
-		if (source == null || this.failuresInARow >= FAILURES_BEFORE_FULL_REFRESH) {
-			// No held connection answers: ask a seed.
+		// A read still waiting is not waited for: the next one asks another node.
+		Set<String> excluded = new HashSet<>(this.failedSources.keySet());
+		excluded.addAll(this.readsInFlight);
+		String source = this.sourceChoice.next(partitions, suspects, excluded, this.lastAnswered);
+		if (source == null || this.failuresInARow > 0) {
+			// The last read got no answer (after all pods moved, every known address is dead):
+			// ask a seed at once, beside the next held connection.
 			readSeed(current, partitions);
 			if (source == null) {
 				return;

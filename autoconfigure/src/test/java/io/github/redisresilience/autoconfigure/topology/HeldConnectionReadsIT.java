@@ -121,10 +121,12 @@ class HeldConnectionReadsIT {
 		ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
 		Instant served = awaitEverySlotServed();
 		await("calm again").atMost(LIMIT).until(() -> !watcher.isDegraded());
+		Instant calm = Instant.now();
 		ServerCounts after = ServerCounts.read(cluster);
 		int moved = report.addressChanges().size();
 		System.out.println("[topology] all pods moved (old IPs black-holed), Lettuce's refresh: served "
-				+ Duration.between(report.healed(), served).toMillis() + " ms after the heal; " + moved
+				+ Duration.between(report.healed(), served).toMillis() + " ms after the heal, calm "
+				+ Duration.between(report.healed(), calm).toMillis() + " ms after the heal; " + moved
 				+ " nodes moved; since the move: " + after + "; " + watcher.counters());
 		assertThat(after.connections()).as("new connections").isGreaterThan(3L * moved);
 	}
