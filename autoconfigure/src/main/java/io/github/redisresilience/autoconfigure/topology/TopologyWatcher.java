@@ -145,7 +145,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private volatile @Nullable DeploymentShape deploymentShape;
 
-	private volatile @Nullable Integer lastUncoveredSlots;
+	private final SlotCoverage coverage = new SlotCoverage();
 
 	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
@@ -291,8 +291,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		if (!this.suspectWatch.all().isEmpty()) {
 			return Cadence.Mode.SUSPECT;
 		}
-		Integer uncovered = this.lastUncoveredSlots;
-		if (this.trouble.isOpen() || (uncovered != null && uncovered > 0) || this.failuresInARow > 0) {
+		if (this.trouble.isOpen() || this.coverage.lastHadUncovered() || this.failuresInARow > 0) {
 			return Cadence.Mode.DEGRADED;
 		}
 		return Cadence.Mode.STEADY;
@@ -519,38 +518,20 @@ public final class TopologyWatcher implements SmartLifecycle {
 		return this.trouble.isOpen();
 	}
 
-	private static int uncoveredSlots(Partitions partitions) {
-		int uncovered = 0;
-		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
-			if (partitions.getPartitionBySlot(slot) == null) {
-				uncovered++;
-			}
-		}
-		return uncovered;
-	}
-
 	/**
 	 * Publishes a {@link SlotCoverageChangedEvent} when coverage was lost or regained.
 	 * @return how many slots have no node now (all of them before the first topology is read)
 	 */
 	private int checkCoverage(Partitions partitions) {
-		if (partitions.isEmpty()) {
-			return SlotHash.SLOT_COUNT;
-		}
-		int uncovered = uncoveredSlots(partitions);
-		Integer previous = this.lastUncoveredSlots;
-		this.lastUncoveredSlots = uncovered;
-		if (previous == null ? uncovered == 0 : (previous == 0) == (uncovered == 0)) {
-			return uncovered;
-		}
-		if (uncovered == 0) {
-			logger.info("Every Redis Cluster slot has a node again");
-		}
-		else {
-			logger.warn(uncovered + " Redis Cluster slots have no node in the client's topology");
-		}
-		publish(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
-		return uncovered;
+		return this.coverage.check(partitions, this.clock.instant(), (event) -> {
+			if (event.everySlotCovered()) {
+				logger.info("Every Redis Cluster slot has a node again");
+			}
+			else {
+				logger.warn(event.uncoveredSlots() + " Redis Cluster slots have no node in the client's topology");
+			}
+			publish(event);
+		});
 	}
 
 	private void refresh(RedisClusterClient current, String trigger) {
@@ -659,7 +640,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	public boolean isDegraded() {
 		RedisClusterClient current = this.client;
-		return current != null && (inTrouble() || uncoveredSlots(current.getPartitions()) > 0);
+		return current != null && (inTrouble() || SlotCoverage.uncovered(current.getPartitions()) > 0);
 	}
 
 	/**
