@@ -3,8 +3,6 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,9 +75,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(TopologyWatcher.class);
 
-	/** How many address changes {@link #recentAddressChanges()} keeps. */
-	private static final int RECENT_CHANGES = 50;
-
 	/** A refresh that has not finished by then is abandoned; Lettuce bounds it by its connect timeout. */
 	private static final Duration REFRESH_GIVE_UP = Duration.ofSeconds(30);
 
@@ -146,8 +141,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private volatile @Nullable DeploymentShape deploymentShape;
 
 	private final SlotCoverage coverage = new SlotCoverage();
-
-	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
 
 	private final SuspectWatch suspectWatch;
 
@@ -628,9 +621,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * @return up to the last 50 changes
 	 */
 	public List<NodeAddressChangedEvent> recentAddressChanges() {
-		synchronized (this.recentChanges) {
-			return List.copyOf(this.recentChanges);
-		}
+		return this.addressBook.recent();
 	}
 
 	/**
@@ -746,12 +737,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		List<NodeAddressChangedEvent> changes = this.addressBook.update(addresses, this.clock.instant());
 		for (NodeAddressChangedEvent change : changes) {
-			synchronized (this.recentChanges) {
-				if (this.recentChanges.size() == RECENT_CHANGES) {
-					this.recentChanges.removeFirst();
-				}
-				this.recentChanges.addLast(change);
-			}
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
 					+ change.currentAddress());
 			publish(change);
