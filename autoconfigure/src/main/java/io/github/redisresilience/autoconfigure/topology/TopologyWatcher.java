@@ -84,6 +84,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
 
+	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
+	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
+
 	/**
 	 * Lettuce publishes its topology change before it applies it: look shortly after.
 	 */
@@ -129,6 +132,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private volatile @Nullable String lastAnswered;
 
 	private volatile int failuresInARow;
+
+	/** Watcher's thread only. */
+	private int seedFailuresInARow;
 
 	private final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -428,9 +434,14 @@ public final class TopologyWatcher implements SmartLifecycle {
 				this.counters.read(TopologyCounters.Kind.SEED, TopologyCounters.Outcome.FAILED);
 				logger.debug("Topology read from a seed failed"
 						+ ((failure != null) ? ": " + describe(failure) : ": no node listed itself"));
-				refresh(current, "fallback");
+				// Right after a mass move a seed name may still lead to a pod that is starting:
+				// a second seed is asked before every known node and every seed are.
+				if (++this.seedFailuresInARow >= SEED_FAILURES_BEFORE_FULL_REFRESH) {
+					refresh(current, "fallback");
+				}
 			}
 			else {
+				this.seedFailuresInARow = 0;
 				readDone(current, start, source, view);
 			}
 			return null;
