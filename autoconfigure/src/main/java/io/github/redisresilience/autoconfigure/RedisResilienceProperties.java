@@ -407,14 +407,25 @@ public class RedisResilienceProperties implements InitializingBean {
 		public static class Refresh {
 
 			/**
-			 * Period of the regular topology refresh.
+			 * Period of the regular topology read.
 			 */
 			private Duration period = Duration.ofSeconds(10);
 
 			/**
-			 * Events that trigger a topology refresh before the next periodic one.
+			 * Whether the starter reads the topology over a connection it already holds and
+			 * applies only what changed, instead of Lettuce's refresh that opens a new
+			 * connection to every node; Lettuce's refresh stays for startup and as the fallback
+			 * through the seeds when no held connection answers.
 			 */
-			private Set<AdaptiveTrigger> adaptiveTriggers = EnumSet.allOf(AdaptiveTrigger.class);
+			private boolean heldConnectionReads = true;
+
+			/**
+			 * Events on which Lettuce refreshes the topology before the next periodic read;
+			 * persistent-reconnects and uncovered-slot are followed by the starter's own reads
+			 * while held-connection-reads is on.
+			 */
+			private Set<AdaptiveTrigger> adaptiveTriggers = EnumSet.of(AdaptiveTrigger.MOVED_REDIRECT,
+					AdaptiveTrigger.ASK_REDIRECT, AdaptiveTrigger.UNKNOWN_NODE);
 
 			/**
 			 * Shortest time between two refreshes caused by adaptive triggers.
@@ -443,6 +454,12 @@ public class RedisResilienceProperties implements InitializingBean {
 			 * some slots are uncovered.
 			 */
 			private Duration degradedPeriod = Duration.ofMillis(500);
+
+			/**
+			 * How often the starter reads the view of a suspect master's replicas while it is
+			 * suspect, so that its slots move to the promoted replica soon after the promotion.
+			 */
+			private Duration suspectPeriod = Duration.ofMillis(100);
 
 			public Duration getPeriod() {
 				return this.period;
@@ -490,6 +507,22 @@ public class RedisResilienceProperties implements InitializingBean {
 
 			public void setCloseStaleConnections(boolean closeStaleConnections) {
 				this.closeStaleConnections = closeStaleConnections;
+			}
+
+			public boolean isHeldConnectionReads() {
+				return this.heldConnectionReads;
+			}
+
+			public void setHeldConnectionReads(boolean heldConnectionReads) {
+				this.heldConnectionReads = heldConnectionReads;
+			}
+
+			public Duration getSuspectPeriod() {
+				return this.suspectPeriod;
+			}
+
+			public void setSuspectPeriod(Duration suspectPeriod) {
+				this.suspectPeriod = suspectPeriod;
 			}
 
 			public Duration getDegradedPeriod() {

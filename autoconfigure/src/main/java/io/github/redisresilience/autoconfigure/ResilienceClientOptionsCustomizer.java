@@ -36,7 +36,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topolog
  * options (that is, when {@code spring.data.redis.cluster.nodes} is set).
  * <p>
  * Where Spring Boot has a property for the same thing and it is set, Boot's value wins:
- * {@code spring.data.redis.connect-timeout}, {@code spring.data.redis.lettuce.cluster.refresh.period},
+ * {@code spring.data.redis.connect-timeout}, {@code spring.data.redis.lettuce.cluster.refresh.period}
+ * (which also turns Lettuce's periodic refresh back on beside the starter's held-connection reads),
  * {@code spring.data.redis.lettuce.cluster.refresh.adaptive=true} (adds all triggers; read from
  * what Spring Boot 4.0 binds: Spring Boot 4.1 removed the property, and with it its effect),
  * {@code spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false}, and
@@ -170,20 +171,25 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 		DataRedisProperties.Lettuce.Cluster.Refresh bootRefresh = (boot != null)
 				? boot.getLettuce().getCluster().getRefresh() : null;
 		Set<RefreshTrigger> triggers = refreshTriggers(refresh.getAdaptiveTriggers(), adaptiveFromBoot(bootRefresh));
-		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
-			.enablePeriodicRefresh(refreshPeriod(refresh, bootRefresh))
-			.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
+		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder();
+		Duration bootPeriod = (bootRefresh != null) ? bootRefresh.getPeriod() : null;
+		if (bootPeriod != null) {
+			builder.enablePeriodicRefresh(bootPeriod);
+		}
+		else if (refresh.isHeldConnectionReads()) {
+			// The starter reads the topology every period over a connection it holds: Lettuce's
+			// periodic refresh would connect to every node each period on top of that.
+			builder.enablePeriodicRefresh(false);
+		}
+		else {
+			builder.enablePeriodicRefresh(refresh.getPeriod());
+		}
+		builder.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
 			.refreshTriggersReconnectAttempts(refresh.getReconnectAttempts())
 			.dynamicRefreshSources(refresh.isDynamicSources()
 					&& (bootRefresh == null || bootRefresh.isDynamicRefreshSources()))
 			.closeStaleConnections(refresh.isCloseStaleConnections());
 		return AdaptiveTriggers.apply(builder, triggers);
-	}
-
-	private static Duration refreshPeriod(Topology.Refresh refresh,
-			DataRedisProperties.Lettuce.Cluster.@Nullable Refresh bootRefresh) {
-		Duration bootPeriod = (bootRefresh != null) ? bootRefresh.getPeriod() : null;
-		return (bootPeriod != null) ? bootPeriod : refresh.getPeriod();
 	}
 
 	/**

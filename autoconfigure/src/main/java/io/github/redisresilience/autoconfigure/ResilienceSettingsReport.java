@@ -93,7 +93,11 @@ final class ResilienceSettingsReport implements SmartInitializingSingleton {
 			.sorted()
 			.map((trigger) -> trigger.name().toLowerCase(Locale.ROOT).replace('_', '-'))
 			.collect(Collectors.joining(",", "[", "]"));
-		return "topology-refresh=" + format(refresh.getRefreshPeriod()) + ", adaptive-triggers=" + triggers
+		String heldReads = topology.getRefresh().isHeldConnectionReads()
+				? format(topology.getRefresh().getPeriod()) : "off";
+		String lettucePeriodic = refresh.isPeriodicRefreshEnabled() ? format(refresh.getRefreshPeriod()) : "off";
+		return "topology-reads=" + heldReads + ", lettuce-periodic-refresh=" + lettucePeriodic
+				+ ", adaptive-triggers=" + triggers
 				+ ", adaptive-rate-limit=" + format(refresh.getAdaptiveRefreshTimeout()) + ", dynamic-sources="
 				+ refresh.useDynamicRefreshSources() + ", exclude-failed-nodes=" + topology.isExcludeFailedNodes()
 				+ ", validate-membership=" + topology.isValidateMembership() + ", max-redirects="

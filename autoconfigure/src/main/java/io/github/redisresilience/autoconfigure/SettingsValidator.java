@@ -47,6 +47,7 @@ final class SettingsValidator {
 		positive("topology.refresh.period", refresh.getPeriod(), "10s");
 		notNegative("topology.refresh.adaptive-rate-limit", refresh.getAdaptiveRateLimit(), "1s");
 		positive("topology.refresh.degraded-period", refresh.getDegradedPeriod(), "500ms");
+		positive("topology.refresh.suspect-period", refresh.getSuspectPeriod(), "100ms");
 		if (refresh.getAdaptiveTriggers() == null) {
 			throw missing("topology.refresh.adaptive-triggers", "moved-redirect,ask-redirect,...");
 		}

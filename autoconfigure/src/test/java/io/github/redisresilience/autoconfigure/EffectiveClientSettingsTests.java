@@ -46,9 +46,10 @@ class EffectiveClientSettingsTests {
 		this.contextRunner.run((context) -> {
 			ClusterClientOptions options = clientOptions(context);
 			ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
-			assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
-			assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
-			assertThat(refresh.getAdaptiveRefreshTriggers()).isEqualTo(EnumSet.allOf(RefreshTrigger.class));
+			// The starter reads the topology over a held connection every 10 s instead.
+			assertThat(refresh.isPeriodicRefreshEnabled()).isFalse();
+			assertThat(refresh.getAdaptiveRefreshTriggers()).containsExactlyInAnyOrder(RefreshTrigger.MOVED_REDIRECT,
+					RefreshTrigger.ASK_REDIRECT, RefreshTrigger.UNKNOWN_NODE);
 			assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(refresh.getRefreshTriggersReconnectAttempts()).isEqualTo(2);
 			assertThat(refresh.useDynamicRefreshSources()).isTrue();
@@ -65,6 +66,26 @@ class EffectiveClientSettingsTests {
 			assertThat(socket.isEnableTcpUserTimeout())
 				.isEqualTo(ResilienceClientOptionsCustomizer.tcpUserTimeoutSupported());
 		});
+	}
+
+	@Test
+	void clientRunsLettucesPeriodicRefreshWhenHeldConnectionReadsAreOff() {
+		this.contextRunner.withPropertyValues("redis.resilience.topology.refresh.held-connection-reads=false")
+			.run((context) -> {
+				ClusterTopologyRefreshOptions refresh = refreshOptions(context);
+				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void clientRunsLettucesPeriodicRefreshWithBootsPeriodWhenBootsPeriodIsSet() {
+		this.contextRunner.withPropertyValues("spring.data.redis.lettuce.cluster.refresh.period=30s")
+			.run((context) -> {
+				ClusterTopologyRefreshOptions refresh = refreshOptions(context);
+				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30));
+			});
 	}
 
 	@Test

@@ -62,7 +62,10 @@ class RedisResilienceAutoConfigurationTests {
 			assertThat(properties.getDns().getNegativeTtl()).isEqualTo(Duration.ofSeconds(1));
 			RedisResilienceProperties.Topology.Refresh refresh = properties.getTopology().getRefresh();
 			assertThat(refresh.getPeriod()).isEqualTo(Duration.ofSeconds(10));
-			assertThat(refresh.getAdaptiveTriggers()).isEqualTo(EnumSet.allOf(AdaptiveTrigger.class));
+			assertThat(refresh.getAdaptiveTriggers()).isEqualTo(EnumSet.of(AdaptiveTrigger.MOVED_REDIRECT,
+					AdaptiveTrigger.ASK_REDIRECT, AdaptiveTrigger.UNKNOWN_NODE));
+			assertThat(refresh.isHeldConnectionReads()).isTrue();
+			assertThat(refresh.getSuspectPeriod()).isEqualTo(Duration.ofMillis(100));
 			assertThat(refresh.getAdaptiveRateLimit()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(refresh.getReconnectAttempts()).isEqualTo(2);
 			assertThat(refresh.isDynamicSources()).isTrue();
@@ -190,9 +193,9 @@ class RedisResilienceAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(CLUSTER_NODES).run((context) -> {
 			assertThat(clientOptions(context)).isInstanceOfSatisfying(ClusterClientOptions.class, (options) -> {
 				ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
-				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
-				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
-				assertThat(refresh.getAdaptiveRefreshTriggers()).isEqualTo(EnumSet.allOf(RefreshTrigger.class));
+				assertThat(refresh.isPeriodicRefreshEnabled()).isFalse();
+				assertThat(refresh.getAdaptiveRefreshTriggers()).containsExactlyInAnyOrder(
+						RefreshTrigger.MOVED_REDIRECT, RefreshTrigger.ASK_REDIRECT, RefreshTrigger.UNKNOWN_NODE);
 				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
 				assertThat(refresh.getRefreshTriggersReconnectAttempts()).isEqualTo(2);
 				assertThat(refresh.useDynamicRefreshSources()).isTrue();
@@ -308,7 +311,7 @@ class RedisResilienceAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(CLUSTER_NODES, "spring.data.redis.password=secret-password")
 			.run((context) -> {
 				assertThat(output).containsOnlyOnce("Redis resilience: command-timeout=2s, connect-timeout=1s");
-				assertThat(output).contains("topology-refresh=10s").contains("reconnect=full-jitter 10ms..1s");
+				assertThat(output).contains("topology-reads=10s, lettuce-periodic-refresh=off").contains("reconnect=full-jitter 10ms..1s");
 				assertThat(output).doesNotContain("secret-password");
 			});
 	}

@@ -19,6 +19,7 @@ import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -35,6 +36,7 @@ import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCl
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
 import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.topology.TopologyCounters;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -123,10 +125,36 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 		gauge(registry, "redis.resilience.slots.uncovered",
 				"Slots no reachable master served at the last health probe", Tags.empty(),
 				RedisResilienceMetrics::uncoveredSlots);
+		bindTopologyCounters(registry, this.watcher.counters());
 		Gauge.builder("redis.resilience.topology.refresh.age", this, RedisResilienceMetrics::secondsSinceRefresh)
 			.description("Time since the last topology refresh the starter ran ended")
 			.baseUnit("seconds")
 			.register(registry);
+	}
+
+	/** Read from the watcher's own counters when scraped: nothing to keep in step. */
+	private static void bindTopologyCounters(MeterRegistry registry, TopologyCounters counters) {
+		for (TopologyCounters.Kind kind : TopologyCounters.Kind.values()) {
+			for (TopologyCounters.Outcome outcome : TopologyCounters.Outcome.values()) {
+				FunctionCounter.builder("redis.resilience.topology.lookups", counters, (c) -> c.reads(kind, outcome))
+					.description("Topology reads the starter made: over a held connection, a new one to a seed, "
+							+ "or Lettuce's full refresh")
+					.tags("kind", kind.tag(), "outcome", outcome.tag())
+					.register(registry);
+			}
+		}
+		FunctionCounter.builder("redis.resilience.topology.changes.applied", counters, TopologyCounters::appliedChanges)
+			.description("Topology views applied because they differed from the client's")
+			.register(registry);
+		FunctionCounter.builder("redis.resilience.topology.regressions", counters, TopologyCounters::regressions)
+			.description("Full refreshes that put a node back on an address it had left, followed by a newer read")
+			.register(registry);
+		for (TopologyCounters.Sign sign : TopologyCounters.Sign.values()) {
+			FunctionCounter.builder("redis.resilience.topology.trouble.signs", counters, (c) -> c.signs(sign))
+				.description("Signs of trouble that kept the starter reading every degraded period")
+				.tags("sign", sign.tag())
+				.register(registry);
+		}
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, Tags tags,

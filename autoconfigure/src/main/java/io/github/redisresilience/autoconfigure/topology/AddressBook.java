@@ -1,7 +1,9 @@
 package io.github.redisresilience.autoconfigure.topology;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,12 @@ import java.util.Map;
  */
 final class AddressBook {
 
+	/** How many changes {@link #recent()} keeps. */
+	static final int RECENT_CHANGES = 50;
+
 	private final Map<String, String> addresses = new HashMap<>();
+
+	private final Deque<NodeAddressChangedEvent> recent = new ArrayDeque<>();
 
 	/**
 	 * Records the addresses of a look at the topology.
@@ -31,7 +38,21 @@ final class AddressBook {
 				changes.add(new NodeAddressChangedEvent(nodeId, previous, address, at));
 			}
 		});
+		for (NodeAddressChangedEvent change : changes) {
+			if (this.recent.size() == RECENT_CHANGES) {
+				this.recent.removeFirst();
+			}
+			this.recent.addLast(change);
+		}
 		return changes;
+	}
+
+	/**
+	 * The most recent changes, oldest first.
+	 * @return up to the last {@value #RECENT_CHANGES} changes
+	 */
+	synchronized List<NodeAddressChangedEvent> recent() {
+		return List.copyOf(this.recent);
 	}
 
 }

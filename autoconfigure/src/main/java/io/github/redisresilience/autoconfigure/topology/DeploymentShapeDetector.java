@@ -26,6 +26,10 @@ final class DeploymentShapeDetector {
 		this.seeds = List.copyOf(seeds);
 	}
 
+	List<HostAndPort> seeds() {
+		return this.seeds;
+	}
+
 	DeploymentShape detect(Partitions partitions) {
 		Set<String> nodeHosts = new HashSet<>();
 		boolean hostnames = false;

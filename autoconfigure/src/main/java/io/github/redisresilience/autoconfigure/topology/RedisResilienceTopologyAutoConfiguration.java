@@ -17,6 +17,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
@@ -31,14 +32,17 @@ import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 @ConditionalOnClass({ RedisClusterClient.class, LettuceConnectionFactory.class })
 @ConditionalOnBean({ LettuceConnectionFactory.class, RedisResilienceProperties.class, AddressRemapper.class })
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
+@ImportRuntimeHints(TopologyRuntimeHints.class)
 public final class RedisResilienceTopologyAutoConfiguration {
 
 	@Bean
 	TopologyWatcher redisResilienceTopologyWatcher(LettuceConnectionFactory connectionFactory,
 			RedisResilienceProperties properties, ApplicationEventPublisher events,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
-		return new TopologyWatcher(() -> clusterClient(connectionFactory), events,
-				properties.getTopology().getRefresh().getDegradedPeriod(), Clock.systemUTC(),
+		RedisResilienceProperties.Topology.Refresh refresh = properties.getTopology().getRefresh();
+		TopologyWatcher.Settings settings = new TopologyWatcher.Settings(refresh.getPeriod(),
+				refresh.getDegradedPeriod(), refresh.getSuspectPeriod(), refresh.isHeldConnectionReads());
+		return new TopologyWatcher(() -> clusterClient(connectionFactory), events, settings, Clock.systemUTC(),
 				// Start once the factory has created its client, stop before it shuts it down.
 				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())),
 				addressRemapper::map);

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param startedAt when it began
  * @param took how long it took
- * @param trigger why it ran: {@code degraded} (nodes unreachable or slots uncovered) or
- * {@code on-demand} (asked for, e.g. through the Actuator endpoint)
+ * @param trigger why it ran: {@code periodic} (the regular read found a change), {@code degraded}
+ * (nodes unreachable, masters suspect or slots uncovered), {@code fallback} (no held connection
+ * answered: Lettuce's full refresh through the seeds) or {@code on-demand} (asked for, e.g.
+ * through the Actuator endpoint)
  * @param error why it failed, or {@code null} if it succeeded
  */
 public record TopologyRefresh(Instant startedAt, Duration took, String trigger, @Nullable String error) {

@@ -3,16 +3,20 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -22,6 +26,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.event.Event;
@@ -43,41 +48,55 @@ import org.springframework.context.event.EventListener;
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
 
 /**
- * Watches the cluster topology of the application's {@link RedisClusterClient}.
+ * Follows the cluster topology of the application's {@link RedisClusterClient}.
  * <p>
- * While the client is in trouble (connections reconnecting, commands timing out,
- * Lettuce asking for an adaptive refresh, or slots without a node), it refreshes the topology every
- * {@code redis.resilience.topology.refresh.degraded-period} instead of waiting for the periodic
- * refresh: when every pod moves, Lettuce falls back to the seeds only once every known node has
- * failed, and the cluster heals over several seconds, so a single refresh usually sees a
- * half-healed view. After each look it compares node addresses by node ID and publishes a
- * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not.
+ * It reads the topology with one {@code CLUSTER NODES} over a connection it already holds (see
+ * {@link TopologyReader}), compares the view with the one the client routes by, and applies it
+ * only when it differs, in order ({@link ViewOrdering}) and without a new connection
+ * ({@link PartitionsApplier}). It reads once per {@code redis.resilience.topology.refresh.period}
+ * while all is well, every {@code degraded-period} while the client is in trouble (connections
+ * reconnecting, commands timing out, Lettuce asking for an adaptive refresh, slots without a
+ * node), and every {@code suspect-period} from a suspect master's replicas (see {@link Cadence}).
+ * Lettuce's full refresh, which opens a new connection to every node, runs only when no held
+ * connection answers (it falls back to the seeds), on demand, and where the application turned
+ * the held-connection reads off.
  * <p>
- * It also keeps what operators need to see (the last refresh it ran, recent address changes,
- * suspect nodes) and refreshes on demand.
+ * After each look it compares node addresses by node ID and publishes a
+ * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not. It also keeps
+ * what operators need to see (the last full refresh, recent address changes, suspect nodes,
+ * {@link TopologyCounters}) and refreshes on demand.
  * <p>
  * A master is <em>suspect</em> when it stops answering while the client's topology still lists
  * it as a master (see {@link SuspectWatch}): the window in which a frozen master holds its slots
- * before its replica is promoted. Suspects are reviewed, and PINGed, every period; each change is
+ * before its replica is promoted. Suspects are reviewed, and PINGed, on every look; each change is
  * published as a {@link NodeSuspectedEvent} or {@link NodeSuspicionClearedEvent}.
  */
 public final class TopologyWatcher implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(TopologyWatcher.class);
 
-	/** How many address changes {@link #recentAddressChanges()} keeps. */
-	private static final int RECENT_CHANGES = 50;
-
 	/** A refresh that has not finished by then is abandoned; Lettuce bounds it by its connect timeout. */
 	private static final Duration REFRESH_GIVE_UP = Duration.ofSeconds(30);
+
+	/**
+	 * The longest wait for a held-connection read: a live node answers {@code CLUSTER NODES} in a
+	 * millisecond or two, and the next read asks another node.
+	 */
+	private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+
+	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
+	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
+
+	/**
+	 * Lettuce publishes its topology change before it applies it: look shortly after.
+	 */
+	private static final Duration AFTER_LETTUCE_CHANGE = Duration.ofMillis(20);
 
 	private final Supplier<@Nullable RedisClusterClient> clientSupplier;
 
 	private final ApplicationEventPublisher events;
 
-	private final Duration period;
-
-	private final Duration troubleWindow;
+	private final Settings settings;
 
 	private final Clock clock;
 
@@ -85,11 +104,41 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final AddressBook addressBook = new AddressBook();
 
+	private final TopologyCounters counters = new TopologyCounters();
+
+	private final TroubleWindow trouble;
+
+	private final Cadence cadence;
+
+	/** Confined to the watcher's thread. */
+	private final ViewOrdering ordering = new ViewOrdering();
+
+	/** Confined to the watcher's thread. */
+	private final SourceChoice sourceChoice = new SourceChoice(ThreadLocalRandom.current().nextInt());
+
+	/** Nodes that failed a read recently, with when they may be asked again; watcher's thread only. */
+	private final Map<String, Instant> failedSources = new HashMap<>();
+
+	private final Set<String> readsInFlight = ConcurrentHashMap.newKeySet();
+
+	private final TopologyReader reader = new TopologyReader(READ_TIMEOUT);
+
+	private final SeedReader seedReader;
+
+	private final PartitionsApplier applier = new PartitionsApplier();
+
+	private final AtomicBoolean seedReading = new AtomicBoolean();
+
+	private volatile @Nullable String lastAnswered;
+
+	private volatile int failuresInARow;
+
+	/** Watcher's thread only. */
+	private int seedFailuresInARow;
+
 	private final AtomicBoolean refreshing = new AtomicBoolean();
 
 	private volatile Instant refreshStarted = Instant.MIN;
-
-	private volatile Instant troubleUntil = Instant.MIN;
 
 	private volatile @Nullable TopologyRefresh lastRefresh;
 
@@ -97,9 +146,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private volatile @Nullable DeploymentShape deploymentShape;
 
-	private volatile @Nullable Integer lastUncoveredSlots;
-
-	private final Deque<NodeAddressChangedEvent> recentChanges = new ArrayDeque<>();
+	private final SlotCoverage coverage = new SlotCoverage();
 
 	private final SuspectWatch suspectWatch;
 
@@ -108,6 +155,12 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private volatile @Nullable Disposable subscription;
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	private final Object scheduling = new Object();
+
+	private @Nullable ScheduledFuture<?> nextLook;
+
+	private long nextLookNanos;
 
 	/**
 	 * A command timeout is the only sign of a frozen node: its connections stay open and the
@@ -118,24 +171,29 @@ public final class TopologyWatcher implements SmartLifecycle {
 		@Override
 		public void commandFailed(CommandFailedEvent event) {
 			if (event.getCause() instanceof RedisCommandTimeoutException) {
-				troubleSeen();
+				troubleSeen(TopologyCounters.Sign.COMMAND_TIMEOUT);
 			}
 		}
 
 	};
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
-			Duration period, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
+			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
 			Function<HostAndPort, HostAndPort> dialling) {
 		this.clientSupplier = clientSupplier;
+		this.seedReader = new SeedReader(shapeDetector.seeds(), READ_TIMEOUT);
 		this.events = events;
-		this.period = period;
-		// Reconnect storms come in bursts a few backoff steps apart: stay watchful for ten periods.
-		this.troubleWindow = period.multipliedBy(10);
+		this.settings = settings;
+		// Reconnects come in bursts a few backoff steps apart (at most 1 s by default): three
+		// degraded periods bridge them, and the client is back to the period 1.5 s after the last.
+		this.trouble = new TroubleWindow(settings.degradedPeriod().multipliedBy(3), clock, this.counters);
+		this.cadence = new Cadence(settings.period(), settings.degradedPeriod(), settings.suspectPeriod(),
+				() -> ThreadLocalRandom.current().nextDouble());
 		this.clock = clock;
 		this.phase = phase;
 		this.shapeDetector = shapeDetector;
-		this.suspectWatch = new SuspectWatch(dialling, clock, this::publish, this::troubleSeen);
+		this.suspectWatch = new SuspectWatch(dialling, clock, this::publish,
+				() -> troubleSeen(TopologyCounters.Sign.SUSPECT));
 	}
 
 	@Override
@@ -145,12 +203,11 @@ public final class TopologyWatcher implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		long periodMillis = this.period.toMillis();
 		this.scheduler = executor;
 		// Take hold of the client now, before the application opens its first connection: a
 		// command listener only reaches connections opened after it was added.
 		client();
-		executor.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+		lookIn(this.settings.degradedPeriod());
 	}
 
 	@Override
@@ -170,6 +227,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.scheduler = null;
 		this.client = null;
 		this.suspectWatch.close();
+		this.reader.close();
+		this.seedReader.close();
 	}
 
 	@Override
@@ -182,24 +241,77 @@ public final class TopologyWatcher implements SmartLifecycle {
 		return this.phase;
 	}
 
-	void tick() {
-		try {
-			RedisClusterClient current = client();
-			if (current == null) {
+	/**
+	 * Schedules the next look unless one is due sooner.
+	 */
+	private void lookIn(Duration delay) {
+		synchronized (this.scheduling) {
+			ScheduledExecutorService executor = this.scheduler;
+			if (executor == null || executor.isShutdown()) {
 				return;
 			}
-			Partitions partitions = current.getPartitions();
-			record(partitions);
-			ScheduledExecutorService executor = this.scheduler;
-			this.suspectWatch.review(current, partitions, (executor != null) ? executor : Runnable::run);
-			int uncovered = checkCoverage(partitions);
-			detectShape(partitions);
-			if (inTrouble() || uncovered > 0) {
-				refresh(current);
+			long at = System.nanoTime() + delay.toNanos();
+			ScheduledFuture<?> pending = this.nextLook;
+			if (pending != null && !pending.isDone()) {
+				if (this.nextLookNanos - at <= 0) {
+					return;
+				}
+				pending.cancel(false);
 			}
+			this.nextLook = executor.schedule(this::tick, delay.toNanos(), TimeUnit.NANOSECONDS);
+			this.nextLookNanos = at;
+		}
+	}
+
+	void tick() {
+		synchronized (this.scheduling) {
+			this.nextLook = null;
+		}
+		try {
+			look();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Topology check failed", ex);
+		}
+		finally {
+			lookIn(nextDelay());
+		}
+	}
+
+	private Duration nextDelay() {
+		if (!this.settings.heldConnectionReads()) {
+			// Reads are full refreshes, run only while degraded: look as often as before.
+			return this.settings.degradedPeriod();
+		}
+		return this.cadence.next(mode());
+	}
+
+	Cadence.Mode mode() {
+		if (!this.suspectWatch.all().isEmpty()) {
+			return Cadence.Mode.SUSPECT;
+		}
+		if (this.trouble.isOpen() || this.coverage.lastHadUncovered() || this.failuresInARow > 0) {
+			return Cadence.Mode.DEGRADED;
+		}
+		return Cadence.Mode.STEADY;
+	}
+
+	private void look() {
+		RedisClusterClient current = client();
+		if (current == null) {
+			return;
+		}
+		Partitions partitions = current.getPartitions();
+		observe(partitions);
+		ScheduledExecutorService executor = this.scheduler;
+		this.suspectWatch.review(current, partitions, (executor != null) ? executor : Runnable::run);
+		int uncovered = checkCoverage(partitions);
+		detectShape(partitions);
+		if (this.settings.heldConnectionReads() && !partitions.isEmpty()) {
+			readHeld(current, partitions);
+		}
+		else if (this.trouble.isOpen() || uncovered > 0) {
+			refresh(current, "degraded");
 		}
 	}
 
@@ -220,32 +332,194 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	/**
 	 * A dropped connection shows as reconnect attempts. Deactivated connections alone are no sign
-	 * of trouble: every topology refresh opens and closes connections to all nodes, so counting
-	 * them would keep the watcher refreshing for ever.
+	 * of trouble: every full refresh opens and closes connections to all nodes, so counting them
+	 * would keep the watcher degraded for ever.
 	 */
 	private void onEvent(Event event) {
-		if (event instanceof ReconnectAttemptEvent || event instanceof ReconnectFailedEvent
-				|| event instanceof AdaptiveRefreshTriggeredEvent) {
-			troubleSeen();
+		if (event instanceof ReconnectAttemptEvent || event instanceof ReconnectFailedEvent) {
+			troubleSeen(TopologyCounters.Sign.RECONNECT);
+		}
+		else if (event instanceof AdaptiveRefreshTriggeredEvent) {
+			troubleSeen(TopologyCounters.Sign.ADAPTIVE_TRIGGER);
+		}
+		else if (event instanceof ClusterTopologyChangedEvent) {
+			// Lettuce applied a refresh of its own: it may have started before the view applied
+			// last, so look again (see observe).
+			lookIn(AFTER_LETTUCE_CHANGE);
 		}
 	}
 
-	private void troubleSeen() {
-		this.troubleUntil = this.clock.instant().plus(this.troubleWindow);
+	private void troubleSeen(TopologyCounters.Sign sign) {
+		this.trouble.seen(sign);
+		lookIn((sign == TopologyCounters.Sign.SUSPECT) ? Duration.ZERO : this.settings.degradedPeriod());
+	}
+
+	/**
+	 * Reads the view of one node over a held connection and applies it if it differs.
+	 */
+	private void readHeld(RedisClusterClient current, Partitions partitions) {
+		Instant now = this.clock.instant();
+		this.failedSources.values().removeIf(now::isAfter);
+		Set<String> suspects = new HashSet<>();
+		this.suspectWatch.all().forEach((suspect) -> suspects.add(suspect.nodeId()));
+		// A read still waiting is not waited for: the next one asks another node.
+		Set<String> excluded = new HashSet<>(this.failedSources.keySet());
+		excluded.addAll(this.readsInFlight);
+		String source = this.sourceChoice.next(partitions, suspects, excluded, this.lastAnswered);
+		if (source == null || this.failuresInARow > 0) {
+			// The last read got no answer (after all pods moved, every known address is dead):
+			// ask a seed at once, beside the next held connection.
+			readSeed(current, partitions);
+			if (source == null) {
+				return;
+			}
+		}
+		RedisClusterNode sourceNode = partitions.getPartitionByNodeId(source);
+		if (sourceNode == null || !this.readsInFlight.add(source)) {
+			return;
+		}
+		long sequence = this.ordering.begin();
+		Instant started = this.clock.instant();
+		long startNanos = System.nanoTime();
+		String trigger = (mode() == Cadence.Mode.STEADY) ? "periodic" : "degraded";
+		Executor completion = completion();
+		CompletableFuture<List<RedisClusterNode>> read;
+		try {
+			read = this.reader.read(current, source, sourceNode.getUri());
+		}
+		catch (RuntimeException ex) {
+			read = CompletableFuture.failedFuture(ex);
+		}
+		read.handleAsync((view, failure) -> {
+			this.readsInFlight.remove(source);
+			if (failure != null) {
+				readFailed(source, failure);
+			}
+			else {
+				ReadStart start = new ReadStart(sequence, started, startNanos, trigger,
+						TopologyCounters.Kind.HELD);
+				readDone(current, start, source, view);
+			}
+			return null;
+		}, completion);
+	}
+
+	/**
+	 * Reads the view of a seed over one new connection; if that fails too, Lettuce's full refresh
+	 * runs (its own fallback through every known node and every seed).
+	 */
+	private void readSeed(RedisClusterClient current, Partitions partitions) {
+		RedisClusterNode any = partitions.isEmpty() ? null : partitions.getPartition(0);
+		if (!this.seedReader.hasSeeds() || any == null || any.getUri() == null) {
+			refresh(current, "fallback");
+			return;
+		}
+		if (!this.seedReading.compareAndSet(false, true)) {
+			return;
+		}
+		long sequence = this.ordering.begin();
+		ReadStart start = new ReadStart(sequence, this.clock.instant(), System.nanoTime(), "fallback",
+				TopologyCounters.Kind.SEED);
+		CompletableFuture<List<RedisClusterNode>> read;
+		try {
+			read = this.seedReader.read(current, any.getUri());
+		}
+		catch (RuntimeException ex) {
+			read = CompletableFuture.failedFuture(ex);
+		}
+		read.handleAsync((view, failure) -> {
+			this.seedReading.set(false);
+			String source = (view != null) ? ownNode(view) : null;
+			if (failure != null || source == null) {
+				this.counters.read(TopologyCounters.Kind.SEED, TopologyCounters.Outcome.FAILED);
+				logger.debug("Topology read from a seed failed"
+						+ ((failure != null) ? ": " + describe(failure) : ": no node listed itself"));
+				// Right after a mass move a seed name may still lead to a pod that is starting:
+				// a second seed is asked before every known node and every seed are.
+				if (++this.seedFailuresInARow >= SEED_FAILURES_BEFORE_FULL_REFRESH) {
+					refresh(current, "fallback");
+				}
+			}
+			else {
+				this.seedFailuresInARow = 0;
+				readDone(current, start, source, view);
+			}
+			return null;
+		}, completion());
+	}
+
+	private static @Nullable String ownNode(List<RedisClusterNode> view) {
+		for (RedisClusterNode node : view) {
+			if (node.is(RedisClusterNode.NodeFlag.MYSELF)) {
+				return node.getNodeId();
+			}
+		}
+		return null;
+	}
+
+	private void readFailed(String source, Throwable failure) {
+		this.counters.read(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.FAILED);
+		this.failedSources.put(source, this.clock.instant().plus(this.settings.degradedPeriod().multipliedBy(4)));
+		if (source.equals(this.lastAnswered)) {
+			this.lastAnswered = null;
+		}
+		this.failuresInARow++;
+		logger.debug("Topology read from node " + source + " failed: " + describe(failure));
+		lookIn(this.settings.degradedPeriod());
+	}
+
+	private void readDone(RedisClusterClient current, ReadStart start, String source, List<RedisClusterNode> view) {
+		TopologyCounters.Kind kind = start.kind();
+		this.failuresInARow = 0;
+		if (kind == TopologyCounters.Kind.HELD) {
+			this.lastAnswered = source;
+		}
+		Partitions partitions = current.getPartitions();
+		ViewComparison.ViewChanges changes = ViewComparison.compare(partitions, view);
+		if (changes.isEmpty()) {
+			this.counters.read(kind, TopologyCounters.Outcome.UNCHANGED);
+			return;
+		}
+		ViewOrdering.Verdict verdict = this.ordering.judge(start.sequence(), partitions, view, source,
+				this.clock.instant());
+		if (verdict != ViewOrdering.Verdict.APPLY) {
+			this.counters.read(kind, TopologyCounters.Outcome.REFUSED);
+			logger.debug("Topology read from node " + source + " not applied (" + verdict + "): " + changes);
+			return;
+		}
+		RedisClusterNode sourceNode = view.stream()
+			.filter((node) -> source.equals(node.getNodeId()))
+			.findFirst()
+			.orElse(null);
+		this.applier.apply(current, view).whenCompleteAsync((done, failure) -> {
+			if (failure != null) {
+				this.counters.read(kind, TopologyCounters.Outcome.FAILED);
+				logger.debug("Topology read from node " + source + " could not be applied: " + describe(failure));
+				return;
+			}
+			if (sourceNode != null) {
+				this.ordering.applied(start.sequence(), sourceNode);
+			}
+			this.counters.read(kind, TopologyCounters.Outcome.CHANGED);
+			this.counters.applied();
+			logger.debug("Topology read (" + kind.tag() + ") from node " + source + " applied: " + changes);
+			TopologyRefresh refresh = new TopologyRefresh(start.at(),
+					Duration.ofNanos(System.nanoTime() - start.nanos()), start.trigger(), null);
+			this.lastRefresh = refresh;
+			publish(new TopologyRefreshedEvent(refresh));
+			Partitions applied = current.getPartitions();
+			observe(applied);
+			checkCoverage(applied);
+		}, completion());
+	}
+
+	private Executor completion() {
+		ScheduledExecutorService executor = this.scheduler;
+		return (executor != null) ? executor : Runnable::run;
 	}
 
 	private boolean inTrouble() {
-		return this.clock.instant().isBefore(this.troubleUntil);
-	}
-
-	private static int uncoveredSlots(Partitions partitions) {
-		int uncovered = 0;
-		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
-			if (partitions.getPartitionBySlot(slot) == null) {
-				uncovered++;
-			}
-		}
-		return uncovered;
+		return this.trouble.isOpen();
 	}
 
 	/**
@@ -253,26 +527,18 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * @return how many slots have no node now (all of them before the first topology is read)
 	 */
 	private int checkCoverage(Partitions partitions) {
-		if (partitions.isEmpty()) {
-			return SlotHash.SLOT_COUNT;
-		}
-		int uncovered = uncoveredSlots(partitions);
-		Integer previous = this.lastUncoveredSlots;
-		this.lastUncoveredSlots = uncovered;
-		if (previous == null ? uncovered == 0 : (previous == 0) == (uncovered == 0)) {
-			return uncovered;
-		}
-		if (uncovered == 0) {
-			logger.info("Every Redis Cluster slot has a node again");
-		}
-		else {
-			logger.warn(uncovered + " Redis Cluster slots have no node in the client's topology");
-		}
-		publish(new SlotCoverageChangedEvent(uncovered, this.clock.instant()));
-		return uncovered;
+		return this.coverage.check(partitions, this.clock.instant(), (event) -> {
+			if (event.everySlotCovered()) {
+				logger.info("Every Redis Cluster slot has a node again");
+			}
+			else {
+				logger.warn(event.uncoveredSlots() + " Redis Cluster slots have no node in the client's topology");
+			}
+			publish(event);
+		});
 	}
 
-	private void refresh(RedisClusterClient current) {
+	private void refresh(RedisClusterClient current, String trigger) {
 		Instant now = this.clock.instant();
 		if (!this.refreshing.compareAndSet(false, true)) {
 			if (Duration.between(this.refreshStarted, now).compareTo(REFRESH_GIVE_UP) < 0) {
@@ -281,11 +547,11 @@ public final class TopologyWatcher implements SmartLifecycle {
 			logger.debug("Abandoning a topology refresh that did not finish within " + REFRESH_GIVE_UP);
 		}
 		this.refreshStarted = now;
-		runRefresh(current, "degraded").whenComplete((refresh, failure) -> this.refreshing.set(false));
+		runRefresh(current, trigger).whenComplete((refresh, failure) -> this.refreshing.set(false));
 	}
 
 	/**
-	 * Refreshes the topology now.
+	 * Refreshes the topology now, with Lettuce's full refresh.
 	 * @return the outcome, once the refresh ended; completes exceptionally when no cluster
 	 * client is available (the connection factory is not started or not in cluster mode)
 	 */
@@ -300,10 +566,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private CompletableFuture<TopologyRefresh> runRefresh(RedisClusterClient current, String trigger) {
 		Instant started = this.clock.instant();
 		long startNanos = System.nanoTime();
+		List<RedisClusterNode> before = List.copyOf(current.getPartitions());
 		// Completed on the watcher's own thread, not Lettuce's event loop: listeners of the events
 		// published below may well call Redis.
-		ScheduledExecutorService executor = this.scheduler;
-		Executor completion = (executor != null) ? executor : Runnable::run;
 		return current.refreshPartitionsAsync().toCompletableFuture().handleAsync((done, failure) -> {
 			String error = (failure != null) ? describe(failure) : null;
 			TopologyRefresh refresh = new TopologyRefresh(started, Duration.ofNanos(System.nanoTime() - startNanos),
@@ -311,13 +576,22 @@ public final class TopologyWatcher implements SmartLifecycle {
 			this.lastRefresh = refresh;
 			publish(new TopologyRefreshedEvent(refresh));
 			if (error != null) {
+				this.counters.read(TopologyCounters.Kind.FULL, TopologyCounters.Outcome.FAILED);
 				logger.debug("Topology refresh (" + trigger + ") failed: " + error);
 			}
 			else {
-				record(current.getPartitions());
+				Partitions after = current.getPartitions();
+				this.counters.read(TopologyCounters.Kind.FULL, ViewComparison.compare(before, after).isEmpty()
+						? TopologyCounters.Outcome.UNCHANGED : TopologyCounters.Outcome.CHANGED);
+				this.failuresInARow = 0;
+				observe(after);
+				if (this.settings.heldConnectionReads()) {
+					// The refresh may have started before the view applied last: read a newer one.
+					lookIn(Duration.ZERO);
+				}
 			}
 			return refresh;
-		}, completion);
+		}, completion());
 	}
 
 	/** A failing application listener must not break the watcher or the refresh it reports. */
@@ -336,8 +610,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * The last refresh the starter ran (Lettuce's own periodic and adaptive refreshes are not
-	 * seen here).
+	 * The last refresh the starter ran: a full refresh, or a held-connection read that changed the
+	 * client's view (Lettuce's own adaptive refreshes, and reads that found nothing new, are not
+	 * seen here; see {@link #counters()}).
 	 * @return the last refresh, if any ran
 	 */
 	public Optional<TopologyRefresh> lastRefresh() {
@@ -345,23 +620,29 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
+	 * How often the topology was read, how, and what came of it.
+	 * @return the counters, live
+	 */
+	public TopologyCounters counters() {
+		return this.counters;
+	}
+
+	/**
 	 * The most recent node address changes, oldest first.
 	 * @return up to the last 50 changes
 	 */
 	public List<NodeAddressChangedEvent> recentAddressChanges() {
-		synchronized (this.recentChanges) {
-			return List.copyOf(this.recentChanges);
-		}
+		return this.addressBook.recent();
 	}
 
 	/**
 	 * Whether the client is in trouble now: connections dropping, reconnects or commands failing
 	 * recently, or slots without a node in its topology.
-	 * @return {@code true} while the starter refreshes the topology every degraded period
+	 * @return {@code true} while the starter reads the topology every degraded period
 	 */
 	public boolean isDegraded() {
 		RedisClusterClient current = this.client;
-		return current != null && (inTrouble() || uncoveredSlots(current.getPartitions()) > 0);
+		return current != null && (inTrouble() || SlotCoverage.uncovered(current.getPartitions()) > 0);
 	}
 
 	/**
@@ -446,26 +727,52 @@ public final class TopologyWatcher implements SmartLifecycle {
 		});
 	}
 
-	private void record(Partitions partitions) {
+	/**
+	 * Looks at the view the client routes by now, whoever applied it: publishes the moves, and
+	 * when a full refresh put a node back on an address it had left, reads a newer view at once.
+	 * Watcher's thread only.
+	 */
+	private void observe(Partitions partitions) {
+		List<String> regressed = this.ordering.observe(partitions, this.clock.instant());
+		if (!regressed.isEmpty()) {
+			this.counters.regression();
+			logger.debug("A topology refresh put nodes " + regressed + " back on addresses they left; reading again");
+			lookIn(Duration.ZERO);
+		}
 		Map<String, String> addresses = new LinkedHashMap<>();
 		for (RedisClusterNode node : partitions) {
 			RedisURI uri = node.getUri();
-			if (node.getNodeId() != null && uri != null) {
+			if (node.getNodeId() != null && uri != null && !regressed.contains(node.getNodeId())) {
 				addresses.put(node.getNodeId(), uri.getHost() + ":" + uri.getPort());
 			}
 		}
 		List<NodeAddressChangedEvent> changes = this.addressBook.update(addresses, this.clock.instant());
 		for (NodeAddressChangedEvent change : changes) {
-			synchronized (this.recentChanges) {
-				if (this.recentChanges.size() == RECENT_CHANGES) {
-					this.recentChanges.removeFirst();
-				}
-				this.recentChanges.addLast(change);
-			}
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
 					+ change.currentAddress());
 			publish(change);
 		}
+	}
+
+	/**
+	 * When a held-connection read began, and why.
+	 */
+	private record ReadStart(long sequence, Instant at, long nanos, String trigger, TopologyCounters.Kind kind) {
+
+	}
+
+	/**
+	 * How the watcher reads the topology.
+	 *
+	 * @param period the time between two reads while all is well
+	 * @param degradedPeriod the time between two reads while the client is in trouble
+	 * @param suspectPeriod the time between two reads while a master is suspect
+	 * @param heldConnectionReads whether reads go over a held connection; if not, the watcher
+	 * runs Lettuce's full refresh every degraded period while in trouble, and Lettuce's periodic
+	 * refresh does the rest
+	 */
+	record Settings(Duration period, Duration degradedPeriod, Duration suspectPeriod, boolean heldConnectionReads) {
+
 	}
 
 }

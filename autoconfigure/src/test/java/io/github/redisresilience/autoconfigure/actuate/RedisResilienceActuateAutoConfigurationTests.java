@@ -115,6 +115,11 @@ class RedisResilienceActuateAutoConfigurationTests {
 			assertThat(registry.find("redis.resilience.reconnect.attempts").counter()).isNotNull();
 			assertThat(registry.find("redis.resilience.nodes").tag("role", "master").gauge()).isNotNull();
 			assertThat(registry.find("redis.resilience.slots.uncovered").gauge()).isNotNull();
+			assertThat(registry.find("redis.resilience.topology.lookups")
+				.tags("kind", "held", "outcome", "unchanged")
+				.functionCounter()).isNotNull();
+			assertThat(registry.find("redis.resilience.topology.trouble.signs").tag("sign", "reconnect").functionCounter())
+				.isNotNull();
 		});
 	}
 

@@ -43,4 +43,14 @@ class AddressBookTests {
 		assertThat(this.book.update(Map.of("a", "10.0.0.1:6379", "c", "10.0.0.3:6379"), NOW)).isEmpty();
 	}
 
+	@Test
+	void keepsTheMostRecentChangesOldestFirst() {
+		for (int i = 0; i <= AddressBook.RECENT_CHANGES + 1; i++) {
+			this.book.update(Map.of("a", "10.0.0." + i + ":6379"), NOW);
+		}
+		assertThat(this.book.recent()).hasSize(AddressBook.RECENT_CHANGES);
+		assertThat(this.book.recent().get(AddressBook.RECENT_CHANGES - 1).currentAddress())
+			.isEqualTo("10.0.0." + (AddressBook.RECENT_CHANGES + 1) + ":6379");
+	}
+
 }

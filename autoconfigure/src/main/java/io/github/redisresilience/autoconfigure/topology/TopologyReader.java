@@ -1,0 +1,117 @@
+package io.github.redisresilience.autoconfigure.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.codec.StringCodec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the topology with one {@code CLUSTER NODES} over a connection it already holds: one
+ * cluster connection of its own, opened once through the client (remap rules, DNS, credentials,
+ * TLS), whose node connections Lettuce keeps and re-points when a node moves. A read costs no
+ * connect and no handshake unless the node is new to it or moved.
+ * <p>
+ * The view is made the way Lettuce's own refresh makes it: parsed by {@link ClusterPartitionParser},
+ * nodes without a usable address left out, the client's node filter applied, and the connection
+ * settings of the client's URIs (credentials, TLS, timeout) copied onto every node's URI.
+ */
+final class TopologyReader {
+
+	private final Duration timeout;
+
+	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
+
+	private @Nullable RedisClusterClient connectedClient;
+
+	/**
+	 * @param timeout the longest wait for an answer; a read that takes longer fails, the next one
+	 * asks another node
+	 */
+	TopologyReader(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Reads the view of one node.
+	 * @param client the client whose connection settings apply
+	 * @param source the node to ask, by ID; it must be in the client's view
+	 * @param sourceUri the node's URI in the client's view, whose connection settings are copied
+	 * @return the view, or a failure when the node did not answer in time
+	 */
+	CompletableFuture<List<RedisClusterNode>> read(RedisClusterClient client, String source, RedisURI sourceUri) {
+		Predicate<RedisClusterNode> filter = (client.getOptions() instanceof ClusterClientOptions options)
+				? options.getNodeFilter() : (node) -> true;
+		return connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
+			.thenCompose((node) -> node.async().clusterNodes().toCompletableFuture())
+			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((text) -> view(text, filter, sourceUri));
+	}
+
+	static List<RedisClusterNode> view(String clusterNodes, Predicate<? super RedisClusterNode> filter,
+			RedisURI source) {
+		List<RedisClusterNode> nodes = new ArrayList<>();
+		for (RedisClusterNode node : ClusterPartitionParser.parse(clusterNodes)) {
+			if (node.is(NodeFlag.MYSELF) && !usable(node)) {
+				// A node that does not know its own address yet lists itself without a host, as
+				// Lettuce's refresh sees it: it is where the client reached it.
+				node.setUri(RedisURI.create(source.getHost(), source.getPort()));
+			}
+			if (usable(node) && filter.test(node)) {
+				RedisURI uri = node.getUri();
+				uri.applyAuthentication(source);
+				uri.applySsl(source);
+				uri.setTimeout(source.getTimeout());
+				nodes.add(node);
+			}
+		}
+		return nodes;
+	}
+
+	/** As Lettuce's refresh: a node without an address cannot be routed to. */
+	private static boolean usable(RedisClusterNode node) {
+		RedisURI uri = node.getUri();
+		return node.getNodeId() != null && !node.is(NodeFlag.NOADDR) && uri != null && uri.getPort() != 0
+				&& uri.getHost() != null && !uri.getHost().isEmpty();
+	}
+
+	private synchronized CompletableFuture<StatefulRedisClusterConnection<String, String>> connection(
+			RedisClusterClient client) {
+		CompletableFuture<StatefulRedisClusterConnection<String, String>> current = this.connection;
+		if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
+			return current;
+		}
+		close(current);
+		// A connect that failed is tried again on the next read; the watcher falls back to
+		// Lettuce's refresh through the seeds meanwhile.
+		current = client.connectAsync(StringCodec.UTF8).toCompletableFuture();
+		this.connection = current;
+		this.connectedClient = client;
+		return current;
+	}
+
+	synchronized void close() {
+		close(this.connection);
+		this.connection = null;
+		this.connectedClient = null;
+	}
+
+	private static void close(@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
+		if (connection != null) {
+			connection.thenAccept(StatefulConnection::closeAsync);
+		}
+	}
+
+}

@@ -1,0 +1,214 @@
+package io.github.redisresilience.autoconfigure.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.github.redisresilience.test.ChaosReport;
+import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
+import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.WithLocalRedisCluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What following the topology costs the cluster, counted on the servers: every connection a
+ * Lettuce client opens starts with {@code HELLO} (the kit's own connections and this test's
+ * sampler do not send it), every topology read is a {@code CLUSTER NODES}.
+ */
+@WithLocalRedisCluster(shared = false)
+class HeldConnectionReadsIT {
+
+	private static final Duration LIMIT = Duration.ofSeconds(30);
+
+	private static final Pattern HELLO = Pattern.compile("^cmdstat_hello:calls=(\\d+)", Pattern.MULTILINE);
+
+	private static final Pattern CLUSTER_NODES = Pattern.compile("^cmdstat_cluster\\|nodes:calls=(\\d+)",
+			Pattern.MULTILINE);
+
+	static LocalRedisCluster cluster;
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void stopApplication() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	@Test
+	void steadyStateTopologyReadsOpenNoConnection() {
+		startApplication("redis.resilience.topology.refresh.period=500ms");
+		ServerCounts before = awaitSettled();
+		TopologyCounters counters = this.context.getBean(TopologyWatcher.class).counters();
+		long heldReads = counters.reads(TopologyCounters.Kind.HELD);
+		await().atMost(LIMIT).until(() -> counters.reads(TopologyCounters.Kind.HELD) >= heldReads + 6);
+		ServerCounts after = ServerCounts.read(cluster);
+		System.out.println("[topology] held reads, steady state: " + after.minus(before) + "; " + counters);
+		assertThat(after.clusterNodes() - before.clusterNodes()).as("topology reads").isGreaterThanOrEqualTo(6);
+		assertThat(after.connections() - before.connections()).as("new connections").isZero();
+	}
+
+	/**
+	 * The negative control of {@link #steadyStateTopologyReadsOpenNoConnection()}: Lettuce's refresh
+	 * opens a connection to every node on every read.
+	 */
+	@Test
+	void lettucesRefreshOpensAConnectionPerNodeOnEveryRead() {
+		startApplication("redis.resilience.topology.refresh.period=500ms",
+				"redis.resilience.topology.refresh.held-connection-reads=false");
+		ServerCounts before = awaitSettled();
+		int nodes = cluster.pods().size();
+		await().atMost(LIMIT)
+			.until(() -> ServerCounts.read(cluster).clusterNodes() - before.clusterNodes() >= 6L * nodes);
+		ServerCounts after = ServerCounts.read(cluster);
+		System.out.println("[topology] Lettuce's refresh, steady state: " + after.minus(before));
+		assertThat(after.connections() - before.connections()).as("new connections")
+			.isGreaterThanOrEqualTo(5L * nodes);
+	}
+
+	@Test
+	void afterEveryPodMovedWithItsOldAddressHangingTheClientRecoversWithAFewConnectionsPerMovedNode() {
+		startApplication();
+		awaitSettled();
+		TopologyWatcher watcher = this.context.getBean(TopologyWatcher.class);
+		ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
+		Instant served = awaitEverySlotServed();
+		await("calm again").atMost(LIMIT).until(() -> !watcher.isDegraded());
+		Instant calm = Instant.now();
+		// Counted by the new processes: everything that connected to the pods since they moved.
+		ServerCounts after = ServerCounts.read(cluster);
+		int moved = report.addressChanges().size();
+		System.out.println("[topology] all pods moved (old IPs black-holed), held reads: served "
+				+ Duration.between(report.healed(), served).toMillis() + " ms after the heal, calm "
+				+ Duration.between(report.healed(), calm).toMillis() + " ms after the heal; " + moved
+				+ " nodes moved; since the move: " + after + "; " + watcher.counters());
+		assertThat(Duration.between(report.healed(), calm)).as("back to the period after the heal")
+			.isLessThanOrEqualTo(Duration.ofSeconds(2));
+		assertThat(after.connections()).as("new connections").isLessThanOrEqualTo(3L * moved);
+	}
+
+	/**
+	 * The negative control of the test above: with Lettuce's refresh every degraded period, the
+	 * same move costs many connections per moved node.
+	 */
+	@Test
+	void afterEveryPodMovedLettucesRefreshCostsManyConnectionsPerMovedNode() {
+		startApplication("redis.resilience.topology.refresh.held-connection-reads=false");
+		awaitSettled();
+		TopologyWatcher watcher = this.context.getBean(TopologyWatcher.class);
+		ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
+		Instant served = awaitEverySlotServed();
+		await("calm again").atMost(LIMIT).until(() -> !watcher.isDegraded());
+		Instant calm = Instant.now();
+		ServerCounts after = ServerCounts.read(cluster);
+		int moved = report.addressChanges().size();
+		System.out.println("[topology] all pods moved (old IPs black-holed), Lettuce's refresh: served "
+				+ Duration.between(report.healed(), served).toMillis() + " ms after the heal, calm "
+				+ Duration.between(report.healed(), calm).toMillis() + " ms after the heal; " + moved
+				+ " nodes moved; since the move: " + after + "; " + watcher.counters());
+		assertThat(after.connections()).as("new connections").isGreaterThan(3L * moved);
+	}
+
+	private void startApplication(String... properties) {
+		List<String> all = new ArrayList<>(List.of("spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
+				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
+				"redis.resilience.dns.resolver=jdk"));
+		all.addAll(List.of(properties));
+		this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
+	/** The application has written to every master and the starter has read the topology twice. */
+	private ServerCounts awaitSettled() {
+		writeEverywhere();
+		TopologyCounters counters = this.context.getBean(TopologyWatcher.class).counters();
+		await().atMost(LIMIT)
+			.until(() -> counters.reads(TopologyCounters.Kind.HELD) + counters.reads(TopologyCounters.Kind.FULL) >= 2
+					|| !this.context.getBean(TopologyWatcher.class).isDegraded());
+		return ServerCounts.read(cluster);
+	}
+
+	private Instant awaitEverySlotServed() {
+		await().atMost(LIMIT).ignoreExceptions().untilAsserted(this::writeEverywhere);
+		return Instant.now();
+	}
+
+	/** Keys spread over every master (64 keys cover three masters' slot ranges). */
+	private void writeEverywhere() {
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		for (int i = 0; i < 64; i++) {
+			redis.opsForValue().set("held-reads-" + i, Integer.toString(i));
+		}
+	}
+
+	/**
+	 * What the cluster's servers counted.
+	 *
+	 * @param connections connections opened by Lettuce clients ({@code HELLO} calls)
+	 * @param clusterNodes {@code CLUSTER NODES} calls
+	 */
+	record ServerCounts(long connections, long clusterNodes) {
+
+		static ServerCounts read(LocalRedisCluster cluster) {
+			long connections = 0;
+			long clusterNodes = 0;
+			RedisClient sampler = RedisClient.create();
+			// RESP2: the sampler's own connections send no HELLO.
+			sampler.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+			try {
+				for (RedisPod pod : cluster.pods()) {
+					RedisURI uri = RedisURI.create(pod.address().getHostString(), pod.address().getPort());
+					try (StatefulRedisConnection<String, String> connection = sampler.connect(uri)) {
+						String stats = connection.sync().info("commandstats");
+						connections += count(HELLO, stats);
+						clusterNodes += count(CLUSTER_NODES, stats);
+					}
+				}
+			}
+			finally {
+				sampler.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+			return new ServerCounts(connections, clusterNodes);
+		}
+
+		private static long count(Pattern pattern, String stats) {
+			Matcher matcher = pattern.matcher(stats);
+			return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+		}
+
+		ServerCounts minus(ServerCounts other) {
+			return new ServerCounts(this.connections - other.connections, this.clusterNodes - other.clusterNodes);
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Application {
+
+	}
+
+}
