@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
 
+	/** The ACL user's passwords now; pods started later get them all. */
+	private final Set<String> aclPasswords = new LinkedHashSet<>();
+
 	/** A removed pod's ordinal is never reused: its name and data directory stay its own. */
 	private int nextOrdinal;
 
@@ -107,6 +111,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.name = (settings.name != null) ? settings.name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
 		this.directory = KitWorkspace.create(settings.workDirectory, this.name);
 		this.addresses = new AddressPool(settings.port, new SecureRandom());
+		if (settings.aclPassword != null) {
+			this.aclPasswords.add(settings.aclPassword);
+		}
 		this.shutdownHook = new Thread(this::stopEverything, "redis-cluster-kit-shutdown-" + this.name);
 	}
 
@@ -1035,6 +1042,73 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Adds a password to an ACL user on every running node ({@code ACL SETUSER <user> ><password>}),
+	 * the first step of a rotation: both the old and the new password are valid until
+	 * {@link #removeAclPassword(String, String)}. Pods started later get it too.
+	 * @param username the user, as given to {@link Builder#aclUser(String, String)}
+	 * @param password the new password, same characters as {@link Builder#password(String)}
+	 */
+	public synchronized void addAclPassword(String username, String password) {
+		requireAclUser(username);
+		String token = Builder.requireConfigToken("password", password);
+		callOnEveryPod("ACL", "SETUSER", username, ">" + token);
+		this.aclPasswords.add(token);
+	}
+
+	/**
+	 * Removes a password from an ACL user on every running node ({@code ACL SETUSER <user> <<password>}),
+	 * the last step of a rotation. Connections that authenticated with it stay open, as Redis
+	 * keeps them: {@link #closeClientConnections()} makes clients authenticate again.
+	 * @param username the user, as given to {@link Builder#aclUser(String, String)}
+	 * @param password the password to remove
+	 */
+	public synchronized void removeAclPassword(String username, String password) {
+		requireAclUser(username);
+		callOnEveryPod("ACL", "SETUSER", username, "<" + password);
+		this.aclPasswords.remove(password);
+	}
+
+	/**
+	 * Closes every client connection on every running node ({@code CLIENT KILL TYPE normal}), as a
+	 * rolling restart of the pods or an operator does to make clients reconnect and authenticate
+	 * again; replication and cluster bus links stay up.
+	 * @return how many connections were closed
+	 */
+	public synchronized long closeClientConnections() {
+		long closed = 0;
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				// SKIPME yes (the default) keeps the kit's own connection.
+				Object killed = connection.call("CLIENT", "KILL", "TYPE", "normal");
+				closed += (killed instanceof Long count) ? count : 0;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not close the client connections of " + pod, ex);
+			}
+		}
+		logger.info("Closed {} client connection(s) on {} pods", closed, upPods().size());
+		return closed;
+	}
+
+	private void requireAclUser(String username) {
+		if (!username.equals(this.settings.aclUsername)) {
+			throw new IllegalArgumentException("The cluster has no ACL user '" + username + "' (see Builder#aclUser)");
+		}
+	}
+
+	/** Never logs the command: it may hold a secret. */
+	private void callOnEveryPod(String... command) {
+		for (RedisPod pod : upPods()) {
+			try {
+				callOn(pod, command);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not run " + command[0] + " " + command[1] + " on " + pod, ex);
+			}
+		}
+	}
+
+	/**
 	 * Waits until the cluster is healthy.
 	 * @return the first instant it was seen healthy
 	 * @throws IllegalStateException if it is not healthy within the heal timeout
@@ -1308,8 +1382,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		if (this.settings.aclUsername != null) {
 			// Redis 6.2 and 7 both accept channel patterns (&*); Redis 7 denies channels by default.
-			config.append("user ").append(this.settings.aclUsername).append(" on >").append(this.settings.aclPassword)
-				.append(" ~* &* +@all\n");
+			config.append("user ").append(this.settings.aclUsername).append(" on");
+			this.aclPasswords.forEach((password) -> config.append(" >").append(password));
+			config.append(" ~* &* +@all\n");
 		}
 		this.settings.extraConfig.forEach((directive, value) -> config.append(directive).append(' ').append(value).append('\n'));
 		Path file = pod.dataDirectory().resolve("redis.conf");
