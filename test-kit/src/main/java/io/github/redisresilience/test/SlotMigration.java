@@ -110,7 +110,18 @@ final class SlotMigration implements AutoCloseable {
 		}
 		// The target first, so that it serves the slot before the source starts sending MOVED there.
 		to.call("CLUSTER", "SETSLOT", number, "NODE", target.nodeId());
-		from.call("CLUSTER", "SETSLOT", number, "NODE", target.nodeId());
+		try {
+			from.call("CLUSTER", "SETSLOT", number, "NODE", target.nodeId());
+		}
+		catch (RespConnection.RedisErrorReply ex) {
+			// A master that has just lost its last slot may already have turned into the target's
+			// replica (Redis 7, cluster-allow-replica-migration), as redis-cli also allows for: it
+			// learns the owner from its master.
+			if (!ex.getMessage().contains("only with masters")) {
+				throw ex;
+			}
+			logger.debug("{} became a replica once it lost slot {}", source, slot);
+		}
 		for (Map.Entry<RedisPod, RespConnection> other : this.connections.entrySet()) {
 			if (other.getKey() != source && other.getKey() != target) {
 				other.getValue().call("CLUSTER", "SETSLOT", number, "NODE", target.nodeId());
