@@ -880,6 +880,19 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when every node agreed on the new owners
 	 */
 	public synchronized ChaosReport migrateSlots(RedisPod target, int count) {
+		return migrateSlots(target, count, Duration.ZERO);
+	}
+
+	/**
+	 * Moves slots to a master as {@link #migrateSlots(RedisPod, int)} does, pausing after every
+	 * batch of 10 keys, as a migration of big slots on a busy cluster takes time: a slot with many
+	 * keys stays {@code MIGRATING} for longer, and clients that use it follow {@code ASK}.
+	 * @param target a running master pod
+	 * @param count how many slots it gets
+	 * @param batchPause the pause after each {@code MIGRATE} batch
+	 * @return when every node agreed on the new owners
+	 */
+	public synchronized ChaosReport migrateSlots(RedisPod target, int count, Duration batchPause) {
 		requireRole(target, Role.MASTER);
 		Instant started = Instant.now();
 		List<RedisPod> sources = masters().stream().filter((master) -> master != target).toList();
@@ -899,7 +912,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 			plan.put(sources.get(i), slots.subList(slots.size() - share, slots.size()));
 			planned += share;
 		}
-		int keys = migrate(plan, target);
+		int keys = migrate(plan, target, batchPause);
 		return logged(new ChaosReport("migrate " + count + " slots (" + keys + " keys) to " + target.name(), started,
 				awaitSlotsAgreed(), List.of()));
 	}
@@ -986,8 +999,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		return pod;
 	}
 
-	private int migrate(Map<RedisPod, List<Integer>> plan, RedisPod target) {
+	private int migrate(Map<RedisPod, List<Integer>> plan, RedisPod target, Duration batchPause) {
 		try (SlotMigration migration = new SlotMigration(this::adminConnection, masters(), this.settings.password)) {
+			migration.batchPause(batchPause);
 			plan.forEach((source, slots) -> migration.move(source, target, slots));
 			return migration.keysMoved();
 		}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ final class SlotMigration implements AutoCloseable {
 	private final @Nullable String migrateAuthPassword;
 
 	private final Map<RedisPod, RespConnection> connections = new LinkedHashMap<>();
+
+	private Duration batchPause = Duration.ZERO;
 
 	private int keysMoved;
 
@@ -82,6 +85,15 @@ final class SlotMigration implements AutoCloseable {
 		logger.debug("Moved {} slots from {} to {}", slots.size(), source, target);
 	}
 
+	/**
+	 * Pauses after every {@code MIGRATE} batch, as a migration of big slots on a busy cluster
+	 * takes time: each slot with keys stays {@code MIGRATING} for longer, so clients see ASK.
+	 * @param batchPause the pause, zero by default
+	 */
+	void batchPause(Duration batchPause) {
+		this.batchPause = batchPause;
+	}
+
 	int keysMoved() {
 		return this.keysMoved;
 	}
@@ -107,6 +119,9 @@ final class SlotMigration implements AutoCloseable {
 			keys.forEach((key) -> migrate.add((String) key));
 			from.call(migrate.toArray(String[]::new));
 			this.keysMoved += keys.size();
+			if (!this.batchPause.isZero()) {
+				LockSupport.parkNanos(this.batchPause.toNanos());
+			}
 		}
 		// The target first, so that it serves the slot before the source starts sending MOVED there.
 		to.call("CLUSTER", "SETSLOT", number, "NODE", target.nodeId());

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * move and {@code MOVED} afterwards), a replica is added to it, the master is drained and
  * removed, then the replica. The client's topology and the {@code redistopology} endpoint follow
  * each step. Beside the chaos workload, a second one writes into the slots moved first, which
- * hold hundreds of keys each, so that clients do follow {@code ASK} redirects: the new master
+ * hold hundreds of keys each and move in paced batches, so that clients do follow {@code ASK} redirects: the new master
  * counts the {@code ASKING} commands it served.
  */
 @WithLocalRedisCluster(shared = false)
@@ -157,7 +157,7 @@ class ScaleOutInIT extends ChaosTestSupport {
 	private ChaosReport scaleOutAndIn() {
 		Instant started = Instant.now();
 		RedisPod master = cluster.addMaster();
-		cluster.migrateSlots(master, MIGRATED_SLOTS);
+		cluster.migrateSlots(master, MIGRATED_SLOTS, Duration.ofMillis(5));
 		this.askingCalls = askingCalls(master);
 		awaitClientSees(master, true, MIGRATED_SLOTS);
 		RedisPod replica = cluster.addReplica(master);
