@@ -25,6 +25,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 import io.github.redisresilience.autoconfigure.actuate.RedisTopologyEndpoint;
@@ -85,12 +86,12 @@ class PasswordRotationIT extends ChaosTestSupport {
 				"--app.redis.password-file=" + passwordFile, "--logging.level.io.github.redisresilience=DEBUG",
 				"--management.endpoints.jmx.exposure.include=redistopology",
 				"--management.endpoints.web.exposure.include=redistopology");
-		Object clientBefore = this.context.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class);
+		Object clientBefore = this.context.getBean(RedisConnectionFactory.class);
 
 		runScenario("password rotation", blocking(), (workload) -> rotate(workload, old, rotated, () -> mount(passwordFile, rotated)));
 
 		assertThat(this.context.isActive()).isTrue();
-		assertThat(this.context.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+		assertThat(this.context.getBean(RedisConnectionFactory.class))
 			.as("no restart").isSameAs(clientBefore);
 		RedisTopologyEndpoint endpoint = this.context.getBean(RedisTopologyEndpoint.class);
 		await("the starter's probes authenticate with the new password").atMost(RECOVERY_LIMIT)
