@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
 
+	/** The ACL user's passwords now; pods started later get them all. */
+	private final Set<String> aclPasswords = new LinkedHashSet<>();
+
+	/** A removed pod's ordinal is never reused: its name and data directory stay its own. */
+	private int nextOrdinal;
+
 	/** Created on the first {@link #partition(RedisPod)}: without it the kit needs neither root nor iptables. */
 	private @Nullable IptablesChain iptables;
 
@@ -109,6 +116,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.name = (settings.name != null) ? settings.name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
 		this.directory = KitWorkspace.create(settings.workDirectory, this.name);
 		this.addresses = new AddressPool(settings.port, new SecureRandom());
+		if (settings.aclPassword != null) {
+			this.aclPasswords.add(settings.aclPassword);
+		}
 		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
 	}
 
@@ -404,7 +414,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the pod
 	 */
 	public synchronized RedisPod pod(int ordinal) {
-		return this.pods.get(ordinal);
+		// Removed pods leave gaps: the list index is not the ordinal once the cluster scaled in.
+		return this.pods.stream()
+			.filter((pod) -> pod.ordinal() == ordinal)
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No pod has ordinal " + ordinal));
 	}
 
 	/**
@@ -445,6 +459,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 					this.addresses.next(), (ordinal < masters) ? Role.MASTER : Role.REPLICA);
 			this.pods.add(pod);
 		}
+		this.nextOrdinal = total;
 		try {
 			if (this.settings.certificateNames != null) {
 				this.tls = KitTls.generate(this.directory, certificateNames(this.settings.certificateNames));
@@ -829,6 +844,315 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Scales out: starts a new, empty master pod (the next ordinal, a new address), introduces it
+	 * with {@code CLUSTER MEET} and publishes its names; it serves no slot until
+	 * {@link #migrateSlots(RedisPod, int)}.
+	 * @return the new pod, known to every node
+	 * @throws IllegalStateException on a TLS cluster, whose certificate holds only the pods it
+	 * was made for
+	 */
+	public synchronized RedisPod addMaster() {
+		Instant started = Instant.now();
+		RedisPod pod = newPod(Role.MASTER);
+		logged(new ChaosReport("add-master " + pod.name(), started, awaitHealthy(), List.of()));
+		return pod;
+	}
+
+	/**
+	 * Adds a replica pod to a master: started empty, introduced with {@code CLUSTER MEET}, then
+	 * {@code CLUSTER REPLICATE}; returns once it has synced.
+	 * @param master a running master pod
+	 * @return the new pod
+	 */
+	public synchronized RedisPod addReplica(RedisPod master) {
+		requireRole(master, Role.MASTER);
+		Instant started = Instant.now();
+		RedisPod pod = newPod(Role.REPLICA);
+		try {
+			callOn(pod, "CLUSTER", "REPLICATE", master.nodeId());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not make " + pod + " a replica of " + master, ex);
+		}
+		logged(new ChaosReport("add-replica " + pod.name() + " of " + master.name(), started, awaitHealthy(), List.of()));
+		return pod;
+	}
+
+	/**
+	 * The slots a master serves now, as it sees them.
+	 * @param master a running master pod
+	 * @return the slots, ascending
+	 */
+	public synchronized List<Integer> slotsOf(RedisPod master) {
+		try (RespConnection connection = connect(master)) {
+			List<Integer> slots = new ArrayList<>();
+			for (Object range : (List<?>) connection.call("CLUSTER", "SLOTS")) {
+				List<?> fields = (List<?>) range;
+				if (master.nodeId().equals(((List<?>) fields.get(2)).get(2))) {
+					IntStream.rangeClosed(((Long) fields.get(0)).intValue(), ((Long) fields.get(1)).intValue())
+						.forEach(slots::add);
+				}
+			}
+			return slots;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the slots of " + master, ex);
+		}
+	}
+
+	/**
+	 * Moves {@code count} slots to a master while clients keep using them, taken from the other
+	 * masters in proportion to what they serve (as {@code redis-cli --cluster reshard} with every
+	 * other master as source): clients see {@code ASK} during each slot's move and {@code MOVED}
+	 * afterwards.
+	 * @param target a running master pod, such as one from {@link #addMaster()}
+	 * @param count how many slots it gets
+	 * @return when every node agreed on the new owners
+	 */
+	public synchronized ChaosReport migrateSlots(RedisPod target, int count) {
+		return migrateSlots(target, count, Duration.ZERO);
+	}
+
+	/**
+	 * Moves slots to a master as {@link #migrateSlots(RedisPod, int)} does, pausing after every
+	 * batch of 10 keys, as a migration of big slots on a busy cluster takes time: a slot with many
+	 * keys stays {@code MIGRATING} for longer, and clients that use it follow {@code ASK}.
+	 * @param target a running master pod
+	 * @param count how many slots it gets
+	 * @param batchPause the pause after each {@code MIGRATE} batch
+	 * @return when every node agreed on the new owners
+	 */
+	public synchronized ChaosReport migrateSlots(RedisPod target, int count, Duration batchPause) {
+		requireRole(target, Role.MASTER);
+		Instant started = Instant.now();
+		List<RedisPod> sources = masters().stream().filter((master) -> master != target).toList();
+		Map<RedisPod, List<Integer>> owned = new LinkedHashMap<>();
+		sources.forEach((source) -> owned.put(source, slotsOf(source)));
+		int available = owned.values().stream().mapToInt(List::size).sum();
+		if (count < 1 || count > available) {
+			throw new IllegalArgumentException("count must be between 1 and " + available + ", not " + count);
+		}
+		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
+		int planned = 0;
+		for (int i = 0; i < sources.size(); i++) {
+			List<Integer> slots = owned.get(sources.get(i));
+			int share = (i == sources.size() - 1) ? count - planned
+					: Math.min(slots.size(), (int) ((long) count * slots.size() / available));
+			// The highest slots of each source, as redis-cli takes them.
+			plan.put(sources.get(i), slots.subList(slots.size() - share, slots.size()));
+			planned += share;
+		}
+		int keys = migrate(plan, target, batchPause);
+		return logged(new ChaosReport("migrate " + count + " slots (" + keys + " keys) to " + target.name(), started,
+				awaitSlotsAgreed(), List.of()));
+	}
+
+	/**
+	 * Scales in: drains a master (its slots move to the other masters, evenly, with their keys, as
+	 * with {@link #migrateSlots(RedisPod, int)}), points its replicas at the master that took its
+	 * last slot, has every other node {@code CLUSTER FORGET} it, stops the pod and withdraws its
+	 * names, as {@code redis-cli --cluster del-node} after a reshard.
+	 * @param master a running master pod; at least three masters remain
+	 * @return when the cluster was healthy without it
+	 */
+	public synchronized ChaosReport removeMaster(RedisPod master) {
+		requireRole(master, Role.MASTER);
+		List<RedisPod> others = masters().stream().filter((other) -> other != master).toList();
+		if (others.size() < 3) {
+			throw new IllegalStateException("A Redis Cluster needs at least 3 masters; " + master + " is one of them");
+		}
+		Instant started = Instant.now();
+		List<RedisPod> replicas = replicasOf(master);
+		List<Integer> slots = slotsOf(master);
+		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
+		for (int i = 0; i < others.size(); i++) {
+			plan.put(others.get(i), slots.subList(slots.size() * i / others.size(), slots.size() * (i + 1) / others.size()));
+		}
+		int keys = 0;
+		try (SlotMigration migration = new SlotMigration(this::adminConnection, masters(), this.settings.password)) {
+			plan.forEach((target, share) -> migration.move(master, target, share));
+			keys = migration.keysMoved();
+		}
+		awaitSlotsAgreed();
+		RedisPod heir = others.get(others.size() - 1);
+		for (RedisPod replica : replicas) {
+			try {
+				callOn(replica, "CLUSTER", "REPLICATE", heir.nodeId());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not move " + replica + " to " + heir, ex);
+			}
+		}
+		forget(master);
+		return logged(new ChaosReport("remove-master " + master.name() + " (" + slots.size() + " slots, " + keys
+				+ " keys moved)", started, awaitHealthy(), List.of()));
+	}
+
+	/**
+	 * Scales in a replica: every other node {@code CLUSTER FORGET}s it, then the pod stops and its
+	 * names are withdrawn.
+	 * @param replica a running replica pod
+	 * @return when the cluster was healthy without it
+	 */
+	public synchronized ChaosReport removeReplica(RedisPod replica) {
+		requireRole(replica, Role.REPLICA);
+		Instant started = Instant.now();
+		forget(replica);
+		return logged(new ChaosReport("remove-replica " + replica.name(), started, awaitHealthy(), List.of()));
+	}
+
+	private RedisPod newPod(Role role) {
+		if (isTls()) {
+			throw new IllegalStateException("Scaling a TLS cluster is not supported: its certificate names only the pods it was made for");
+		}
+		int ordinal = this.nextOrdinal++;
+		String podName = this.name + "-" + ordinal;
+		RedisPod pod = new RedisPod(ordinal, podName, podName + "." + this.name + "-headless",
+				this.directory.resolve(podName), this.addresses.next(), role);
+		try {
+			Files.createDirectories(pod.dataDirectory());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create the data directory of " + pod, ex);
+		}
+		this.pods.add(pod);
+		startProcess(pod);
+		try {
+			pod.nodeId(callOn(pod, "CLUSTER", "MYID"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the node ID of " + pod, ex);
+		}
+		publishDns();
+		meetAll();
+		Poll.until(this.settings.healTimeout, () -> "every node to know " + pod, this::everyNodeKnowsEveryOther);
+		return pod;
+	}
+
+	private int migrate(Map<RedisPod, List<Integer>> plan, RedisPod target, Duration batchPause) {
+		try (SlotMigration migration = new SlotMigration(this::adminConnection, masters(), this.settings.password)) {
+			migration.batchPause(batchPause);
+			plan.forEach((source, slots) -> migration.move(source, target, slots));
+			return migration.keysMoved();
+		}
+	}
+
+	/** Every running node sees the same owner for every slot, none of them importing or migrating. */
+	private Instant awaitSlotsAgreed() {
+		return Poll.until(this.settings.healTimeout, "every node to agree on the slots' owners", () -> {
+			String agreed = null;
+			for (RedisPod pod : upPods()) {
+				try (RespConnection connection = connect(pod)) {
+					String owners = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
+						.stream()
+						.filter((line) -> line.isMaster() && line.slotCount() > 0)
+						.map((line) -> line.id() + "=" + line.slotCount())
+						.sorted()
+						.collect(Collectors.joining(","));
+					if (agreed != null && !agreed.equals(owners)) {
+						return false;
+					}
+					agreed = owners;
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}
+			return true;
+		});
+	}
+
+	/** Every other node forgets the pod (within the 60 s ban it cannot rejoin), then it stops for good. */
+	private void forget(RedisPod pod) {
+		for (RedisPod other : upPods()) {
+			if (other == pod) {
+				continue;
+			}
+			try {
+				callOn(other, "CLUSTER", "FORGET", pod.nodeId());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(other + " could not forget " + pod, ex);
+			}
+		}
+		stopProcess(pod);
+		this.pods.remove(pod);
+		publishDns();
+	}
+
+	/** An administration connection with a timeout long enough for {@code MIGRATE}. */
+	private RespConnection adminConnection(RedisPod pod) throws IOException {
+		return connect(pod, SlotMigration.TIMEOUT);
+	}
+
+	/**
+	 * Adds a password to an ACL user on every running node ({@code ACL SETUSER <user> ><password>}),
+	 * the first step of a rotation: both the old and the new password are valid until
+	 * {@link #removeAclPassword(String, String)}. Pods started later get it too.
+	 * @param username the user, as given to {@link Builder#aclUser(String, String)}
+	 * @param password the new password, same characters as {@link Builder#password(String)}
+	 */
+	public synchronized void addAclPassword(String username, String password) {
+		requireAclUser(username);
+		String token = Builder.requireConfigToken("password", password);
+		callOnEveryPod("ACL", "SETUSER", username, ">" + token);
+		this.aclPasswords.add(token);
+	}
+
+	/**
+	 * Removes a password from an ACL user on every running node ({@code ACL SETUSER <user> <<password>}),
+	 * the last step of a rotation. Connections that authenticated with it stay open, as Redis
+	 * keeps them: {@link #closeClientConnections()} makes clients authenticate again.
+	 * @param username the user, as given to {@link Builder#aclUser(String, String)}
+	 * @param password the password to remove
+	 */
+	public synchronized void removeAclPassword(String username, String password) {
+		requireAclUser(username);
+		callOnEveryPod("ACL", "SETUSER", username, "<" + password);
+		this.aclPasswords.remove(password);
+	}
+
+	/**
+	 * Closes every client connection on every running node ({@code CLIENT KILL TYPE normal}), as a
+	 * rolling restart of the pods or an operator does to make clients reconnect and authenticate
+	 * again; replication and cluster bus links stay up.
+	 * @return how many connections were closed
+	 */
+	public synchronized long closeClientConnections() {
+		long closed = 0;
+		for (RedisPod pod : upPods()) {
+			try (RespConnection connection = connect(pod)) {
+				// SKIPME yes (the default) keeps the kit's own connection.
+				Object killed = connection.call("CLIENT", "KILL", "TYPE", "normal");
+				closed += (killed instanceof Long count) ? count : 0;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not close the client connections of " + pod, ex);
+			}
+		}
+		logger.info("Closed {} client connection(s) on {} pods", closed, upPods().size());
+		return closed;
+	}
+
+	private void requireAclUser(String username) {
+		if (!username.equals(this.settings.aclUsername)) {
+			throw new IllegalArgumentException("The cluster has no ACL user '" + username + "' (see Builder#aclUser)");
+		}
+	}
+
+	/** Never logs the command: it may hold a secret. */
+	private void callOnEveryPod(String... command) {
+		for (RedisPod pod : upPods()) {
+			try {
+				callOn(pod, command);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not run " + command[0] + " " + command[1] + " on " + pod, ex);
+			}
+		}
+	}
+
+	/**
 	 * Waits until the cluster is healthy.
 	 * @return the first instant it was seen healthy
 	 * @throws IllegalStateException if it is not healthy within the heal timeout
@@ -1102,8 +1426,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		if (this.settings.aclUsername != null) {
 			// Redis 6.2 and 7 both accept channel patterns (&*); Redis 7 denies channels by default.
-			config.append("user ").append(this.settings.aclUsername).append(" on >").append(this.settings.aclPassword)
-				.append(" ~* &* +@all\n");
+			config.append("user ").append(this.settings.aclUsername).append(" on");
+			this.aclPasswords.forEach((password) -> config.append(" >").append(password));
+			config.append(" ~* &* +@all\n");
 		}
 		this.settings.extraConfig.forEach((directive, value) -> config.append(directive).append(' ').append(value).append('\n'));
 		Path file = pod.dataDirectory().resolve("redis.conf");
@@ -1239,12 +1564,16 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	RespConnection connect(RedisPod pod) throws IOException {
+		return connect(pod, ADMIN_TIMEOUT);
+	}
+
+	RespConnection connect(RedisPod pod, Duration timeout) throws IOException {
 		KitTls currentTls = this.tls;
 		// Over TLS the kit dials the pod's IP and verifies its stable name, which is all the
 		// certificate holds: the kit does not depend on its own DNS to administer the cluster.
 		RespConnection connection = (currentTls != null)
-				? RespConnection.openTls(pod.address(), pod.hostname(), ADMIN_TIMEOUT, currentTls.socketFactory())
-				: RespConnection.open(pod.address(), ADMIN_TIMEOUT);
+				? RespConnection.openTls(pod.address(), pod.hostname(), timeout, currentTls.socketFactory())
+				: RespConnection.open(pod.address(), timeout);
 		if (this.settings.password == null) {
 			return connection;
 		}
