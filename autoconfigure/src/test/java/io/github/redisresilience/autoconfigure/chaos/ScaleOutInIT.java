@@ -139,6 +139,11 @@ class ScaleOutInIT extends ChaosTestSupport {
 			public String read(String key) {
 				return operations.read(hotKey(key, hotTags));
 			}
+
+			@Override
+			public long increment(String key) {
+				return operations.increment(hotKey(key, hotTags));
+			}
 		};
 	}
 
