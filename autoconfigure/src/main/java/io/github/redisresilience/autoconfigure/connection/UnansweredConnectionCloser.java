@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.protocol.RedisCommand;
@@ -52,6 +53,8 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 
 	private final Consumer<UnansweredConnectionClosedEvent> listener;
 
+	private final LongSupplier nanoTime;
+
 	/**
 	 * Create a closer.
 	 * @param limit how long sent commands may stay without any answer before the connection is
@@ -59,9 +62,23 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 	 * @param listener told about each connection closed, from the connection's event loop
 	 */
 	public UnansweredConnectionCloser(Duration limit, Consumer<UnansweredConnectionClosedEvent> listener) {
+		this(limit, listener, System::nanoTime);
+	}
+
+	/**
+	 * Create a closer that reads the time from the given source, so that tests decide how long a
+	 * node stays silent instead of depending on how the machine schedules their thread.
+	 * @param limit how long sent commands may stay without any answer before the connection is
+	 * closed
+	 * @param listener told about each connection closed, from the connection's event loop
+	 * @param nanoTime a monotonic time in nanoseconds, as {@link System#nanoTime()}
+	 */
+	UnansweredConnectionCloser(Duration limit, Consumer<UnansweredConnectionClosedEvent> listener,
+			LongSupplier nanoTime) {
 		this.limitNanos = limit.toNanos();
 		this.checkPeriodMillis = Math.max(50, limit.toMillis() / 4);
 		this.listener = listener;
+		this.nanoTime = nanoTime;
 	}
 
 	@Override
@@ -92,12 +109,12 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 		void written(ChannelHandlerContext context, Object message) {
 			// This handler sits at the tail: Lettuce's handler has not stacked the command yet.
 			if (this.silentSince < 0 || outstanding(context).isEmpty()) {
-				this.silentSince = System.nanoTime();
+				this.silentSince = UnansweredConnectionCloser.this.nanoTime.getAsLong();
 			}
 		}
 
 		void answered() {
-			this.silentSince = System.nanoTime();
+			this.silentSince = UnansweredConnectionCloser.this.nanoTime.getAsLong();
 		}
 
 		void start(ChannelHandlerContext context) {
@@ -124,7 +141,7 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 			if (this.silentSince < 0 || outstanding.stream().anyMatch(UnansweredConnectionCloser::isWaitingCommand)) {
 				return;
 			}
-			long silentNanos = System.nanoTime() - this.silentSince;
+			long silentNanos = UnansweredConnectionCloser.this.nanoTime.getAsLong() - this.silentSince;
 			if (silentNanos > UnansweredConnectionCloser.this.limitNanos && context.channel().isActive()) {
 				logger.warn("Closing the connection to " + context.channel().remoteAddress() + ": "
 						+ outstanding.size() + " command(s) waiting, nothing read for "

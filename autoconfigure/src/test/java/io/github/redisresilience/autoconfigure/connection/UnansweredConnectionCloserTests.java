@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.codec.StringCodec;
@@ -24,11 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The closer on a channel with Lettuce's own command handler, which keeps the commands waiting for
  * a reply: commands go in as Lettuce writes them, replies as the bytes Redis sends.
+ * <p>
+ * Time is the test's: the closer's clock and the channel's scheduler are frozen and only move when
+ * a test says how long the node stays silent, so no outcome depends on how the machine schedules
+ * the test's thread.
  */
 class UnansweredConnectionCloserTests {
 
@@ -36,9 +41,17 @@ class UnansweredConnectionCloserTests {
 
 	private static final Duration OBSERVED = LIMIT.multipliedBy(5);
 
+	/** Less than the limit: a node answering this late is slow, not frozen. */
+	private static final Duration PROMPT = LIMIT.multipliedBy(3).dividedBy(5);
+
+	/** Past the limit and past the next check. */
+	private static final Duration TOO_LONG = LIMIT.multipliedBy(2);
+
 	private static ClientResources resources;
 
 	private final List<UnansweredConnectionClosedEvent> closed = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong nanoTime = new AtomicLong(TimeUnit.HOURS.toNanos(1));
 
 	private EmbeddedChannel channel;
 
@@ -65,22 +78,46 @@ class UnansweredConnectionCloserTests {
 
 		this.channel.writeOutbound(command(CommandType.SET));
 
-		awaitClosed();
+		elapse(LIMIT);
+		assertThat(this.channel.isOpen()).isTrue();
+		elapse(TOO_LONG.minus(LIMIT));
+		assertThat(this.channel.isOpen()).isFalse();
 		assertThat(this.closed).singleElement().satisfies((event) -> assertThat(event.silentFor()).isGreaterThan(LIMIT));
 	}
 
 	@Test
 	void keepsAConnectionThatAnswers() {
 		this.channel = watchedChannel();
-		long deadline = System.nanoTime() + OBSERVED.toNanos();
+		Duration elapsed = Duration.ZERO;
 
-		while (System.nanoTime() < deadline) {
+		while (elapsed.compareTo(OBSERVED) < 0) {
 			this.channel.writeOutbound(command(CommandType.SET));
+			elapse(PROMPT);
 			reply("+OK\r\n");
-			this.channel.runScheduledPendingTasks();
+			elapse(PROMPT);
+			elapsed = elapsed.plus(PROMPT.multipliedBy(2));
 		}
 
 		assertThat(this.channel.isOpen()).isTrue();
+		assertThat(this.closed).isEmpty();
+	}
+
+	@Test
+	void keepsAConnectionThatAnswersWhileCommandsAreAlwaysWaiting() {
+		this.channel = watchedChannel();
+		this.channel.writeOutbound(command(CommandType.SET));
+		Duration elapsed = Duration.ZERO;
+
+		// Never a moment without a command waiting: the silence counts from the last answer.
+		while (elapsed.compareTo(OBSERVED) < 0) {
+			elapse(PROMPT);
+			this.channel.writeOutbound(command(CommandType.SET));
+			reply("+OK\r\n");
+			elapsed = elapsed.plus(PROMPT);
+		}
+
+		assertThat(this.channel.isOpen()).isTrue();
+		assertThat(this.closed).isEmpty();
 	}
 
 	@Test
@@ -89,9 +126,11 @@ class UnansweredConnectionCloserTests {
 
 		// Three commands sent together; the node answers the first, then freezes.
 		this.channel.writeOutbound(command(CommandType.SET), command(CommandType.SET), command(CommandType.SET));
+		elapse(PROMPT);
 		reply("+OK\r\n");
 
-		awaitClosed();
+		elapse(TOO_LONG);
+		assertThat(this.channel.isOpen()).isFalse();
 		assertThat(this.closed).hasSize(1);
 	}
 
@@ -120,11 +159,14 @@ class UnansweredConnectionCloserTests {
 	void closesAConnectionOnceItsBlockingCommandIsAnsweredAndTheNextIsNot() {
 		this.channel = watchedChannel();
 		this.channel.writeOutbound(command(CommandType.BLPOP));
+		elapse(TOO_LONG);
 		reply("+OK\r\n");
 
 		this.channel.writeOutbound(command(CommandType.SET));
 
-		awaitClosed();
+		elapse(TOO_LONG);
+		assertThat(this.channel.isOpen()).isFalse();
+		assertThat(this.closed).hasSize(1);
 	}
 
 	@Test
@@ -136,20 +178,22 @@ class UnansweredConnectionCloserTests {
 		assertStaysOpen();
 	}
 
-	private void awaitClosed() {
-		await().atMost(Duration.ofSeconds(5)).until(() -> {
-			this.channel.runScheduledPendingTasks();
-			return !this.channel.isOpen();
-		});
-	}
-
 	private void assertStaysOpen() {
-		long deadline = System.nanoTime() + OBSERVED.toNanos();
-		while (System.nanoTime() < deadline) {
-			this.channel.runScheduledPendingTasks();
-		}
+		elapse(OBSERVED);
 		assertThat(this.channel.isOpen()).isTrue();
 		assertThat(this.closed).isEmpty();
+	}
+
+	/** Lets time pass for the closer and the channel alike, then runs the checks that fell due. */
+	private void elapse(Duration duration) {
+		// Step by step, so each check that fell due sees the time it would have run at.
+		Duration step = Duration.ofMillis(10);
+		for (Duration left = duration; !left.isNegative() && !left.isZero(); left = left.minus(step)) {
+			Duration next = (left.compareTo(step) < 0) ? left : step;
+			this.nanoTime.addAndGet(next.toNanos());
+			this.channel.advanceTimeBy(next.toNanos(), TimeUnit.NANOSECONDS);
+			this.channel.runScheduledPendingTasks();
+		}
 	}
 
 	private void reply(String resp) {
@@ -162,13 +206,15 @@ class UnansweredConnectionCloserTests {
 		DefaultEndpoint endpoint = new DefaultEndpoint(options, resources);
 		endpoint.setConnectionFacade(new DetachedConnection());
 		channel.pipeline().addLast(new CommandHandler(options, resources, endpoint));
-		new UnansweredConnectionCloser(LIMIT, this.closed::add).afterChannelInitialized(channel);
+		new UnansweredConnectionCloser(LIMIT, this.closed::add, this.nanoTime::get).afterChannelInitialized(channel);
 		try {
 			channel.register();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+		// From here on the closer's checks fall due only when a test lets time pass.
+		channel.freezeTime();
 		return channel;
 	}
 
