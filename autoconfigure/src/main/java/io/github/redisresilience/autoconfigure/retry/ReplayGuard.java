@@ -47,8 +47,11 @@ final class ReplayGuard implements NettyCustomizer {
 			"ASKING", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "QUIT",
 			"COMMAND");
 
-	/** SET options under which a repeat answers differently: the first attempt may have set the key. */
-	private static final Set<String> CONDITIONAL_SET = Set.of("NX", "XX");
+	/**
+	 * SET options under which a repeat answers differently: the first attempt may have set the key
+	 * ({@code NX}, {@code XX}), or its reply is the value the first attempt replaced ({@code GET}).
+	 */
+	private static final Set<String> CONDITIONAL_SET = Set.of("NX", "XX", "GET");
 
 	private final Handler handler = new Handler();
 

@@ -102,6 +102,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final int phase;
 
+	/** The nodes the last look found back on addresses they had left: watcher's thread only. */
+	private List<String> lastRegressed = List.of();
+
 	private final AddressBook addressBook = new AddressBook();
 
 	private final TopologyCounters counters = new TopologyCounters();
@@ -734,11 +737,15 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	private void observe(Partitions partitions) {
 		List<String> regressed = this.ordering.observe(partitions, this.clock.instant());
-		if (!regressed.isEmpty()) {
+		// The same regression is reported on every look until a newer view is applied or the
+		// address memory runs out: read again at once only when it is new, or the watcher would
+		// spin; otherwise the next read comes at the usual cadence.
+		if (!regressed.isEmpty() && !regressed.equals(this.lastRegressed)) {
 			this.counters.regression();
 			logger.debug("A topology refresh put nodes " + regressed + " back on addresses they left; reading again");
 			lookIn(Duration.ZERO);
 		}
+		this.lastRegressed = regressed;
 		Map<String, String> addresses = new LinkedHashMap<>();
 		for (RedisClusterNode node : partitions) {
 			RedisURI uri = node.getUri();
