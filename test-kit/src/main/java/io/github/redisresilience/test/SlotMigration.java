@@ -131,8 +131,9 @@ final class SlotMigration implements AutoCloseable {
 		catch (RespConnection.RedisErrorReply ex) {
 			// A master that has just lost its last slot may already have turned into the target's
 			// replica (Redis 7, cluster-allow-replica-migration), as redis-cli also allows for: it
-			// learns the owner from its master.
-			if (!ex.getMessage().contains("only with masters")) {
+			// learns the owner from its master. Valkey answers the same race with UNBLOCKED
+			// ("instance state changed (master -> replica?)").
+			if (!ex.getMessage().contains("only with masters") && !ex.getMessage().contains("master -> replica")) {
 				throw ex;
 			}
 			logger.debug("{} became a replica once it lost slot {}", source, slot);
