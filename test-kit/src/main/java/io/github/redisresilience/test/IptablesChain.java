@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,7 +39,8 @@ final class IptablesChain implements AutoCloseable {
 
 	private final String name;
 
-	private final List<InetAddress> dropped = new ArrayList<>();
+	/** The rules added for each address cut off, without the chain name: what {@link #restore} deletes. */
+	private final Map<InetAddress, List<List<String>>> dropped = new LinkedHashMap<>();
 
 	private boolean closed;
 
@@ -93,24 +96,56 @@ final class IptablesChain implements AutoCloseable {
 	 * @param address a loopback address
 	 */
 	synchronized void drop(InetAddress address) {
-		requireLoopback(address);
-		for (String direction : new String[] { "-d", "-s" }) {
-			check("-A", this.name, "-p", "tcp", direction, address.getHostAddress(), "-j", "DROP");
-		}
-		this.dropped.add(address);
+		String ip = address.getHostAddress();
+		add(address, List.of(List.of("-d", ip), List.of("-s", ip)));
 	}
 
 	/**
-	 * Removes the rules {@link #drop(InetAddress)} added for an address.
+	 * Drops an address's cluster bus traffic, its links to its peers and theirs to it, until
+	 * {@link #restore(InetAddress)}; its client port stays reachable.
+	 * @param address a loopback address
+	 * @param busPort the cluster bus port every pod listens on
+	 */
+	synchronized void dropClusterBus(InetAddress address, int busPort) {
+		String ip = address.getHostAddress();
+		String port = Integer.toString(busPort);
+		add(address, List.of(List.of("-d", ip, "--dport", port), List.of("-s", ip, "--sport", port),
+				List.of("-s", ip, "--dport", port), List.of("-d", ip, "--sport", port)));
+	}
+
+	private void add(InetAddress address, List<List<String>> matches) {
+		requireLoopback(address);
+		if (this.dropped.containsKey(address)) {
+			throw new IllegalStateException(address.getHostAddress() + " is already cut off");
+		}
+		List<List<String>> added = new ArrayList<>();
+		this.dropped.put(address, added);
+		for (List<String> match : matches) {
+			check(rule("-A", match));
+			added.add(match);
+		}
+	}
+
+	/**
+	 * Removes the rules {@link #drop(InetAddress)} or {@link #dropClusterBus(InetAddress, int)}
+	 * added for an address.
 	 * @param address the address
 	 */
 	synchronized void restore(InetAddress address) {
-		if (!this.dropped.remove(address) || this.closed) {
+		List<List<String>> added = this.dropped.remove(address);
+		if (added == null || this.closed) {
 			return;
 		}
-		for (String direction : new String[] { "-d", "-s" }) {
-			check("-D", this.name, "-p", "tcp", direction, address.getHostAddress(), "-j", "DROP");
+		for (List<String> match : added) {
+			check(rule("-D", match));
 		}
+	}
+
+	private String[] rule(String action, List<String> match) {
+		List<String> rule = new ArrayList<>(List.of(action, this.name, "-p", "tcp"));
+		rule.addAll(match);
+		rule.addAll(List.of("-j", "DROP"));
+		return rule.toArray(String[]::new);
 	}
 
 	/** Removes the jumps, the rules and the chain; each step on its own, so one failure leaves no other behind. */

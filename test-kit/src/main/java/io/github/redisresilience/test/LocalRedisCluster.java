@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -716,6 +717,26 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
 	 */
 	public synchronized Partition partition(RedisPod pod) {
+		return cutOff(pod, IptablesChain::drop);
+	}
+
+	/**
+	 * Cuts a pod off the cluster bus with iptables (its links to its peers and theirs to it) while
+	 * its client port stays reachable, as a network policy or a partition that spares the Service
+	 * does. The rest of the cluster fails a cut-off master over after the node timeout, and the pod
+	 * learns nothing of it until the cut is closed: frozen as well ({@link #pause(RedisPod)}), it
+	 * wakes still believing it is the master, and serves its clients as one until then. Closed with
+	 * the cluster at the latest.
+	 * @param pod a running pod
+	 * @return the cut, to close early
+	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
+	 */
+	public synchronized Partition cutClusterBus(RedisPod pod) {
+		int busPort = this.settings.port + 10000;
+		return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort));
+	}
+
+	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop) {
 		if (!pod.isRunning()) {
 			throw new IllegalStateException(pod + " is not running");
 		}
@@ -727,7 +748,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		IptablesChain chain = this.iptables;
 		InetAddress address = pod.address().getAddress();
-		chain.drop(address);
+		drop.accept(chain, address);
 		pod.isolated(true);
 		logger.debug("Cut off {} ({})", pod, chain);
 		return new Partition(address, () -> {

@@ -38,6 +38,7 @@ import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.NodeLoss;
+import io.github.redisresilience.test.Partition;
 import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.RequiresIptables;
 import io.github.redisresilience.test.Role;
@@ -254,13 +255,15 @@ class PodMovesIT extends ChaosTestSupport {
 
 	/**
 	 * Closing unanswered connections off ({@code redis.resilience.timeouts.unanswered=0}): a write
-	 * sent to a master just after it froze waits in its socket; the master wakes at its failover,
-	 * acknowledges the write, learns it was demoted and drops it when it resyncs from the promoted
-	 * replica. The write is sent before the replica's first message after the freeze reaches the
-	 * frozen master, so the master reads it first when it wakes: deterministic, not a race. A
-	 * command timeout longer than the freeze keeps the write waiting on that connection.
+	 * sent to a frozen master waits in its socket; the master wakes after its failover, acknowledges
+	 * the write, learns it was demoted and drops the write when it resyncs from the promoted replica.
+	 * Deterministic: the frozen master is cut off the cluster bus at once, so it wakes still
+	 * believing it is the master and serves the write, and hears of its failover only when the cut
+	 * is closed after the acknowledgement. A command timeout longer than the freeze keeps the write
+	 * waiting on that connection.
 	 */
 	@Test
+	@RequiresIptables
 	void controlWithoutClosingUnansweredConnectionsAWokenFrozenMasterAcknowledgesAWriteThatIsThenLost()
 			throws Exception {
 		FrozenWrite write = writeToAMasterFrozenUntilItsFailover("--redis.resilience.timeouts.unanswered=0");
@@ -271,6 +274,7 @@ class PodMovesIT extends ChaosTestSupport {
 
 	/** The same with the mechanism on: the write is failed or stored, never acknowledged and lost. */
 	@Test
+	@RequiresIptables
 	void closingUnansweredConnectionsKeepsAWokenFrozenMasterFromAcknowledgingAWriteThatIsThenLost() throws Exception {
 		FrozenWrite write = writeToAMasterFrozenUntilItsFailover("--redis.resilience.timeouts.unanswered=1s");
 		if (write.acknowledged()) {
@@ -290,19 +294,24 @@ class PodMovesIT extends ChaosTestSupport {
 		RedisPod master = cluster.masterOf(SlotHash.getSlot(key));
 		// The application's connection to that master is open and idle.
 		redis.opsForValue().set("warm-up:" + tag, "x");
-		cluster.pause(master);
-		CompletableFuture<Void> write = CompletableFuture.runAsync(() -> redis.opsForValue().set(key, value));
-		cluster.awaitHealthy();
-		assertThat(cluster.masterOf(SlotHash.getSlot(key))).as("promoted replica").isNotSameAs(master);
-		cluster.resume(master);
 		String error = null;
-		try {
-			write.get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+		cluster.pause(master);
+		try (Partition busCut = cluster.cutClusterBus(master)) {
+			CompletableFuture<Void> write = CompletableFuture.runAsync(() -> redis.opsForValue().set(key, value));
+			cluster.awaitHealthy();
+			assertThat(cluster.masterOf(SlotHash.getSlot(key))).as("promoted replica").isNotSameAs(master);
+			cluster.resume(master);
+			try {
+				write.get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+			}
+			catch (ExecutionException ex) {
+				error = ex.getCause().toString();
+			}
 		}
-		catch (ExecutionException ex) {
-			error = ex.getCause().toString();
-		}
-		await("the old master is a replica").atMost(RECOVERY_LIMIT).until(() -> master.role() == Role.REPLICA);
+		await("the old master is a replica").atMost(RECOVERY_LIMIT).until(() -> {
+			cluster.awaitHealthy();
+			return master.role() == Role.REPLICA;
+		});
 		String readAfter = readIndependently((commands) -> commands.get(key));
 		reportLine(String.format("[chaos] %-12s frozen master woken at its failover (%s): write %s; reads %s afterwards",
 				this.mode, unanswered, (error != null) ? "failed: " + error : "acknowledged", readAfter));
