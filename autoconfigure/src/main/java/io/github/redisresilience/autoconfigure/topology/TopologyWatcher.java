@@ -84,6 +84,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 */
 	private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
 
+	/** The longest wait for a running look when the watcher stops: its reads time out sooner. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
 	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
 	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
 
@@ -214,24 +217,55 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void stop() {
-		Disposable current = this.subscription;
+	public void stop() {
+		ScheduledExecutorService executor;
+		RedisClusterClient watched;
+		Disposable current;
+		synchronized (this) {
+			executor = this.scheduler;
+			watched = this.client;
+			current = this.subscription;
+			this.scheduler = null;
+			this.client = null;
+			this.subscription = null;
+		}
 		if (current != null) {
 			current.dispose();
 		}
-		RedisClusterClient watched = this.client;
 		if (watched != null) {
 			watched.removeListener(this.timeoutListener);
 		}
-		ScheduledExecutorService executor = this.scheduler;
+		synchronized (this.scheduling) {
+			// The stopped executor never runs it: left here, it would hold back every look after a start.
+			ScheduledFuture<?> pending = this.nextLook;
+			if (pending != null) {
+				pending.cancel(false);
+			}
+			this.nextLook = null;
+		}
 		if (executor != null) {
 			executor.shutdownNow();
+			// A look still running could open a reader's connection after the readers are closed.
+			awaitTermination(executor);
 		}
-		this.scheduler = null;
-		this.client = null;
 		this.suspectWatch.close();
 		this.reader.close();
 		this.seedReader.close();
+		// Reads still waiting complete on the stopped executor, which rejects them: nothing else
+		// would clear their marks, and a restarted watcher would never ask those nodes again.
+		this.readsInFlight.clear();
+		this.seedReading.set(false);
+	}
+
+	private static void awaitTermination(ScheduledExecutorService executor) {
+		try {
+			if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.debug("The topology watcher's thread did not stop within " + STOP_TIMEOUT.toMillis() + " ms");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

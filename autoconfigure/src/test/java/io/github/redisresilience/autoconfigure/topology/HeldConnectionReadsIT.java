@@ -71,6 +71,27 @@ class HeldConnectionReadsIT {
 	}
 
 	/**
+	 * A context stopped and started again (Spring's lifecycle, as a refresh scope or a paused
+	 * application does) reads over its held connection again, and a stop waits for a look in
+	 * progress instead of leaving its connections behind.
+	 */
+	@Test
+	void readsOverItsHeldConnectionAgainAfterTheContextIsStoppedAndStarted() {
+		startApplication("redis.resilience.topology.refresh.period=500ms");
+		awaitSettled();
+		TopologyCounters counters = this.context.getBean(TopologyWatcher.class).counters();
+		this.context.stop();
+		long heldReads = answeredHeldReads(counters);
+		long otherReads = counters.reads(TopologyCounters.Kind.SEED) + counters.reads(TopologyCounters.Kind.FULL);
+		this.context.start();
+		await().atMost(LIMIT)
+			.until(() -> answeredHeldReads(counters) >= heldReads + 3);
+		assertThat(counters.reads(TopologyCounters.Kind.SEED) + counters.reads(TopologyCounters.Kind.FULL))
+			.as("seed reads and full refreshes after the start")
+			.isEqualTo(otherReads);
+	}
+
+	/**
 	 * The negative control of {@link #steadyStateTopologyReadsOpenNoConnection()}: Lettuce's refresh
 	 * opens a connection to every node on every read.
 	 */
@@ -129,6 +150,10 @@ class HeldConnectionReadsIT {
 				+ Duration.between(report.healed(), calm).toMillis() + " ms after the heal; " + moved
 				+ " nodes moved; since the move: " + after + "; " + watcher.counters());
 		assertThat(after.connections()).as("new connections").isGreaterThan(3L * moved);
+	}
+
+	private static long answeredHeldReads(TopologyCounters counters) {
+		return counters.reads(TopologyCounters.Kind.HELD) - counters.reads(TopologyCounters.Kind.HELD, TopologyCounters.Outcome.FAILED);
 	}
 
 	private void startApplication(String... properties) {
