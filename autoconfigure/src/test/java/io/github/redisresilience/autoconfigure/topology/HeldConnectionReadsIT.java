@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,9 @@ class HeldConnectionReadsIT {
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 
+	/** A 30 s period with its jitter, and some: the next periodic read comes within 36 s of the last. */
+	private static final Duration PERIODIC_LIMIT = Duration.ofSeconds(45);
+
 	private static final Pattern HELLO = Pattern.compile("^cmdstat_hello:calls=(\\d+)", Pattern.MULTILINE);
 
 	private static final Pattern CLUSTER_NODES = Pattern.compile("^cmdstat_cluster\\|nodes:calls=(\\d+)",
@@ -68,6 +73,67 @@ class HeldConnectionReadsIT {
 		System.out.println("[topology] held reads, steady state: " + after.minus(before) + "; " + counters);
 		assertThat(after.clusterNodes() - before.clusterNodes()).as("topology reads").isGreaterThanOrEqualTo(6);
 		assertThat(after.connections() - before.connections()).as("new connections").isZero();
+	}
+
+	/**
+	 * While in trouble the starter reads the topology every degraded period (500 ms): pods that
+	 * moved with nothing listening at their old addresses (connects refused, so no master is
+	 * suspect) are served as soon as the cluster heals, not at the next periodic read, 24-36 s
+	 * after the last one here.
+	 */
+	@Test
+	void whileInTroubleReadsEveryDegradedPeriodSoMovedPodsAreServedAtTheHeal() {
+		Duration within = Duration.ofSeconds(2);
+		Optional<Duration> served = movePodsRightAfterAPeriodicRead(within, "redis.resilience.topology.refresh.period=30s");
+		assertThat(served).as("served within %s of the heal", within).isPresent();
+	}
+
+	/**
+	 * The negative control of the test above: with the degraded period as long as the period,
+	 * nothing reads the topology again until the next periodic read, and the moved pods are not
+	 * served for many seconds after the heal.
+	 */
+	@Test
+	void controlWithoutTheDegradedCadenceMovedPodsAreNotServedForSecondsAfterTheHeal() {
+		Duration within = Duration.ofSeconds(5);
+		Optional<Duration> served = movePodsRightAfterAPeriodicRead(within, "redis.resilience.topology.refresh.period=30s",
+				"redis.resilience.topology.refresh.degraded-period=30s");
+		assertThat(served).as("served within %s of the heal", within).isEmpty();
+	}
+
+	/**
+	 * Moves every pod (old addresses refuse) just after a periodic read, so the next one is at
+	 * least 24 s away (the period less its jitter) while the move heals in a few seconds.
+	 * @param within how long after the heal to wait for every master to serve writes again
+	 * @return how long after the heal every master served writes again, if within that time
+	 */
+	private Optional<Duration> movePodsRightAfterAPeriodicRead(Duration within, String... properties) {
+		startApplication(properties);
+		writeEverywhere();
+		TopologyCounters counters = this.context.getBean(TopologyWatcher.class).counters();
+		await("the first read").atMost(LIMIT).until(() -> counters.reads(TopologyCounters.Kind.HELD) >= 1);
+		long reads = counters.reads(TopologyCounters.Kind.HELD);
+		await("a periodic read").atMost(PERIODIC_LIMIT).until(() -> counters.reads(TopologyCounters.Kind.HELD) > reads);
+		Instant read = Instant.now();
+		ChaosReport report = cluster.moveAllPods(OldAddresses.REFUSE);
+		assertThat(Duration.between(read, report.healed())).as("the heal, well before the next periodic read")
+			.isLessThan(Duration.ofSeconds(15));
+		Optional<Duration> served;
+		try {
+			Duration left = Duration.between(Instant.now(), report.healed().plus(within));
+			Duration wait = (left.compareTo(Duration.ofMillis(1)) < 0) ? Duration.ofMillis(1) : left;
+			await().atMost(wait).ignoreExceptions().untilAsserted(this::writeEverywhere);
+			served = Optional.of(Duration.between(report.healed(), Instant.now()));
+		}
+		catch (ConditionTimeoutException ex) {
+			served = Optional.empty();
+		}
+		System.out.println("[topology] all pods moved (old IPs refuse) " + Duration.between(read, report.started()).toMillis()
+				+ " ms after a periodic read, healed " + Duration.between(report.started(), report.healed()).toMillis()
+				+ " ms later; served " + served.map((after) -> after.toMillis() + " ms after the heal")
+					.orElse("not within " + within.toMillis() + " ms of the heal")
+				+ "; " + counters);
+		return served;
 	}
 
 	/**
