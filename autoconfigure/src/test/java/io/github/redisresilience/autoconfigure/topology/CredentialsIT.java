@@ -91,6 +91,25 @@ class CredentialsIT {
 			.doesNotContain(USERNAME);
 	}
 
+	/**
+	 * The negative control of the startup check: without the starter
+	 * ({@code redis.resilience.enabled=false}) Spring Boot opens Redis connections lazily, so the
+	 * same wrong password starts the application and fails its first command instead.
+	 */
+	@Test
+	void controlWithoutTheStarterAWrongPasswordStartsTheApplicationAndFailsItsFirstCommand() {
+		// Seeds as IPs: without the starter, Lettuce's own resolver does not read the kit's hosts file.
+		String ipSeeds = String.join(",", cluster.pods()
+			.stream()
+			.map((pod) -> pod.address().getAddress().getHostAddress() + ":" + pod.address().getPort())
+			.toList());
+		startWithSeeds(ipSeeds, "--redis.resilience.enabled=false", "--spring.data.redis.username=" + USERNAME,
+				"--spring.data.redis.password=" + WRONG_PASSWORD);
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		assertThatException().isThrownBy(() -> redis.opsForValue().get("credentials-control"))
+			.satisfies((ex) -> assertThat(rootCause(ex)).hasMessageContaining("WRONGPASS"));
+	}
+
 	@Test
 	void missingPasswordStopsTheStartupWithAnAnalysis(CapturedOutput output) {
 		assertThatException().isThrownBy(this::start)
@@ -135,8 +154,11 @@ class CredentialsIT {
 	}
 
 	private void start(String... extraArguments) {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
-				"--spring.data.redis.cluster.nodes=" + cluster.seedNodes(),
+		startWithSeeds(cluster.seedNodes(), extraArguments);
+	}
+
+	private void startWithSeeds(String seeds, String... extraArguments) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.cluster.nodes=" + seeds,
 				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk"));
 		arguments.addAll(List.of(extraArguments));
