@@ -113,6 +113,19 @@ final class IptablesChain implements AutoCloseable {
 				List.of("-s", ip, "--dport", port), List.of("-d", ip, "--sport", port)));
 	}
 
+	/**
+	 * Drops what an address sends from its client port to clients on 127.0.0.1 (the application's
+	 * and the kit's own connections), until {@link #restore(InetAddress)}: commands still arrive
+	 * and run, their replies do not; the cluster bus and replication, between pod addresses, are
+	 * untouched.
+	 * @param address a loopback address
+	 * @param port the client port every pod listens on
+	 */
+	synchronized void dropReplies(InetAddress address, int port) {
+		String ip = address.getHostAddress();
+		add(address, List.of(List.of("-s", ip, "--sport", Integer.toString(port), "-d", "127.0.0.1")));
+	}
+
 	private void add(InetAddress address, List<List<String>> matches) {
 		requireLoopback(address);
 		if (this.dropped.containsKey(address)) {
@@ -127,8 +140,8 @@ final class IptablesChain implements AutoCloseable {
 	}
 
 	/**
-	 * Removes the rules {@link #drop(InetAddress)} or {@link #dropClusterBus(InetAddress, int)}
-	 * added for an address.
+	 * Removes the rules {@link #drop(InetAddress)}, {@link #dropClusterBus(InetAddress, int)} or
+	 * {@link #dropReplies(InetAddress, int)} added for an address.
 	 * @param address the address
 	 */
 	synchronized void restore(InetAddress address) {

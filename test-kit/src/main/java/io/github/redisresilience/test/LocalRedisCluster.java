@@ -736,6 +736,21 @@ public final class LocalRedisCluster implements AutoCloseable {
 		return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort));
 	}
 
+	/**
+	 * Loses every reply a pod sends to its clients with iptables, as a one-way network fault does:
+	 * their commands still reach it, run and replicate, and the clients never hear back, so they
+	 * cannot tell whether a command ran. The cluster bus and replication are untouched, and the
+	 * cluster sees nothing wrong. Replies held back meanwhile arrive once the cut is closed (TCP
+	 * sends them again) on connections the clients kept. Closed with the cluster at the latest.
+	 * @param pod a running pod
+	 * @return the cut, to close early
+	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
+	 */
+	public synchronized Partition cutRepliesToClients(RedisPod pod) {
+		int port = this.settings.port;
+		return cutOff(pod, (chain, address) -> chain.dropReplies(address, port));
+	}
+
 	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop) {
 		if (!pod.isRunning()) {
 			throw new IllegalStateException(pod + " is not running");

@@ -5,8 +5,9 @@ import java.net.InetAddress;
 /**
  * A pod IP cut off with iptables: every TCP packet from or to it is dropped, on the client and the
  * cluster bus port alike, as when the Kubernetes node hosting the pod is lost
- * ({@link LocalRedisCluster#partition(RedisPod)}), or its cluster bus traffic only
- * ({@link LocalRedisCluster#cutClusterBus(RedisPod)}). Connections already open hang, new ones time
+ * ({@link LocalRedisCluster#partition(RedisPod)}), its cluster bus traffic only
+ * ({@link LocalRedisCluster#cutClusterBus(RedisPod)}), or its replies to clients
+ * ({@link LocalRedisCluster#cutRepliesToClients(RedisPod)}). Connections already open hang, new ones time
  * out. Close it to reconnect the address; the cluster closes it at the latest.
  */
 public final class Partition implements AutoCloseable {
