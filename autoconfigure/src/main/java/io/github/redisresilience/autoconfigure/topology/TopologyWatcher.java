@@ -110,6 +110,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final AddressBook addressBook = new AddressBook();
 
+	private final Promotions promotions = new Promotions();
+
 	private final TopologyCounters counters = new TopologyCounters();
 
 	private final TroubleWindow trouble;
@@ -792,6 +794,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
 					+ change.currentAddress());
 			publish(change);
+		}
+		for (Promotions.Promotion promotion : this.promotions.update(partitions)) {
+			logger.info(promotion.describe());
 		}
 	}
 

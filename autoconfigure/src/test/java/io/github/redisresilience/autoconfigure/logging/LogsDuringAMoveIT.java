@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
+import io.lettuce.core.cluster.SlotHash;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
+import io.github.redisresilience.test.RedisPod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -86,6 +89,35 @@ class LogsDuringAMoveIT {
 		assertThat(lettuceWarnings).as("Lettuce's own warnings when its levels are the application's").isNotEmpty();
 		System.out.printf("%nWARN lines during a move of every pod, Lettuce's levels: %d (Lettuce's: %d)%n",
 				matching(during, WARN).size(), lettuceWarnings.size());
+	}
+
+	/**
+	 * A master frozen until its replica is promoted: the operator reads that the client saw the
+	 * failover, once, naming the promoted replica, with no stack trace.
+	 */
+	@Test
+	void aFailoverIsOneLineNamingThePromotedReplica(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MoveApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.data.redis.cluster.nodes=" + cluster.seedNodes(), "--redis.resilience.dns.resolver=jdk")) {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			String key = "failover-log";
+			RedisPod master = cluster.masterOf(SlotHash.getSlot(key));
+			redis.opsForValue().set(key, "before");
+			int before = output.getOut().length();
+			cluster.pauseUntilFailover(master);
+			RedisPod promoted = cluster.masterOf(SlotHash.getSlot(key));
+			cluster.resume(master);
+			await("a write after the failover").atMost(CONDITION_LIMIT)
+				.ignoreExceptions()
+				.untilAsserted(() -> redis.opsForValue().set(key, "after"));
+			String failoverLine = "Redis Cluster failover seen: replica " + promoted.nodeId();
+			await("the failover line").atMost(CONDITION_LIMIT)
+				.until(() -> output.getOut().substring(before).contains(failoverLine));
+			String during = output.getOut().substring(before);
+			assertThat(during.split(Pattern.quote(failoverLine), -1)).as("failover lines:%n%s", during).hasSize(2);
+			assertThat(matching(during, STACK_FRAME)).as("stack traces during the failover:%n%s", during).isEmpty();
+		}
 	}
 
 	/** Runs traffic through a move of every pod (old IPs black-holed) until the starter's summary. */
