@@ -132,16 +132,24 @@ final class IptablesChain implements AutoCloseable {
 			throw new IllegalStateException(address.getHostAddress() + " is already cut off");
 		}
 		List<List<String>> added = new ArrayList<>();
-		this.dropped.put(address, added);
-		for (List<String> match : matches) {
-			check(rule("-A", match));
-			added.add(match);
+		try {
+			for (List<String> match : matches) {
+				check(rule("-A", match));
+				added.add(match);
+			}
 		}
+		catch (RuntimeException ex) {
+			// A cut half made is no cut: take back the rules already added.
+			added.forEach((match) -> run(rule("-D", match)));
+			throw ex;
+		}
+		this.dropped.put(address, added);
 	}
 
 	/**
 	 * Removes the rules {@link #drop(InetAddress)}, {@link #dropClusterBus(InetAddress, int)} or
-	 * {@link #dropReplies(InetAddress, int)} added for an address.
+	 * {@link #dropReplies(InetAddress, int)} added for an address; each rule on its own, so one
+	 * failure leaves no other behind.
 	 * @param address the address
 	 */
 	synchronized void restore(InetAddress address) {
@@ -149,8 +157,15 @@ final class IptablesChain implements AutoCloseable {
 		if (added == null || this.closed) {
 			return;
 		}
+		List<String> failures = new ArrayList<>();
 		for (List<String> match : added) {
-			check(rule("-D", match));
+			Result result = run(rule("-D", match));
+			if (result.exitCode() != 0) {
+				failures.add(String.join(" ", match) + ": " + result.output().strip());
+			}
+		}
+		if (!failures.isEmpty()) {
+			throw new IllegalStateException("Could not remove iptables rules of " + this.name + " " + failures);
 		}
 	}
 

@@ -638,8 +638,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param pod a running pod
 	 */
 	public synchronized void pause(RedisPod pod) {
-		if (!pod.isUp()) {
-			throw new IllegalStateException(pod + " is not running");
+		// A pod cut off with iptables can be frozen too: only its process matters here.
+		if (!pod.isRunning() || pod.isPaused()) {
+			throw new IllegalStateException(pod + " is not running or already paused");
 		}
 		signal(pod, "STOP");
 		pod.paused(true);
@@ -725,8 +726,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * its client port stays reachable, as a network policy or a partition that spares the Service
 	 * does. The rest of the cluster fails a cut-off master over after the node timeout, and the pod
 	 * learns nothing of it until the cut is closed: frozen as well ({@link #pause(RedisPod)}), it
-	 * wakes still believing it is the master, and serves its clients as one until then. Closed with
-	 * the cluster at the latest.
+	 * wakes still believing it is the master, and serves its clients as one until then. While cut,
+	 * the kit leaves the pod out of its health checks and administration, as for
+	 * {@link #partition(RedisPod)}. Closed with the cluster at the latest.
 	 * @param pod a running pod
 	 * @return the cut, to close early
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
@@ -741,7 +743,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * their commands still reach it, run and replicate, and the clients never hear back, so they
 	 * cannot tell whether a command ran. The cluster bus and replication are untouched, and the
 	 * cluster sees nothing wrong. Replies held back meanwhile arrive once the cut is closed (TCP
-	 * sends them again) on connections the clients kept. Closed with the cluster at the latest.
+	 * sends them again) on connections the clients kept. The kit's own connections get no replies
+	 * either: while cut, the pod is left out of its health checks and administration, and a chaos
+	 * operation that waits for every slot to be served cannot complete. Closed with the cluster at
+	 * the latest.
 	 * @param pod a running pod
 	 * @return the cut, to close early
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
@@ -767,9 +772,13 @@ public final class LocalRedisCluster implements AutoCloseable {
 		pod.isolated(true);
 		logger.debug("Cut off {} ({})", pod, chain);
 		return new Partition(address, () -> {
-			chain.restore(address);
-			if (pod.address().getAddress().equals(address)) {
-				pod.isolated(false);
+			try {
+				chain.restore(address);
+			}
+			finally {
+				if (pod.address().getAddress().equals(address)) {
+					pod.isolated(false);
+				}
 			}
 		});
 	}

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A replica missing from a look keeps its entry, as a node may drop out of one look (failed and
  * filtered out) and come back promoted; once more replicas are remembered than any cluster holds,
- * those missing from the current look are forgotten, so replaced pods do not pile up.
+ * those missing from the current look are forgotten, so replaced pods do not pile up. A view
+ * older than one already seen (a refresh that started earlier) may show a promoted node as a
+ * replica again: a promotion is reported once per config epoch, which a stale view cannot raise.
  */
 final class Promotions {
 
@@ -25,6 +27,9 @@ final class Promotions {
 
 	/** The master each replica of the last look followed, by replica ID; masters are absent. */
 	private final Map<String, @Nullable String> replicaOf = new HashMap<>();
+
+	/** The config epoch each promotion was reported at, by node ID. */
+	private final Map<String, Long> reportedAt = new HashMap<>();
 
 	/**
 	 * Records a look at the topology.
@@ -41,7 +46,9 @@ final class Promotions {
 			}
 			seen.add(nodeId);
 			boolean master = node.getRole().isUpstream();
-			if (master && this.replicaOf.containsKey(nodeId) && !node.getSlots().isEmpty()) {
+			if (master && this.replicaOf.containsKey(nodeId) && !node.getSlots().isEmpty()
+					&& node.getConfigEpoch() > this.reportedAt.getOrDefault(nodeId, -1L)) {
+				this.reportedAt.put(nodeId, node.getConfigEpoch());
 				promotions.add(new Promotion(nodeId, ViewComparison.address(node), this.replicaOf.get(nodeId),
 						node.getSlots().size()));
 			}
@@ -52,8 +59,9 @@ final class Promotions {
 				this.replicaOf.put(nodeId, node.getSlaveOf());
 			}
 		}
-		if (this.replicaOf.size() > MAX_REPLICAS) {
+		if (this.replicaOf.size() > MAX_REPLICAS || this.reportedAt.size() > MAX_REPLICAS) {
 			this.replicaOf.keySet().retainAll(seen);
+			this.reportedAt.keySet().retainAll(seen);
 		}
 		return promotions;
 	}

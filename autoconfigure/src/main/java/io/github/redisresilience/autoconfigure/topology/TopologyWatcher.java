@@ -211,6 +211,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
+		// A watcher started again begins afresh: reads that failed before the stop say nothing now.
+		this.failuresInARow = 0;
+		this.seedFailuresInARow = 0;
 		this.scheduler = executor;
 		// Take hold of the client now, before the application opens its first connection: a
 		// command listener only reaches connections opened after it was added.
@@ -253,8 +256,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.suspectWatch.close();
 		this.reader.close();
 		this.seedReader.close();
-		// Reads still waiting complete on the stopped executor, which rejects them: nothing else
-		// would clear their marks, and a restarted watcher would never ask those nodes again.
+		// Reads abandoned by the stop clear their own marks when they complete; a restarted
+		// watcher must not wait for that.
 		this.readsInFlight.clear();
 		this.seedReading.set(false);
 	}
@@ -429,8 +432,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			read = CompletableFuture.failedFuture(ex);
 		}
+		// Cleared whatever the executor does: a stopped one rejects the handling below.
+		read.whenComplete((view, failure) -> this.readsInFlight.remove(source));
 		read.handleAsync((view, failure) -> {
-			this.readsInFlight.remove(source);
 			if (failure != null) {
 				readFailed(source, failure);
 			}
@@ -466,8 +470,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			read = CompletableFuture.failedFuture(ex);
 		}
+		read.whenComplete((view, failure) -> this.seedReading.set(false));
 		read.handleAsync((view, failure) -> {
-			this.seedReading.set(false);
 			String source = (view != null) ? ownNode(view) : null;
 			if (failure != null || source == null) {
 				this.counters.read(TopologyCounters.Kind.SEED, TopologyCounters.Outcome.FAILED);

@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * after 1 s, and the replies come back a moment later. Whether the INCR ran is unknown to the
  * client: the default policy fails it rather than risk running it twice, and the exact ledger (one
  * counter per INCR) reads 1. The negative control, {@code redis.resilience.retry.ambiguous=all},
- * re-sends it: acknowledged once, applied twice.
+ * re-sends it: acknowledged once, applied more than once.
  */
 @WithLocalRedisCluster
 @RequiresIptables
@@ -67,27 +67,41 @@ class AmbiguousRetryIT {
 	void controlWithAmbiguousFailuresRetriedForEveryCommandAnAcknowledgedIncrementIsAppliedTwice() throws Exception {
 		LostReply outcome = incrementWhileRepliesAreLost("--redis.resilience.retry.ambiguous=all");
 		assertThat(outcome.error()).as("the INCR's failure").isNull();
-		assertThat(outcome.counter()).as("the counter of one acknowledged INCR").isEqualTo("2");
+		assertThat(Long.parseLong(outcome.counter())).as("the counter of one acknowledged INCR").isGreaterThan(1);
 	}
 
 	private LostReply incrementWhileRepliesAreLost(String... properties) throws Exception {
-		AtomicInteger closed = new AtomicInteger();
-		this.context = new SpringApplicationBuilder(AmbiguousRetryApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.data.redis.cluster.nodes=" + cluster.seedNodes(), "redis.resilience.dns.resolver=jdk")
-			.listeners(ApplicationListener.forPayload((UnansweredConnectionClosedEvent event) -> closed.incrementAndGet()))
-			.run(properties);
-		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 		String key = "ambiguous:{" + Long.toString(System.nanoTime(), 36) + "}";
 		RedisPod master = cluster.masterOf(SlotHash.getSlot(key));
 		RedisPod replica = cluster.replicasOf(master).get(0);
+		String masterAddress = master.address().getAddress().getHostAddress() + ":" + master.address().getPort();
+		// Only the application's connections to that master count: the starter's topology reader
+		// may hold one too.
+		AtomicInteger closed = new AtomicInteger();
+		this.context = new SpringApplicationBuilder(AmbiguousRetryApplication.class).web(WebApplicationType.NONE)
+			.properties("spring.data.redis.cluster.nodes=" + cluster.seedNodes(), "redis.resilience.dns.resolver=jdk")
+			.listeners(ApplicationListener.forPayload((UnansweredConnectionClosedEvent event) -> {
+				if (event.remoteAddress().endsWith(masterAddress)) {
+					closed.incrementAndGet();
+				}
+			}))
+			.run(properties);
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 		// The application's connection to the master is open: the INCR goes out at once.
 		redis.opsForValue().set(key + ":warm-up", "x");
 		CompletableFuture<Long> increment;
-		try (Partition cut = cluster.cutRepliesToClients(master)) {
+		RedisClient replicaReader = RedisClient.create();
+		try (Partition cut = cluster.cutRepliesToClients(master);
+				StatefulRedisConnection<String, String> onReplica = replicaReader
+					.connect(RedisURI.create(replica.address().getHostString(), replica.address().getPort()))) {
+			onReplica.sync().readOnly();
 			increment = CompletableFuture.supplyAsync(() -> redis.opsForValue().increment(key));
 			await("the INCR ran on the master (seen on its replica)").atMost(LIMIT)
-				.until(() -> "1".equals(readOnReplica(replica, key)));
+				.until(() -> "1".equals(onReplica.sync().get(key)));
 			await("the starter closed the unanswered connection").atMost(LIMIT).until(() -> closed.get() > 0);
+		}
+		finally {
+			replicaReader.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 		String error = null;
 		try {
@@ -100,18 +114,6 @@ class AmbiguousRetryIT {
 		System.out.printf("[ambiguous] %s: INCR %s; counter %s%n", String.join(" ", properties),
 				(error != null) ? "failed: " + error : "acknowledged", counter);
 		return new LostReply(error, counter);
-	}
-
-	private static String readOnReplica(RedisPod replica, String key) {
-		RedisClient client = RedisClient.create();
-		try (StatefulRedisConnection<String, String> connection = client
-			.connect(RedisURI.create(replica.address().getHostString(), replica.address().getPort()))) {
-			connection.sync().readOnly();
-			return connection.sync().get(key);
-		}
-		finally {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		}
 	}
 
 	/**

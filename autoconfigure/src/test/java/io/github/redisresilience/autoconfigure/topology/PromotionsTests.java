@@ -44,6 +44,26 @@ class PromotionsTests {
 	}
 
 	@Test
+	void olderViewShowingThePromotedNodeAsAReplicaAgainDoesNotRepeatTheFailover() {
+		this.promotions.update(view(master(A, "10.0.0.1:6379", 1, "0-8191"), replica(A1, "10.0.0.3:6379", A, 1)));
+		assertThat(this.promotions.update(view(master(A1, "10.0.0.3:6379", 3, "0-8191")))).hasSize(1);
+
+		this.promotions.update(view(master(A, "10.0.0.1:6379", 1, "0-8191"), replica(A1, "10.0.0.3:6379", A, 1)));
+		assertThat(this.promotions.update(view(master(A1, "10.0.0.3:6379", 3, "0-8191")))).isEmpty();
+	}
+
+	@Test
+	void laterFailoverOfTheSameNodeIsSeenAgain() {
+		this.promotions.update(view(master(A, "10.0.0.1:6379", 1, "0-8191"), replica(A1, "10.0.0.3:6379", A, 1)));
+		this.promotions.update(view(master(A1, "10.0.0.3:6379", 3, "0-8191"), replica(A, "10.0.0.1:6379", A1, 3)));
+		this.promotions.update(view(master(A, "10.0.0.1:6379", 4, "0-8191"), replica(A1, "10.0.0.3:6379", A, 4)));
+
+		assertThat(this.promotions.update(view(master(A1, "10.0.0.3:6379", 5, "0-8191"))))
+			.extracting(Promotions.Promotion::nodeId)
+			.containsExactly(A1);
+	}
+
+	@Test
 	void newMasterWithoutSlotsIsNoFailover() {
 		this.promotions.update(view(master(A, "10.0.0.1:6379", 1, "0-16383"), replica(B1, "10.0.0.4:6379", A, 1)));
 

@@ -325,9 +325,14 @@ class PrometheusAlertsIT {
 		assertThat(this.alerts.activeBetween(this.quietFrom, this.quietTo)).isEmpty();
 	}
 
+	/**
+	 * The client follows a move of every pod within seconds (its reads may or may not catch a view
+	 * with slots lacking a node): nothing fires, and at most the uncovered-slots alert goes pending.
+	 */
 	@Test
-	void movingEveryPodWithOldAddressesBlackHoledRaisesItsAlerts() {
-		assertThat(raisedBy("move-all-pods-black-hole")).contains("RedisClusterSlotsUncovered");
+	void movingEveryPodWithOldAddressesBlackHoledFiresNoAlert() {
+		assertThat(firedBy("move-all-pods-black-hole")).isEmpty();
+		assertThat(raisedBy("move-all-pods-black-hole")).isSubsetOf("RedisClusterSlotsUncovered");
 	}
 
 	@Test
@@ -382,6 +387,17 @@ class PrometheusAlertsIT {
 	private Set<String> raisedBy(String outage) {
 		Outage found = this.outages.stream().filter((o) -> o.name().equals(outage)).findFirst().orElseThrow();
 		return this.alerts.activeBetween(found.started(), found.healed().plus(LAG));
+	}
+
+	private Set<String> firedBy(String outage) {
+		Outage found = this.outages.stream().filter((o) -> o.name().equals(outage)).findFirst().orElseThrow();
+		Set<String> fired = new TreeSet<>();
+		for (String alert : MonitoringFiles.alertNames()) {
+			if (this.alerts.first(alert, "firing", found.started(), found.settled()).isPresent()) {
+				fired.add(alert);
+			}
+		}
+		return fired;
 	}
 
 	@FunctionalInterface
