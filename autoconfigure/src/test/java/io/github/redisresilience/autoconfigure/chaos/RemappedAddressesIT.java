@@ -116,8 +116,8 @@ class RemappedAddressesIT extends ChaosTestSupport {
 
 	/**
 	 * Rules that send every node to the ClusterIP Service address: refused at startup by default,
-	 * naming the rule; with the fold check off ({@code on-fold=warn}) the application starts and
-	 * its commands land on whatever pod the Service picks and bounce on MOVED.
+	 * naming the rule; with the fold check off ({@code on-fold=warn}) such a fold starts, and its
+	 * commands land on a pod that does not serve their slot and bounce on MOVED.
 	 */
 	@Test
 	void controlRulesFoldingEveryNodeOntoTheServiceAreRefusedAndWithOnFoldWarnCommandsBounceOnMoved() {
@@ -127,12 +127,16 @@ class RemappedAddressesIT extends ChaosTestSupport {
 		assertThatException().isThrownBy(() -> startApplication(ClientMode.STARTER, cluster.seedNodes(), fold))
 			.satisfies((ex) -> assertThat(rootCauses(ex)).anyMatch(RemapFoldException.class::isInstance));
 
-		List<String> warn = new ArrayList<>(Arrays.asList(fold));
-		warn.add("--redis.resilience.remap.on-fold=warn");
-		startApplication(ClientMode.STARTER, cluster.seedNodes(), warn.toArray(String[]::new));
+		// With the check off the same mistake starts. Folded onto the Service, a command bounces only
+		// when the Service picked the wrong pod for its connection (chance decides); folded onto one
+		// pod, every command for another pod's slots bounces: the same misrouting, made certain (the
+		// keys below hash to every master).
+		RedisPod folded = cluster.masterOf(0);
+		startApplication(ClientMode.STARTER, cluster.seedNodes(), "--redis.resilience.remap.rules[0].from=127.0.0.0/8",
+				"--redis.resilience.remap.rules[0].to=" + folded.hostname() + ":" + folded.address().getPort(),
+				"--redis.resilience.remap.on-fold=warn");
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		// Each SET lands on whatever pod the Service picks for the connection: about two in three
-		// bounce. Stops at the first failure (each one spends the retry budget), at most 10 tries.
+		// Stops at the first failure (each one spends the retry budget), at most 10 tries.
 		int tries = 0;
 		List<String> errors = new ArrayList<>();
 		while (errors.isEmpty() && tries < 10) {
@@ -144,7 +148,7 @@ class RemappedAddressesIT extends ChaosTestSupport {
 			}
 			tries++;
 		}
-		reportLine("[chaos] control: on-fold=warn, every node folded onto the ClusterIP Service: SET number " + tries
+		reportLine("[chaos] control: on-fold=warn, every node folded onto one pod: SET number " + tries
 				+ " failed: " + errors);
 		assertThat(errors).as("failed SET in %d tries", tries).isNotEmpty();
 		assertThat(errors).anyMatch((error) -> error.contains("MOVED") || error.contains("redirect"));
