@@ -249,7 +249,6 @@ class DnsMovesIT {
 			for (int seq = 0; seq < MAX_OPERATIONS_PER_THREAD && this.running.get(); seq++) {
 				String key = prefix + seq;
 				String value = "v" + seq;
-				Instant started = Instant.now();
 				boolean succeeded;
 				try {
 					this.redis.opsForValue().set(key, value);
@@ -259,7 +258,8 @@ class DnsMovesIT {
 				catch (RuntimeException ex) {
 					succeeded = false;
 				}
-				this.outcomes.add(new Outcome(started, succeeded));
+				// Recovery is judged by when operations complete, not when they start.
+				this.outcomes.add(new Outcome(Instant.now(), succeeded));
 				// Paced, not a busy loop: about 50 operations a second per thread.
 				try {
 					Thread.sleep(20);
@@ -274,12 +274,12 @@ class DnsMovesIT {
 		/** The first instant from {@code from} that starts a full second of only successful operations. */
 		Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
 			List<Outcome> all = List.copyOf(this.outcomes);
-			Instant last = all.stream().map(Outcome::started).max(Instant::compareTo).orElse(from);
+			Instant last = all.stream().map(Outcome::completed).max(Instant::compareTo).orElse(from);
 			for (Instant start = from; !start.plusSeconds(1).isAfter(last); start = start.plusMillis(100)) {
 				Instant windowStart = start;
 				List<Outcome> window = all.stream()
-					.filter((outcome) -> !outcome.started().isBefore(windowStart)
-							&& outcome.started().isBefore(windowStart.plusSeconds(1)))
+					.filter((outcome) -> !outcome.completed().isBefore(windowStart)
+							&& outcome.completed().isBefore(windowStart.plusSeconds(1)))
 					.toList();
 				if (window.size() >= THREADS && window.stream().allMatch(Outcome::succeeded)) {
 					return Optional.of(windowStart);
@@ -294,7 +294,7 @@ class DnsMovesIT {
 
 		long failuresSince(Instant from) {
 			return this.outcomes.stream()
-				.filter((outcome) -> !outcome.succeeded() && !outcome.started().isBefore(from))
+				.filter((outcome) -> !outcome.succeeded() && !outcome.completed().isBefore(from))
 				.count();
 		}
 
@@ -310,7 +310,7 @@ class DnsMovesIT {
 			}
 		}
 
-		private record Outcome(Instant started, boolean succeeded) {
+		private record Outcome(Instant completed, boolean succeeded) {
 		}
 
 	}
