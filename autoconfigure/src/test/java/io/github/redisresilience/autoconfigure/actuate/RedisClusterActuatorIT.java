@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.jayway.jsonpath.JsonPath;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -155,8 +157,24 @@ class RedisClusterActuatorIT {
 	 */
 	@Test
 	void refreshReportsTheMoveItFound() {
+		// No reads but the ones asked for: held-connection reads, which rotate over every node,
+		// would find the move on their own when their connection to the moved replica drops.
 		startApplication("--management.endpoint.redistopology.access=unrestricted",
-				"--redis.resilience.topology.refresh.period=1h");
+				"--redis.resilience.topology.refresh.period=1h",
+				"--redis.resilience.topology.refresh.held-connection-reads=false");
+		// A new cluster's first view can still lack nodes gossip had not spread yet: complete it
+		// first, so that the move is the only thing left for the refresh under test to find. The
+		// view is read from the client, not the endpoint: the endpoint PINGs every node over a
+		// connection it keeps, whose reconnects after the move would make the watcher look.
+		RedisClusterClient client = (RedisClusterClient) this.context.getBean(LettuceConnectionFactory.class)
+			.getNativeClient();
+		await("every node in the client's view").atMost(CONDITION_LIMIT).until(() -> {
+			if (client.getPartitions().size() == cluster.pods().size()) {
+				return true;
+			}
+			assertThat(post("/actuator/redistopology").status()).isEqualTo(200);
+			return false;
+		});
 		RedisPod replica = cluster.replicas().get(0);
 		String before = address(replica);
 		cluster.movePod(replica, OldAddresses.REFUSE);
