@@ -17,6 +17,7 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Reconnect;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
+import io.github.redisresilience.autoconfigure.retry.DeliveryPolicy;
 
 /**
  * The resilience settings in effect, for the topology endpoint: what the running client was built
@@ -30,7 +31,7 @@ final class EffectiveSettings {
 	}
 
 	static Map<String, Object> of(RedisResilienceProperties properties, @Nullable Duration springCommandTimeout,
-			@Nullable RedisClusterClient client) {
+			@Nullable RedisClusterClient client, @Nullable DeliveryPolicy deliveryPolicy) {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("enabled", properties.isEnabled());
 		ClientOptions options = (client != null) ? client.getOptions() : null;
@@ -44,6 +45,11 @@ final class EffectiveSettings {
 		settings.put("reconnect", reconnect(properties.getReconnect()));
 		settings.put("dns", dns(properties.getDns()));
 		settings.put("remap", remap(properties.getRemap()));
+		if (deliveryPolicy != null) {
+			// What becomes of each command family whose outcome is unknown: the same lines as the
+			// startup report, so that operators read one policy in both places.
+			settings.put("delivery", deliveryPolicy.families());
+		}
 		return settings;
 	}
 

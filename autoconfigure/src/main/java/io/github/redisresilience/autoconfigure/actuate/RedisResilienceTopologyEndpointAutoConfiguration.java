@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
+import io.github.redisresilience.autoconfigure.retry.DeliveryPolicy;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -38,10 +39,11 @@ public final class RedisResilienceTopologyEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisTopologyEndpoint redisTopologyEndpoint(ClusterProbe redisResilienceClusterProbe, TopologyWatcher watcher,
 			RedisResilienceProperties properties, RedisResilienceActuateProperties actuateProperties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties, ObjectProvider<DeliveryPolicy> deliveryPolicy) {
 		// Only the command timeout is read from Boot's properties: the rest may hold credentials.
 		return new RedisTopologyEndpoint(redisResilienceClusterProbe, watcher, properties,
-				() -> commandTimeout(dataRedisProperties.getIfAvailable()), actuateProperties.getRefreshTimeout());
+				() -> commandTimeout(dataRedisProperties.getIfAvailable()), actuateProperties.getRefreshTimeout(),
+				deliveryPolicy::getIfAvailable);
 	}
 
 	private static @Nullable Duration commandTimeout(@Nullable DataRedisProperties dataRedisProperties) {

@@ -21,6 +21,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
+import io.github.redisresilience.autoconfigure.retry.DeliveryPolicy;
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.topology.SuspectNode;
@@ -47,13 +48,17 @@ public class RedisTopologyEndpoint {
 
 	private final Duration refreshTimeout;
 
+	private final Supplier<@Nullable DeliveryPolicy> deliveryPolicy;
+
 	RedisTopologyEndpoint(ClusterProbe probe, TopologyWatcher watcher, RedisResilienceProperties properties,
-			Supplier<@Nullable Duration> springCommandTimeout, Duration refreshTimeout) {
+			Supplier<@Nullable Duration> springCommandTimeout, Duration refreshTimeout,
+			Supplier<@Nullable DeliveryPolicy> deliveryPolicy) {
 		this.probe = probe;
 		this.watcher = watcher;
 		this.properties = properties;
 		this.springCommandTimeout = springCommandTimeout;
 		this.refreshTimeout = refreshTimeout;
+		this.deliveryPolicy = deliveryPolicy;
 	}
 
 	/**
@@ -79,7 +84,7 @@ public class RedisTopologyEndpoint {
 			.map(AddressChangeDescriptor::of)
 			.toList();
 		Map<String, Object> settings = EffectiveSettings.of(this.properties, this.springCommandTimeout.get(),
-				this.watcher.clusterClient());
+				this.watcher.clusterClient(), this.deliveryPolicy.get());
 		String deploymentShape = this.watcher.deploymentShape().map(DeploymentShape::describe).orElse(null);
 		return new TopologyDescriptor(snapshot.takenAt().toString(), snapshot.problem(), snapshot.everySlotServed(),
 				RefreshDetails.degraded(this.watcher), deploymentShape, slots, nodes, snapshot.remapWarnings(),

@@ -98,6 +98,10 @@ class RedisClusterActuatorIT {
 		assertThat(topology.<List<String>>read("$.recentAddressChanges[*].nodeId"))
 			.containsAll(cluster.pods().stream().map(RedisPod::nodeId).toList());
 		assertThat(topology.<Map<String, Object>>read("$.settings")).doesNotContainKeys("password", "username");
+		// The delivery policy, as the startup line reports it: by default nothing re-sends an INCR.
+		assertThat(topology.<Map<String, String>>read("$.settings.delivery"))
+			.containsEntry("reads", "at-least-once")
+			.containsEntry("other writes (INCR, LPUSH, SET NX...)", "never");
 		assertThat(topology.body()).doesNotContainIgnoringCase(CREDENTIAL_FIELD).doesNotContainIgnoringCase("username");
 		await().atMost(CONDITION_LIMIT)
 			.until(() -> get("/actuator/health/redisCluster").<String>read("$.status"), "UP"::equals);
