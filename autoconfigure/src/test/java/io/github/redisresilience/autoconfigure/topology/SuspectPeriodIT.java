@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * What the suspect reads find first is the cluster's {@code fail} flag, which precedes the
  * promotion by the replica's election delay: the failed master leaves the view (its slots
- * uncovered), its suspicion ends, and the promoted replica is then found at the degraded period
+ * uncovered; {@code exclude-failed-nodes}, on by default, drops nodes flagged {@code fail}), its
+ * suspicion ends, and the promoted replica is then found at the degraded period
  * (measured here: about 24 s after the promotion with a 30 s degraded period). So the suspect
  * period decides when the client stops routing to the frozen master, not when it routes to the
  * promoted replica.
