@@ -1,9 +1,13 @@
 package io.github.redisresilience.autoconfigure.topology;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -26,10 +30,26 @@ import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCl
  * frozen one); while it is suspect it is PINGed on every review, and it stops being suspect when
  * it answers, or when the topology no longer lists it as a master at that address (promoted
  * replica, {@code fail} flag, move).
+ * <p>
+ * A suspect whose suspicion ends because the cluster failed it is usually not replaced yet: the
+ * {@code fail} flag comes before the promotion by the replica's election delay, and the client
+ * has dropped the failed node, leaving its slots without a master. Until the client's view shows
+ * no replica of it any more (one was promoted, the others follow it) it is <em>awaiting
+ * promotion</em>, for at most {@link #PROMOTION_WAIT}: the watcher keeps reading its replicas'
+ * view at the suspect cadence, so that the slots follow the promoted replica within a read.
  */
 final class SuspectWatch {
 
 	private static final Log logger = LogFactory.getLog(SuspectWatch.class);
+
+	/**
+	 * The longest wait for a failed suspect's replica to be promoted: the cluster elects one within
+	 * a second or two of the {@code fail} flag, or, without a replica able to take over, never.
+	 */
+	static final Duration PROMOTION_WAIT = Duration.ofSeconds(10);
+
+	/** Node ID of a failed former suspect to the end of the wait for its replica's promotion. */
+	private final Map<String, Instant> awaitingPromotion = new ConcurrentHashMap<>();
 
 	private final SuspectNodes suspects = new SuspectNodes();
 
@@ -92,7 +112,17 @@ final class SuspectWatch {
 	 * @param completion where an answer is handled
 	 */
 	void review(RedisClusterClient client, Partitions partitions, Executor completion) {
-		this.suspects.keepMasters(healthyMasters(partitions), this.clock.instant()).forEach(this::cleared);
+		Instant now = this.clock.instant();
+		Map<String, String> masters = healthyMasters(partitions);
+		for (NodeSuspicionClearedEvent cleared : this.suspects.keepMasters(masters, now)) {
+			cleared(cleared);
+			String nodeId = cleared.suspect().nodeId();
+			if (!masters.containsKey(nodeId) && hasReplica(partitions, nodeId)) {
+				this.awaitingPromotion.put(nodeId, now.plus(PROMOTION_WAIT));
+			}
+		}
+		this.awaitingPromotion.entrySet()
+			.removeIf((wait) -> now.isAfter(wait.getValue()) || !hasReplica(partitions, wait.getKey()));
 		List<SuspectNode> remaining = this.suspects.all();
 		if (remaining.isEmpty()) {
 			this.pinger.close();
@@ -107,8 +137,26 @@ final class SuspectWatch {
 		}
 	}
 
+	/**
+	 * Former suspects the cluster failed whose replica the client has not seen promoted yet.
+	 * @return their node IDs
+	 */
+	Set<String> awaitingPromotion() {
+		return Set.copyOf(this.awaitingPromotion.keySet());
+	}
+
 	void close() {
 		this.pinger.close();
+		this.awaitingPromotion.clear();
+	}
+
+	private static boolean hasReplica(Partitions partitions, String nodeId) {
+		for (RedisClusterNode node : partitions) {
+			if (nodeId.equals(node.getSlaveOf()) && !node.is(NodeFlag.FAIL)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private HostAndPort dialled(RedisURI uri) {

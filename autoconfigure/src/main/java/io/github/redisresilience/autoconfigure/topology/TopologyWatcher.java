@@ -329,7 +329,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	Cadence.Mode mode() {
-		if (!this.suspectWatch.all().isEmpty()) {
+		if (!this.suspectWatch.all().isEmpty() || !this.suspectWatch.awaitingPromotion().isEmpty()) {
 			return Cadence.Mode.SUSPECT;
 		}
 		if (this.trouble.isOpen() || this.coverage.lastHadUncovered() || this.failuresInARow > 0) {
@@ -404,6 +404,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.failedSources.values().removeIf(now::isAfter);
 		Set<String> suspects = new HashSet<>();
 		this.suspectWatch.all().forEach((suspect) -> suspects.add(suspect.nodeId()));
+		// A failed suspect's replicas, read in turn: the one promoted shows it first.
+		suspects.addAll(this.suspectWatch.awaitingPromotion());
 		// A read still waiting is not waited for: the next one asks another node.
 		Set<String> excluded = new HashSet<>(this.failedSources.keySet());
 		excluded.addAll(this.readsInFlight);

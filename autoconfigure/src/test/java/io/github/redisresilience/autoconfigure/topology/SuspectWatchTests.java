@@ -3,6 +3,7 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -110,9 +111,77 @@ class SuspectWatchTests {
 					(cleared) -> assertThat(cleared.why()).isEqualTo("no longer a master in the client's topology"));
 	}
 
+	@Test
+	void suspectTheClusterFailedAwaitsThePromotionOfItsReplicaUntilTheViewShowsIt() {
+		SuspectWatch watch = watch(Function.identity());
+		watch.timedOut(partitions(master("a", "10.0.0.1"), replica("b", "10.0.0.2", "a")), "a",
+				SuspectNode.Cause.UNANSWERED_CONNECTION, "timeout");
+
+		// The failed master left the view (the failed-node filter); its replica is not promoted yet.
+		watch.review(null, partitions(replica("b", "10.0.0.2", "a"), master("c", "10.0.0.3")), Runnable::run);
+
+		assertThat(watch.all()).isEmpty();
+		assertThat(watch.awaitingPromotion()).containsExactly("a");
+
+		watch.review(null, partitions(master("b", "10.0.0.2"), master("c", "10.0.0.3")), Runnable::run);
+
+		assertThat(watch.awaitingPromotion()).isEmpty();
+	}
+
+	@Test
+	void suspectWithoutAReplicaAwaitsNoPromotion() {
+		SuspectWatch watch = watch(Function.identity());
+		watch.timedOut(partitions(master("a", "10.0.0.1")), "a", SuspectNode.Cause.UNANSWERED_CONNECTION, "timeout");
+
+		watch.review(null, partitions(master("c", "10.0.0.3")), Runnable::run);
+
+		assertThat(watch.awaitingPromotion()).isEmpty();
+	}
+
+	@Test
+	void waitForAPromotionEndsAfterThePromotionWait() {
+		MutableClock clock = new MutableClock();
+		SuspectWatch watch = new SuspectWatch(Function.identity(), clock, this.events::add,
+				this.troubles::incrementAndGet);
+		watch.timedOut(partitions(master("a", "10.0.0.1"), replica("b", "10.0.0.2", "a")), "a",
+				SuspectNode.Cause.UNANSWERED_CONNECTION, "timeout");
+		Partitions failedOver = partitions(replica("b", "10.0.0.2", "a"));
+		watch.review(null, failedOver, Runnable::run);
+
+		clock.now = NOW.plus(SuspectWatch.PROMOTION_WAIT);
+		watch.review(null, failedOver, Runnable::run);
+		assertThat(watch.awaitingPromotion()).containsExactly("a");
+
+		clock.now = NOW.plus(SuspectWatch.PROMOTION_WAIT).plusMillis(1);
+		watch.review(null, failedOver, Runnable::run);
+		assertThat(watch.awaitingPromotion()).isEmpty();
+	}
+
 	private SuspectWatch watch(Function<HostAndPort, HostAndPort> dialling) {
 		return new SuspectWatch(dialling, Clock.fixed(NOW, ZoneOffset.UTC), this.events::add,
 				this.troubles::incrementAndGet);
+	}
+
+	/** A clock the test moves. */
+	private static final class MutableClock extends Clock {
+
+		private Instant now = NOW;
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
 	}
 
 	private static UnansweredConnectionClosedEvent closed(String remoteAddress) {
