@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -36,6 +37,9 @@ final class IncrLedger {
 
 	private final AtomicLong acknowledgedCount = new AtomicLong();
 
+	/** Per writer: when the last INCR it saw acknowledged was sent (nano time). */
+	private final AtomicLongArray lastAcknowledgedStart;
+
 	/** Per key: the INCR's answer. */
 	private final Map<String, Long> answers = new ConcurrentHashMap<>();
 
@@ -47,24 +51,28 @@ final class IncrLedger {
 		// Each run its own keys: the cluster outlives a test.
 		this.prefix = hashTag + ":" + Long.toString(System.nanoTime(), 36) + ":";
 		this.writers = writers;
+		this.lastAcknowledgedStart = new AtomicLongArray(writers);
 	}
 
 	void start() {
 		for (int i = 0; i < this.writers; i++) {
-			Thread thread = new Thread(this::write, "incr-" + i);
+			int writer = i;
+			Thread thread = new Thread(() -> write(writer), "incr-" + i);
 			thread.setDaemon(true);
 			this.threads.add(thread);
 			thread.start();
 		}
 	}
 
-	private void write() {
+	private void write(int writer) {
 		while (this.running.get()) {
 			String key = this.prefix + this.sequence.incrementAndGet();
+			long started = System.nanoTime();
 			try {
 				Long answer = this.redis.opsForValue().increment(key);
 				this.answers.put(key, (answer != null) ? answer : -1);
 				this.acknowledgedCount.incrementAndGet();
+				this.lastAcknowledgedStart.set(writer, started);
 			}
 			catch (RuntimeException ex) {
 				this.failures.put(key, ex);
@@ -79,6 +87,22 @@ final class IncrLedger {
 	void awaitAcknowledged(long count) {
 		long target = this.acknowledgedCount.get() + count;
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.acknowledgedCount.get() >= target);
+	}
+
+	/**
+	 * Waits until every writer saw an INCR acknowledged that it sent after this call: no INCR
+	 * still retrying through an earlier disruption carries its retry budget into the next one.
+	 */
+	void awaitEveryWriterServed() {
+		long since = System.nanoTime();
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			for (int i = 0; i < this.writers; i++) {
+				if (this.lastAcknowledgedStart.get(i) - since < 0) {
+					return false;
+				}
+			}
+			return true;
+		});
 	}
 
 	void stop() throws InterruptedException {
