@@ -520,6 +520,11 @@ public final class TopologyWatcher implements SmartLifecycle {
 			this.lastAnswered = source;
 		}
 		Partitions partitions = current.getPartitions();
+		List<String> renamed = AnnouncedNames.keep(partitions, view, source);
+		if (!renamed.isEmpty()) {
+			logger.debug("Topology read from node " + source + " lists nodes " + renamed
+					+ " by IP; they keep the host names they announce");
+		}
 		ViewComparison.ViewChanges changes = ViewComparison.compare(partitions, view);
 		if (changes.isEmpty()) {
 			this.counters.read(kind, TopologyCounters.Outcome.UNCHANGED);

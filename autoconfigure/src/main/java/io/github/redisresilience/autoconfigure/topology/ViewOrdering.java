@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * moved away from is refused unless the node says so itself (its own {@code myself} line); a read
  * that gives a master's slots to a master with an older config epoch is refused (the cluster's own
  * rule: the higher epoch owns the slot). Lettuce's full refreshes cannot be refused before they
- * apply; {@link #observe} tells which nodes one put back, so that a newer view is read at once.
+ * apply; {@link #observe} tells which nodes one put back, or listed by IP where they announce a
+ * host name, so that a newer view is read at once.
  * <p>
  * Not thread-safe: the watcher calls it from its own thread.
  */
@@ -86,7 +87,8 @@ final class ViewOrdering {
 
 	/**
 	 * Records the view the client routes by now, whoever applied it.
-	 * @return the IDs of nodes it lists at an address they moved away from
+	 * @return the IDs of nodes it lists at an address they moved away from, or by an IP where they
+	 * announce a host name (read from a node that had not learned it, see {@link AnnouncedNames})
 	 */
 	List<String> observe(Collection<RedisClusterNode> view, Instant now) {
 		List<String> regressed = new ArrayList<>();
@@ -101,7 +103,14 @@ final class ViewOrdering {
 				continue;
 			}
 			String previous = this.addresses.put(nodeId, address);
-			if (previous != null && !previous.equals(address)) {
+			if (previous == null || previous.equals(address)) {
+				continue;
+			}
+			if (AnnouncedNames.lostName(previous, address)) {
+				// The name still leads to the pod: reading it back must not be refused.
+				regressed.add(nodeId);
+			}
+			else {
 				this.leftAddresses.computeIfAbsent(nodeId, (id) -> new HashMap<>())
 					.put(previous, now.plus(ADDRESS_MEMORY));
 			}

@@ -27,12 +27,22 @@ final class ClusterNodesText {
 		return List.copyOf(ClusterPartitionParser.parse(String.join("\n", lines) + "\n").getPartitions());
 	}
 
+	/**
+	 * A master's line.
+	 * @param address {@code ip:port}, or {@code ip:port,hostname} for a node announcing a host name
+	 */
 	static String master(String id, String address, long epoch, String slots, String... flags) {
-		return id + " " + address + "@16379 " + flags(flags, "master") + " - 0 0 " + epoch + " connected " + slots;
+		return id + " " + endpoint(address) + " " + flags(flags, "master") + " - 0 0 " + epoch + " connected " + slots;
 	}
 
 	static String replica(String id, String address, String master, long epoch, String... flags) {
-		return id + " " + address + "@16379 " + flags(flags, "slave") + " " + master + " 0 0 " + epoch + " connected";
+		return id + " " + endpoint(address) + " " + flags(flags, "slave") + " " + master + " 0 0 " + epoch + " connected";
+	}
+
+	/** As Redis writes it: {@code ip:port@cport} and the host name after a comma. */
+	private static String endpoint(String address) {
+		int comma = address.indexOf(',');
+		return (comma < 0) ? address + "@16379" : address.substring(0, comma) + "@16379" + address.substring(comma);
 	}
 
 	private static String flags(String[] flags, String role) {
