@@ -7,7 +7,11 @@ import java.util.function.DoubleSupplier;
  * How long the watcher waits before its next look at the topology: the period while all is well,
  * the degraded period while the client is in trouble, the suspect period while a master is
  * suspect. Every wait is jittered by up to a fifth either way, so that a fleet of clients
- * started together does not read in step.
+ * does not read in step. That alone keeps clients apart only as far as they already are: a fleet
+ * that starts together, or comes out of the same trouble at the same instant, would read within a
+ * fifth of a period of each other for a long time. So the first steady wait, at the start and
+ * after trouble, is spread over a whole period (never shorter than the degraded period), and the
+ * fleet's reads are spread over the period from then on.
  */
 final class Cadence {
 
@@ -21,6 +25,9 @@ final class Cadence {
 
 	private final DoubleSupplier random;
 
+	/** The mode of the last wait; none before the first. The watcher's thread only. */
+	private Mode last;
+
 	/**
 	 * @param random uniform in [0, 1)
 	 */
@@ -32,6 +39,12 @@ final class Cadence {
 	}
 
 	Duration next(Mode mode) {
+		Mode previous = this.last;
+		this.last = mode;
+		if (mode == Mode.STEADY && previous != Mode.STEADY) {
+			long spread = (long) (this.steady.toNanos() * this.random.getAsDouble());
+			return Duration.ofNanos(Math.max(this.degraded.toNanos(), Math.max(1, spread)));
+		}
 		Duration base = switch (mode) {
 			case STEADY -> this.steady;
 			case DEGRADED -> this.degraded;
