@@ -1,5 +1,7 @@
 package io.github.redisresilience.autoconfigure.retry;
 
+import java.time.Duration;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,10 +15,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 
 /**
  * Auto-configuration of the command retry: every connection the {@link LettuceConnectionFactory}
@@ -71,12 +77,6 @@ public final class RedisResilienceRetryAutoConfiguration {
 	static class CommandRetryConfiguration {
 
 		@Bean
-		static RetryingConnectionFactoryPostProcessor redisResilienceRetryingConnectionFactoryPostProcessor(
-				ObjectProvider<CommandRetrier> retrier, ObjectProvider<ExactlyOnce> exactlyOnce) {
-			return new RetryingConnectionFactoryPostProcessor(retrier, exactlyOnce);
-		}
-
-		@Bean
 		ExactlyOnce redisResilienceExactlyOnce(RedisResilienceRetryProperties properties) {
 			if (!properties.getExactlyOnce().isEmpty()) {
 				logger.info("Redis commands run exactly once: " + properties.getExactlyOnce() + ", tokens kept "
@@ -85,15 +85,44 @@ public final class RedisResilienceRetryAutoConfiguration {
 			return new ExactlyOnce(properties.getExactlyOnce(), properties.getExactlyOnceTtl());
 		}
 
+		/**
+		 * The per-attempt timeout is the command timeout as configured without retries
+		 * ({@code spring.data.redis.timeout}, else {@code redis.resilience.timeouts.command}).
+		 */
 		@Bean
-		CommandRetrier redisResilienceCommandRetrier(RedisResilienceRetryProperties properties,
-				ObjectProvider<RetryMetrics> metrics) {
+		AttemptTimeouts redisResilienceAttemptTimeouts(RedisResilienceRetryProperties properties,
+				RedisResilienceProperties resilience, ObjectProvider<DataRedisProperties> dataRedisProperties) {
+			DataRedisProperties boot = dataRedisProperties.getIfAvailable();
+			Duration attempt = (boot != null && boot.getTimeout() != null) ? boot.getTimeout()
+					: resilience.getTimeouts().getCommand();
+			return new AttemptTimeouts(attempt, properties.getBudget());
+		}
+
+		@Bean
+		ChannelCommandRetry redisResilienceCommandRetry(RedisResilienceRetryProperties properties,
+				AttemptTimeouts timeouts, ObjectProvider<RetryMetrics> metrics) {
 			logger.info("Redis command retry: up to " + properties.getMaxAttempts() + " attempts within "
 					+ properties.getBudget().toMillis() + "ms, backoff " + properties.getInitialBackoff().toMillis()
 					+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
 					+ "ms, jitter " + properties.getJitter() + ", ambiguous failures retried for "
 					+ properties.getAmbiguous().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " commands");
-			return new CommandRetrier(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE));
+			return new ChannelCommandRetry(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE),
+					timeouts.attemptTimeout());
+		}
+
+		/** Each attempt gets its own timeout from Lettuce, the first write the overall deadline. */
+		@Bean
+		LettuceClientOptionsBuilderCustomizer redisResilienceAttemptTimeoutOptions(AttemptTimeouts timeouts) {
+			return (builder) -> builder.timeoutOptions(timeouts.toOptions());
+		}
+
+		/**
+		 * Spring Data waits for a blocking command as long as its command timeout: the caller
+		 * waits for the retries, so it becomes the overall deadline.
+		 */
+		@Bean
+		OverallDeadlineCustomizer redisResilienceOverallDeadline(AttemptTimeouts timeouts) {
+			return new OverallDeadlineCustomizer(timeouts.overallDeadline());
 		}
 
 	}

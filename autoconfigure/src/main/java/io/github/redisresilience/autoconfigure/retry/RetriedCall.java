@@ -1,0 +1,249 @@
+package io.github.redisresilience.autoconfigure.retry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisChannelWriter;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.RedisCommand;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * One command as the caller issued it, across its attempts: when it started, its backoff, the
+ * failures so far, and, for a command that runs exactly once, its token. Attempts follow one
+ * another, never overlap, but run on different threads (an event loop, Lettuce's timer
+ * executors), hence the synchronized state.
+ */
+final class RetriedCall {
+
+	private final ChannelCommandRetry retry;
+
+	private final RedisCommand<?, ?, ?> target;
+
+	private final RedisCommand<?, ?, ?> routed;
+
+	private final byte @Nullable [] tokenKey;
+
+	private final long started = System.nanoTime();
+
+	private volatile boolean withSource;
+
+	private int attempts = 1;
+
+	private @Nullable BackOffExecution backOff;
+
+	private @Nullable List<Throwable> failures;
+
+	private @Nullable Failure retrying;
+
+	private @Nullable CommandKind kind;
+
+	RetriedCall(ChannelCommandRetry retry, RedisCommand<?, ?, ?> target, RedisCommand<?, ?, ?> routed,
+			byte @Nullable [] tokenKey) {
+		this.retry = retry;
+		this.target = target;
+		this.routed = routed;
+		this.tokenKey = tokenKey;
+	}
+
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	Attempt<?, ?, ?> firstAttempt() {
+		return new Attempt(this, this.target);
+	}
+
+	void encode(ByteBuf buf) {
+		byte[] token = this.tokenKey;
+		if (token == null) {
+			this.target.encode(buf);
+			return;
+		}
+		this.retry.tokenScript().encode(buf, this.target, token, this.withSource);
+	}
+
+	/**
+	 * A reply arrived for the current attempt: an error reply of a command that did not run is
+	 * retried, anything else completes the command (MOVED and ASK included, which Lettuce's
+	 * {@code ClusterCommand} follows).
+	 */
+	void replied(Attempt<?, ?, ?> attempt) {
+		CommandOutput<?, ?, ?> output = this.target.getOutput();
+		String error = (output != null) ? output.getError() : null;
+		if (error == null || error.startsWith("MOVED") || error.startsWith("ASK")) {
+			succeeded();
+			this.target.complete();
+			return;
+		}
+		if (this.tokenKey != null && TokenScript.isNoScript(error) && !this.withSource) {
+			// The node lost its scripts (restarted, or new): nothing ran; send the source at once.
+			this.withSource = true;
+			output.setError((String) null);
+			attempt.retire();
+			next();
+			return;
+		}
+		RedisCommandExecutionException failure = new RedisCommandExecutionException(error);
+		long delay = nextDelay(Failure.of(failure), failure);
+		if (delay >= 0) {
+			// Lettuce clears a redirect's error the same way before it sends the command again.
+			output.setError((String) null);
+			retryLater(attempt, delay);
+			return;
+		}
+		if (attemptCount() == 1) {
+			this.target.complete();
+			return;
+		}
+		this.target.completeExceptionally(finalFailure(failure));
+	}
+
+	/**
+	 * The current attempt failed without a reply (I/O error, timeout, lost connection, no
+	 * connection or node for a later attempt).
+	 */
+	boolean failed(Attempt<?, ?, ?> attempt, Throwable failure) {
+		if (this.target.isDone()) {
+			return false;
+		}
+		long delay = writerClosed(failure) ? -1 : nextDelay(Failure.of(failure), failure);
+		if (delay >= 0) {
+			retryLater(attempt, delay);
+			return true;
+		}
+		return this.target.completeExceptionally(finalFailure(failure));
+	}
+
+	/** The cluster writer rejects every write once the caller's connection is closed. */
+	private boolean writerClosed(Throwable failure) {
+		return attemptCount() > 1 && failure instanceof RedisException && "Connection is closed".equals(failure.getMessage());
+	}
+
+	private synchronized int attemptCount() {
+		return this.attempts;
+	}
+
+	/**
+	 * The delay before the next attempt, or -1 if none is made.
+	 */
+	private synchronized long nextDelay(Failure failure, Throwable cause) {
+		addFailure(cause);
+		if (!this.retry.rules().mayRetry(kind(), failure) || this.target.isCancelled()
+				|| this.attempts >= this.retry.settings().getMaxAttempts() || this.retry.writerOf(this.routed) == null) {
+			return -1;
+		}
+		if (this.backOff == null) {
+			this.backOff = this.retry.policy().getBackOff().start();
+		}
+		long delay = this.backOff.nextBackOff();
+		if (delay == BackOffExecution.STOP
+				|| elapsed().toMillis() + delay >= this.retry.settings().getBudget().toMillis()) {
+			return -1;
+		}
+		countRetry(false);
+		this.retrying = failure;
+		this.retry.logRetry(this.target.getType().toString(), failure, this.attempts, cause);
+		return delay;
+	}
+
+	private CommandKind kind() {
+		CommandKind known = this.kind;
+		if (known == null) {
+			known = (this.tokenKey != null) ? CommandKind.IDEMPOTENT_WRITE : ChannelCommandRetry.ambiguousKindOf(this.target);
+			this.kind = known;
+		}
+		return known;
+	}
+
+	private void addFailure(Throwable cause) {
+		if (this.failures == null) {
+			this.failures = new ArrayList<>(4);
+		}
+		this.failures.add(cause);
+	}
+
+	private void retryLater(Attempt<?, ?, ?> attempt, long delayMillis) {
+		attempt.retire();
+		RedisChannelWriter writer = this.retry.writerOf(this.routed);
+		writer.getClientResources().eventExecutorGroup().schedule(this::next, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/** Route the next attempt by slot, as the caller's connection routes a new command. */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private void next() {
+		if (this.target.isDone() || this.target.isCancelled()) {
+			return;
+		}
+		synchronized (this) {
+			this.attempts++;
+		}
+		Attempt<?, ?, ?> attempt = new Attempt(this, this.target);
+		try {
+			this.retry.writerOf(this.routed).write(attempt);
+		}
+		catch (RuntimeException ex) {
+			attempt.completeExceptionally(ex);
+		}
+	}
+
+	private void succeeded() {
+		if (this.retrying != null) {
+			countRetry(true);
+		}
+	}
+
+	private synchronized void countRetry(boolean recovered) {
+		Failure pending = this.retrying;
+		if (pending != null) {
+			this.retrying = null;
+			this.retry.metrics().retried(pending.reason(), recovered);
+		}
+	}
+
+	/**
+	 * The failure the caller sees: the last attempt's, with a summary once retrying was given up
+	 * on (or the budget was spent by a single retriable attempt), as the connection-level retry
+	 * reported it.
+	 */
+	private synchronized Throwable finalFailure(Throwable last) {
+		List<Throwable> all = (this.failures != null) ? this.failures : List.of(last);
+		Failure failure = Failure.of(last);
+		boolean retriable = this.retry.rules().mayRetry(kind(), failure);
+		if (this.attempts == 1 && !retriable) {
+			return last;
+		}
+		countRetry(false);
+		Duration elapsed = elapsed();
+		RedisRetriesExhaustedException summary = new RedisRetriesExhaustedException(
+				this.target.getType().toString(), this.attempts, elapsed, stopReason(failure, retriable));
+		this.retry.metrics().exhausted(failure.reason());
+		for (Throwable earlier : all) {
+			if (earlier != last) {
+				summary.addSuppressed(earlier);
+			}
+		}
+		last.addSuppressed(summary);
+		return last;
+	}
+
+	private String stopReason(Failure failure, boolean retriable) {
+		if (!retriable) {
+			return "the last failure (" + failure.reason() + ") is not retried for " + this.target.getType();
+		}
+		if (this.attempts >= this.retry.settings().getMaxAttempts()) {
+			return "redis.resilience.retry.max-attempts (" + this.retry.settings().getMaxAttempts() + ") reached";
+		}
+		return "no attempt fits in what remains of redis.resilience.retry.budget ("
+				+ this.retry.settings().getBudget().toMillis() + "ms)";
+	}
+
+	private Duration elapsed() {
+		return Duration.ofNanos(System.nanoTime() - this.started);
+	}
+
+}
