@@ -110,6 +110,12 @@ public final class RedisResilienceRetryAutoConfiguration {
 					timeouts.attemptTimeout());
 		}
 
+		/** Connection handshakes and topology reads keep the per-attempt timeout. */
+		@Bean
+		static SeedTimeouts redisResilienceSeedTimeouts(ObjectProvider<AttemptTimeouts> timeouts) {
+			return new SeedTimeouts(timeouts);
+		}
+
 		/** Each attempt gets its own timeout from Lettuce, the first write the overall deadline. */
 		@Bean
 		LettuceClientOptionsBuilderCustomizer redisResilienceAttemptTimeoutOptions(AttemptTimeouts timeouts) {
