@@ -1,0 +1,258 @@
+package io.github.redisresilience.autoconfigure.retry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.PartitionSelectorException;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.WithLocalRedisCluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The retry below Spring Data against a real server error: a master stops serving one slot
+ * ({@code CLUSTER DELSLOTS}), so a command for it gets {@code CLUSTERDOWN Hash slot not served},
+ * which ran nothing; once the slot is served again ({@code CLUSTER ADDSLOTS}) the retried command
+ * succeeds. The same one mechanism serves a blocking template, the reactive template and
+ * Lettuce's own asynchronous native connection. Negative control: retries off, the command fails.
+ * <p>
+ * What it cannot do, shown too: a first attempt that never reaches a channel (the client's view
+ * has no node for the slot) fails at once.
+ */
+@WithLocalRedisCluster
+class ClusterDownRetryIT {
+
+	private static final Duration LIMIT = Duration.ofSeconds(20);
+
+	static LocalRedisCluster cluster;
+
+	private ConfigurableApplicationContext context;
+
+	private final String run = Long.toString(System.nanoTime(), 36);
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	private void start(String... properties) {
+		String[] arguments = new String[properties.length + 2];
+		arguments[0] = "--spring.data.redis.cluster.nodes=" + cluster.seedNodes();
+		arguments[1] = "--redis.resilience.dns.resolver=jdk";
+		System.arraycopy(properties, 0, arguments, 2, properties.length);
+		this.context = new SpringApplicationBuilder(ClusterDownApplication.class).web(WebApplicationType.NONE)
+			.run(arguments);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Path.class)
+	void aCommandMeetingAnUnservedSlotIsRetriedUntilTheSlotIsServedAgain(Path path) throws Exception {
+		start();
+		String key = "clusterdown:" + this.run + ":" + path;
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		redis.opsForValue().set(key, "value");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		try (SlotOwner owner = SlotOwner.of(key)) {
+			owner.stopServing();
+			CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> path.read(this.context, key));
+			await("a retry after CLUSTERDOWN").atMost(LIMIT).until(() -> retries(registry, "clusterdown", "failed") > 0);
+			assertThat(read).isNotDone();
+			owner.serveAgain();
+			assertThat(read.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+		}
+		// The last retry may follow a refresh that read the slot unassigned (no-partition).
+		assertThat(retries(registry, null, "recovered")).as("retries that recovered").isEqualTo(1);
+	}
+
+	@Test
+	void controlWithRetriesOffACommandMeetingAnUnservedSlotFails() throws Exception {
+		start("--redis.resilience.retry.enabled=false");
+		String key = "clusterdown:" + this.run + ":control";
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		redis.opsForValue().set(key, "value");
+		try (SlotOwner owner = SlotOwner.of(key)) {
+			owner.stopServing();
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> redis.opsForValue().get(key))
+				.withStackTraceContaining("CLUSTERDOWN");
+		}
+	}
+
+	/**
+	 * The limit of a retry below Spring Data: once the client's own view has no node for a slot
+	 * (here after a topology refresh that read the slot unassigned), a command for it fails
+	 * before it reaches any channel, at once and unretried.
+	 */
+	@Test
+	void firstAttemptForASlotNoNodeServesInTheClientsViewFailsAtOnce() throws Exception {
+		start();
+		String key = "clusterdown:" + this.run + ":uncovered";
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		RedisClusterClient client = (RedisClusterClient) this.context.getBean(LettuceConnectionFactory.class)
+			.getNativeClient();
+		try (SlotOwner owner = SlotOwner.of(key)) {
+			owner.stopServing();
+			await("the client's view without the slot").atMost(LIMIT).until(() -> {
+				client.refreshPartitions();
+				return client.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)) == null;
+			});
+			long started = System.nanoTime();
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> redis.opsForValue().get(key))
+				.withRootCauseInstanceOf(PartitionSelectorException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("time to fail").isLessThan(Duration.ofSeconds(1));
+		}
+		finally {
+			client.refreshPartitions();
+		}
+	}
+
+	private static long retries(MeterRegistry registry, @Nullable String reason, String outcome) {
+		Search search = registry.find(MicrometerRetryMetrics.METER_NAME).tag("outcome", outcome);
+		return ((reason != null) ? search.tag("reason", reason) : search).counters()
+			.stream()
+			.mapToLong((counter) -> (long) counter.count())
+			.sum();
+	}
+
+	/**
+	 * How the application reads the key.
+	 */
+	enum Path {
+
+		BLOCKING_TEMPLATE((context, key) -> context.getBean(StringRedisTemplate.class).opsForValue().get(key)),
+
+		REACTIVE_TEMPLATE((context, key) -> context.getBean(ReactiveStringRedisTemplate.class)
+			.opsForValue()
+			.get(key)
+			.block(LIMIT)),
+
+		NATIVE_ASYNC((context, key) -> {
+			try (RedisConnection connection = context.getBean(LettuceConnectionFactory.class).getConnection()) {
+				@SuppressWarnings("unchecked")
+				RedisAdvancedClusterAsyncCommands<byte[], byte[]> lettuce = (RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
+					.getNativeConnection();
+				return new String(lettuce.get(key.getBytes(StandardCharsets.UTF_8)).get(LIMIT.toSeconds(),
+						TimeUnit.SECONDS), StandardCharsets.UTF_8);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+
+		private final Reader reader;
+
+		Path(Reader reader) {
+			this.reader = reader;
+		}
+
+		String read(ConfigurableApplicationContext context, String key) {
+			return this.reader.read(context, key);
+		}
+
+	}
+
+	@FunctionalInterface
+	interface Reader {
+
+		String read(ConfigurableApplicationContext context, String key);
+
+	}
+
+	/**
+	 * The master of a key's slot, told to stop and to resume serving it; it serves the slot again
+	 * when closed, whatever happened.
+	 */
+	static final class SlotOwner implements AutoCloseable {
+
+		private final RedisClient client = RedisClient.create();
+
+		private final StatefulRedisConnection<String, String> connection;
+
+		private final int slot;
+
+		private boolean serving = true;
+
+		private SlotOwner(RedisPod master, int slot) {
+			this.connection = this.client
+				.connect(RedisURI.create(master.address().getHostString(), master.address().getPort()));
+			this.slot = slot;
+		}
+
+		static SlotOwner of(String key) {
+			int slot = SlotHash.getSlot(key);
+			return new SlotOwner(cluster.masterOf(slot), slot);
+		}
+
+		void stopServing() {
+			this.connection.sync().clusterDelSlots(this.slot);
+			this.serving = false;
+		}
+
+		void serveAgain() {
+			RedisCommands<String, String> commands = this.connection.sync();
+			commands.clusterAddSlots(this.slot);
+			this.serving = true;
+			await("the cluster serves the slot again").atMost(LIMIT)
+				.until(() -> commands.clusterInfo().contains("cluster_state:ok"));
+		}
+
+		@Override
+		public void close() {
+			try {
+				if (!this.serving) {
+					serveAgain();
+				}
+			}
+			finally {
+				this.connection.close();
+				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class ClusterDownApplication {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}
