@@ -23,7 +23,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -53,8 +52,9 @@ class RedisResilienceRetryAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(LettuceConnectionFactory.class);
 			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
-			assertThat(RetryingConnectionFactoryPostProcessor.isDecorated(factory)).isTrue();
-			assertThat(AopUtils.getTargetClass(factory)).isEqualTo(LettuceConnectionFactory.class);
+			assertThat(factory.getClass()).isEqualTo(LettuceConnectionFactory.class);
+			assertThat(AopUtils.isAopProxy(factory)).isFalse();
+			assertThat(context).hasSingleBean(ChannelCommandRetry.class);
 			assertThat(factory.isRunning()).isTrue();
 			assertThat(factory.getNativeClient()).isNotNull();
 		});
@@ -141,76 +141,79 @@ class RedisResilienceRetryAutoConfigurationTests {
 	@Test
 	void backsOffWhenRetryIsDisabled() {
 		this.contextRunner.withPropertyValues("redis.resilience.retry.enabled=false").run((context) -> {
-			assertThat(context).doesNotHaveBean(CommandRetrier.class);
-			assertThat(RetryingConnectionFactoryPostProcessor.isDecorated(context.getBean(LettuceConnectionFactory.class)))
-				.isFalse();
+			assertThat(context).doesNotHaveBean(ChannelCommandRetry.class);
+			assertThat(context).doesNotHaveBean(AttemptTimeouts.class);
 		});
 	}
 
 	@Test
 	void backsOffWhenResilienceIsDisabled() {
 		this.contextRunner.withPropertyValues("redis.resilience.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(CommandRetrier.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ChannelCommandRetry.class));
 	}
 
 	@Test
 	void backsOffWithoutLettuce() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("io.lettuce"))
-			.run((context) -> assertThat(context).doesNotHaveBean(CommandRetrier.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ChannelCommandRetry.class));
 	}
 
 	@Test
-	void countsRetriesWhenAMeterRegistryExists() {
+	void countsRetriesWithMicrometerWhenAMeterRegistryExists() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.withPropertyValues("redis.resilience.retry.budget=2s", "redis.resilience.retry.initial-backoff=20ms")
+			.run((context) -> assertThat(context).hasSingleBean(MicrometerRetryMetrics.class));
+	}
+
+	@Test
+	void springDatasCommandTimeoutIsTheOverallDeadlineAndAttemptsKeepTheCommandTimeout() {
+		this.contextRunner.withPropertyValues("spring.data.redis.timeout=3s", "redis.resilience.retry.budget=7s")
 			.run((context) -> {
-				getFailsAfterRetries(context);
-				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				assertThat(registry.get(MicrometerRetryMetrics.METER_NAME)
-					.tag("reason", "connect")
-					.tag("outcome", "failed")
-					.counter()
-					.count()).isGreaterThan(0);
-				assertThat(registry.get(MicrometerRetryMetrics.EXHAUSTED_METER_NAME).tag("reason", "connect").counter().count())
-					.isEqualTo(1);
+				AttemptTimeouts timeouts = context.getBean(AttemptTimeouts.class);
+				assertThat(timeouts.attemptTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getCommandTimeout())
+					.isEqualTo(timeouts.overallDeadline())
+					.isGreaterThanOrEqualTo(Duration.ofSeconds(10));
 			});
+	}
+
+	@Test
+	void springDatasCommandTimeoutStaysTheCommandTimeoutWhenRetryIsDisabled() {
+		this.contextRunner.withPropertyValues("spring.data.redis.timeout=3s", "redis.resilience.retry.enabled=false")
+			.run((context) -> assertThat(
+					context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getCommandTimeout())
+				.isEqualTo(Duration.ofSeconds(3)));
+	}
+
+	/**
+	 * The limit of a retry below Spring Data: a command whose connection cannot be opened never
+	 * reaches a channel, so it fails at once, unretried (here a standalone client, whose commands
+	 * are not routed by a cluster connection either).
+	 */
+	@Test
+	void aCommandWhoseConnectionIsRefusedFailsUnretried() {
+		this.contextRunner.run((context) -> {
+			loadTheClientsConnectPath(context.getBean(LettuceConnectionFactory.class));
+			StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
+			assertThatExceptionOfType(RedisConnectionFailureException.class)
+				.isThrownBy(() -> template.opsForValue().get("key"))
+				.satisfies((ex) -> assertThat(ex.getSuppressed()).isEmpty());
+		});
 	}
 
 	@Test
 	void metricsAreLeftOutWithoutMicrometer() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
-			assertThat(context).hasSingleBean(CommandRetrier.class);
+			assertThat(context).hasSingleBean(ChannelCommandRetry.class);
 			assertThat(context).doesNotHaveBean(MicrometerRetryMetrics.class);
 		});
-	}
-
-	@Test
-	void templateRetriesWhileConnectsAreRefusedThenSurfacesTheOriginalException() {
-		this.contextRunner
-			.withPropertyValues("redis.resilience.retry.budget=2s", "redis.resilience.retry.initial-backoff=20ms")
-			.run((context) -> getFailsAfterRetries(context));
-	}
-
-	private static void getFailsAfterRetries(ApplicationContext context) {
-		loadTheClientsConnectPath(context.getBean(LettuceConnectionFactory.class));
-		StringRedisTemplate template = context.getBean(StringRedisTemplate.class);
-		assertThatExceptionOfType(RedisConnectionFailureException.class)
-			.isThrownBy(() -> template.opsForValue().get("key"))
-			.satisfies((ex) -> {
-				assertThat(ex.getSuppressed()).hasAtLeastOneElementOfType(RedisRetriesExhaustedException.class);
-				RedisRetriesExhaustedException summary = (RedisRetriesExhaustedException) ex.getSuppressed()[0];
-				assertThat(summary.getCommand()).isEqualTo("CONNECT");
-				assertThat(summary.getAttempts()).isGreaterThan(1);
-				assertThat(summary.getMessage()).contains("budget");
-			});
 	}
 
 	/**
 	 * The first connect in a JVM loads and links Lettuce's and Netty's connection classes (some
 	 * 700): on a busy machine that single refused attempt took 2 to 4 seconds, the whole 2s
 	 * budget, so the retrier rightly made no second attempt and these tests measured class
-	 * loading instead of retries. One connect through the native client, which the retrier
-	 * does not see and does not count, takes that cost out of the budget of the command tested.
+	 * loading instead of retries. One connect through the native client takes that cost out of
+	 * the command tested.
 	 */
 	private static void loadTheClientsConnectPath(LettuceConnectionFactory factory) {
 		RedisClient client = (RedisClient) factory.getNativeClient();
