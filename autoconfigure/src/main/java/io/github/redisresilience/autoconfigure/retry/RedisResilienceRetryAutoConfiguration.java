@@ -110,10 +110,14 @@ public final class RedisResilienceRetryAutoConfiguration {
 					timeouts.attemptTimeout());
 		}
 
-		/** Connection handshakes and topology reads keep the per-attempt timeout. */
+		/**
+		 * Retries a first attempt that cannot reach a channel; connection handshakes and topology
+		 * reads keep the per-attempt timeout.
+		 */
 		@Bean
-		static SeedTimeouts redisResilienceSeedTimeouts(ObjectProvider<AttemptTimeouts> timeouts) {
-			return new SeedTimeouts(timeouts);
+		static ClusterClientPreparer redisResilienceClusterClientPreparer(ObjectProvider<AttemptTimeouts> timeouts,
+				ObjectProvider<ChannelCommandRetry> retry) {
+			return new ClusterClientPreparer(timeouts, retry);
 		}
 
 		/** Each attempt gets its own timeout from Lettuce, the first write the overall deadline. */

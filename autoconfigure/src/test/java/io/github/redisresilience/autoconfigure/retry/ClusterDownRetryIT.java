@@ -48,8 +48,8 @@ import static org.awaitility.Awaitility.await;
  * succeeds. The same one mechanism serves a blocking template, the reactive template and
  * Lettuce's own asynchronous native connection. Negative control: retries off, the command fails.
  * <p>
- * What it cannot do, shown too: a first attempt that never reaches a channel (the client's view
- * has no node for the slot) fails at once.
+ * The same for a command whose first attempt never reaches a channel because the client's view
+ * has no node for its slot (the connection acquisition retry), with its control.
  */
 @WithLocalRedisCluster
 class ClusterDownRetryIT {
@@ -112,31 +112,61 @@ class ClusterDownRetryIT {
 	}
 
 	/**
-	 * The limit of a retry below Spring Data: once the client's own view has no node for a slot
-	 * (here after a topology refresh that read the slot unassigned), a command for it fails
-	 * before it reaches any channel, at once and unretried.
+	 * A first attempt that never reaches a channel: the client's own view has no node for the
+	 * slot (here after a refresh that read it unassigned), so Lettuce fails the command before it
+	 * is written. The connection acquisition retry asks again until the view has a node again.
 	 */
 	@Test
-	void firstAttemptForASlotNoNodeServesInTheClientsViewFailsAtOnce() throws Exception {
+	void aCommandForASlotWithoutANodeInTheClientsViewWaitsUntilTheSlotIsServed() throws Exception {
 		start();
 		String key = "clusterdown:" + this.run + ":uncovered";
-		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		RedisClusterClient client = (RedisClusterClient) this.context.getBean(LettuceConnectionFactory.class)
-			.getNativeClient();
+		this.context.getBean(StringRedisTemplate.class).opsForValue().set(key, "value");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		RedisClusterClient client = clusterClient();
 		try (SlotOwner owner = SlotOwner.of(key)) {
 			owner.stopServing();
-			await("the client's view without the slot").atMost(LIMIT).until(() -> {
-				client.refreshPartitions();
-				return client.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)) == null;
-			});
-			long started = System.nanoTime();
-			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> redis.opsForValue().get(key))
-				.withRootCauseInstanceOf(PartitionSelectorException.class);
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("time to fail").isLessThan(Duration.ofSeconds(1));
+			awaitSlotInView(client, key, false);
+			CompletableFuture<String> read = CompletableFuture
+				.supplyAsync(() -> Path.BLOCKING_TEMPLATE.read(this.context, key));
+			await("a retry without a node for the slot").atMost(LIMIT)
+				.until(() -> retries(registry, "no-partition", "failed") > 0);
+			assertThat(read).isNotDone();
+			owner.serveAgain();
+			awaitSlotInView(client, key, true);
+			assertThat(read.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
 		}
 		finally {
 			client.refreshPartitions();
 		}
+	}
+
+	/** The same with retries off: the command fails at once. */
+	@Test
+	void controlWithRetriesOffACommandForASlotWithoutANodeInTheClientsViewFailsAtOnce() throws Exception {
+		start("--redis.resilience.retry.enabled=false");
+		String key = "clusterdown:" + this.run + ":uncovered-control";
+		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
+		RedisClusterClient client = clusterClient();
+		try (SlotOwner owner = SlotOwner.of(key)) {
+			owner.stopServing();
+			awaitSlotInView(client, key, false);
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> redis.opsForValue().get(key))
+				.withRootCauseInstanceOf(PartitionSelectorException.class);
+		}
+		finally {
+			client.refreshPartitions();
+		}
+	}
+
+	private RedisClusterClient clusterClient() {
+		return (RedisClusterClient) this.context.getBean(LettuceConnectionFactory.class).getNativeClient();
+	}
+
+	private static void awaitSlotInView(RedisClusterClient client, String key, boolean served) {
+		await("the client's view " + (served ? "with" : "without") + " the slot").atMost(LIMIT).until(() -> {
+			client.refreshPartitions();
+			return (client.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)) != null) == served;
+		});
 	}
 
 	private static long retries(MeterRegistry registry, @Nullable String reason, String outcome) {

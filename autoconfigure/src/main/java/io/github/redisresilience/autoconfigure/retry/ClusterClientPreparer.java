@@ -16,8 +16,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Gives the cluster client's seed addresses the per-attempt timeout again, leaving the factory
- * bean as it is (it is returned unchanged).
+ * Prepares the cluster client Spring Data's factory created, before its first connection,
+ * leaving the factory bean as it is (it is returned unchanged): registers the
+ * {@link AcquisitionRetry}, and gives the client's seed addresses the per-attempt timeout again.
  * <p>
  * Spring Data puts its command timeout, which is now the overall deadline of a retried command,
  * on the seed {@link RedisURI}s too, and Lettuce takes more than the command timeout from there:
@@ -27,9 +28,9 @@ import org.springframework.util.ReflectionUtils;
  * field of {@link RedisClusterClient} ({@code initialUris}, the same in Lettuce 6.8 and 7.5),
  * read before the client's first connection.
  */
-final class SeedTimeouts implements BeanPostProcessor {
+final class ClusterClientPreparer implements BeanPostProcessor {
 
-	private static final Log logger = LogFactory.getLog(SeedTimeouts.class);
+	private static final Log logger = LogFactory.getLog(ClusterClientPreparer.class);
 
 	static final String FIELD_NAME = "initialUris";
 
@@ -37,19 +38,28 @@ final class SeedTimeouts implements BeanPostProcessor {
 
 	private final ObjectProvider<AttemptTimeouts> timeouts;
 
-	SeedTimeouts(ObjectProvider<AttemptTimeouts> timeouts) {
+	private final ObjectProvider<ChannelCommandRetry> retry;
+
+	ClusterClientPreparer(ObjectProvider<AttemptTimeouts> timeouts, ObjectProvider<ChannelCommandRetry> retry) {
 		this.timeouts = timeouts;
+		this.retry = retry;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof LettuceConnectionFactory factory && factory.isRunning()) {
-			apply(factory.getNativeClient(), this.timeouts.getObject().attemptTimeout());
+		if (!(bean instanceof LettuceConnectionFactory factory)) {
+			return bean;
 		}
+		if (!factory.isRunning() || !(factory.getNativeClient() instanceof RedisClusterClient client)) {
+			logger.debug("No cluster client to prepare in " + beanName + " (not started, or not a cluster)");
+			return bean;
+		}
+		client.addListener(new AcquisitionRetry(this.retry.getObject()));
+		applySeedTimeouts(client, this.timeouts.getObject().attemptTimeout());
 		return bean;
 	}
 
-	static void apply(@Nullable AbstractRedisClient client, Duration attemptTimeout) {
+	static void applySeedTimeouts(@Nullable AbstractRedisClient client, Duration attemptTimeout) {
 		if (!(client instanceof RedisClusterClient) || FIELD == null) {
 			return;
 		}
