@@ -25,14 +25,4 @@ class RedisResilienceRuntimeHintsTests {
 			.onFieldAccess(DefaultClientResources.Builder.class, ComposingNettyCustomizer.FIELD_NAME)).accepts(this.hints);
 	}
 
-	@Test
-	void retrysJdkProxiesOfBlockingConnectionsAreRegistered() {
-		for (Class<?> connection : new Class<?>[] { LettuceConnection.class, LettuceClusterConnection.class }) {
-			assertThat(RuntimeHintsPredicates.proxies()
-				.forInterfaces(ClassUtils.getAllInterfacesForClass(connection, getClass().getClassLoader())))
-				.as(connection.getName())
-				.accepts(this.hints);
-		}
-	}
-
 }

@@ -20,13 +20,16 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 
 /**
- * Auto-configuration of the command retry: every connection the {@link LettuceConnectionFactory}
- * hands out retries commands that failed for a transient reason, so {@code RedisTemplate},
+ * Auto-configuration of the command retry, below Spring Data where Lettuce dispatches commands
+ * ({@link ChannelCommandRetry}, {@link AcquisitionRetry}): Spring Boot's
+ * {@link LettuceConnectionFactory} and its connections stay exactly Spring Data's, and commands that
+ * failed for a transient reason are retried, so {@code RedisTemplate},
  * {@code StringRedisTemplate}, {@code ReactiveRedisTemplate}, Spring Cache and Spring Session
  * ride through node moves and failovers without code changes.
  * <p>
@@ -36,9 +39,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
  * node for its slot, CLUSTERDOWN, TRYAGAIN, LOADING, MASTERDOWN, READONLY): every command;</li>
  * <li>ambiguous failures (a timeout, a connection lost after the command was sent): read-only
  * and idempotent commands by default, see {@code redis.resilience.retry.ambiguous};</li>
- * <li>never: commands inside MULTI/EXEC or after WATCH, in a pipeline, subscriptions, blocking
- * commands (BLPOP, XREAD BLOCK...), cluster administration, and reactive calls taking a
- * publisher of several commands.</li>
+ * <li>never: transactions, commands flushed as a batch (a pipeline), subscriptions, blocking
+ * commands (BLPOP, XREAD BLOCK...) and cluster administration.</li>
  * </ul>
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class })
@@ -46,6 +48,7 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisResilienceRetryProperties.class)
+@ImportRuntimeHints(RetryRuntimeHints.class)
 public final class RedisResilienceRetryAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RedisResilienceRetryAutoConfiguration.class);
@@ -76,15 +79,6 @@ public final class RedisResilienceRetryAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "redis.resilience.retry.enabled", matchIfMissing = true)
 	static class CommandRetryConfiguration {
 
-		@Bean
-		ExactlyOnce redisResilienceExactlyOnce(RedisResilienceRetryProperties properties) {
-			if (!properties.getExactlyOnce().isEmpty()) {
-				logger.info("Redis commands run exactly once: " + properties.getExactlyOnce() + ", tokens kept "
-						+ properties.getExactlyOnceTtl().toMillis() + "ms");
-			}
-			return new ExactlyOnce(properties.getExactlyOnce(), properties.getExactlyOnceTtl());
-		}
-
 		/**
 		 * The per-attempt timeout is the command timeout as configured without retries
 		 * ({@code spring.data.redis.timeout}, else {@code redis.resilience.timeouts.command}).
@@ -106,6 +100,10 @@ public final class RedisResilienceRetryAutoConfiguration {
 					+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
 					+ "ms, jitter " + properties.getJitter() + ", ambiguous failures retried for "
 					+ properties.getAmbiguous().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " commands");
+			if (!properties.getExactlyOnce().isEmpty()) {
+				logger.info("Redis commands run exactly once: " + properties.getExactlyOnce() + ", tokens kept "
+						+ properties.getExactlyOnceTtl().toMillis() + "ms");
+			}
 			return new ChannelCommandRetry(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE),
 					timeouts.attemptTimeout());
 		}

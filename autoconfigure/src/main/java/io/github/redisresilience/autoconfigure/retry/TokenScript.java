@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.protocol.CommandArgs;
@@ -30,6 +31,14 @@ import org.jspecify.annotations.Nullable;
  * integer for integer families and a bulk string for floating-point ones, exactly as the command
  * would, so the caller's own output decodes it; a repeat with the same token answers the stored
  * reply without applying the command again.
+ * <p>
+ * Each call gets a random 128-bit token, kept across its attempts and Lettuce's replays of them.
+ * The token key carries the command key's hash tag (or the whole key as its tag), so both live in
+ * the same hash slot, on the same node, and the script, which Redis runs atomically and
+ * replicates as one unit, writes both or neither: a replica promoted after a failover has the
+ * token exactly when it has the effect. A key whose token key would land in another slot (braces
+ * that make no hash tag, such as {@code a{}b}) runs as a plain command under the ordinary policy,
+ * and the reason is logged once per command family.
  */
 final class TokenScript {
 
@@ -66,6 +75,8 @@ final class TokenScript {
 
 	private static final byte[] CRLF = { '\r', '\n' };
 
+	private static final byte[] TOKEN_KEY_PREFIX = ascii("__eo:");
+
 	private final Set<String> families = new HashSet<>();
 
 	private final byte[] ttlMillis;
@@ -99,7 +110,7 @@ final class TokenScript {
 		}
 		byte[] key = new byte[encodedKey.remaining()];
 		encodedKey.duplicate().get(key);
-		byte[] tokenKey = ExactlyOnce.tokenKey(key);
+		byte[] tokenKey = tokenKey(key);
 		if (SlotHash.getSlot(tokenKey) != SlotHash.getSlot(key)) {
 			if (this.warned.add(type)) {
 				logger.warn(type + " runs without exactly-once on keys whose braces do not form a hash tag (such as "
@@ -130,6 +141,54 @@ final class TokenScript {
 		args.encode(buf);
 		writeBulk(buf, this.ttlMillis);
 		writeBulk(buf, command.getType().getBytes());
+	}
+
+	/**
+	 * The token key of one call: {@code __eo:{tag}:token}, where the tag is the key's hash tag
+	 * if it has one and the whole key otherwise.
+	 */
+	static byte[] tokenKey(byte[] key) {
+		byte[] tag = hashTag(key);
+		byte[] token = ascii(token());
+		byte[] tokenKey = new byte[TOKEN_KEY_PREFIX.length + tag.length + 3 + token.length];
+		int at = 0;
+		System.arraycopy(TOKEN_KEY_PREFIX, 0, tokenKey, at, TOKEN_KEY_PREFIX.length);
+		at += TOKEN_KEY_PREFIX.length;
+		tokenKey[at++] = '{';
+		System.arraycopy(tag, 0, tokenKey, at, tag.length);
+		at += tag.length;
+		tokenKey[at++] = '}';
+		tokenKey[at++] = ':';
+		System.arraycopy(token, 0, tokenKey, at, token.length);
+		return tokenKey;
+	}
+
+	private static byte[] hashTag(byte[] key) {
+		int open = indexOf(key, (byte) '{', 0);
+		if (open >= 0) {
+			int close = indexOf(key, (byte) '}', open + 1);
+			if (close > open + 1) {
+				byte[] tag = new byte[close - open - 1];
+				System.arraycopy(key, open + 1, tag, 0, tag.length);
+				return tag;
+			}
+		}
+		return key;
+	}
+
+	private static int indexOf(byte[] bytes, byte value, int from) {
+		for (int i = from; i < bytes.length; i++) {
+			if (bytes[i] == value) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** 128 random bits: unique across clients without coordination. */
+	private static String token() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
 	}
 
 	static boolean isNoScript(@Nullable String error) {

@@ -81,13 +81,14 @@ class RedisResilienceRetryAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context.getBean(RedisResilienceRetryProperties.class).getExactlyOnce()).containsExactly(
 						ExactlyOnceCommand.INCR, ExactlyOnceCommand.INCRBY, ExactlyOnceCommand.HINCRBY);
-				assertThat(context.getBean(ExactlyOnce.class).isEnabled()).isTrue();
+				assertThat(context.getBean(ChannelCommandRetry.class).tokenScript().isEnabled()).isTrue();
 			});
 	}
 
 	@Test
 	void exactlyOnceIsOffByDefault() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(ExactlyOnce.class).isEnabled()).isFalse());
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(ChannelCommandRetry.class).tokenScript().isEnabled()).isFalse());
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.Command;
@@ -45,6 +46,28 @@ class TokenScriptTests {
 		assertThat(this.script.tokenKeyFor(new Command<>(CommandType.INCR,
 				new IntegerOutput<>(ByteArrayCodec.INSTANCE), args("counter")))).isNull();
 		assertThat(this.script.tokenKeyFor(incrBy("a{}b", 1))).isNull();
+	}
+
+	@Test
+	void tokenKeyOfAPlainKeyIsInItsSlot() {
+		byte[] key = "plain".getBytes(StandardCharsets.UTF_8);
+		byte[] tokenKey = TokenScript.tokenKey(key);
+		assertThat(new String(tokenKey, StandardCharsets.US_ASCII)).startsWith("__eo:{plain}:");
+		assertThat(SlotHash.getSlot(tokenKey)).isEqualTo(SlotHash.getSlot(key));
+	}
+
+	@Test
+	void tokenKeyOfAHashTaggedKeyUsesItsTag() {
+		byte[] key = "user:{42}:visits".getBytes(StandardCharsets.UTF_8);
+		byte[] tokenKey = TokenScript.tokenKey(key);
+		assertThat(new String(tokenKey, StandardCharsets.US_ASCII)).startsWith("__eo:{42}:");
+		assertThat(SlotHash.getSlot(tokenKey)).isEqualTo(SlotHash.getSlot(key));
+	}
+
+	@Test
+	void eachCallHasItsOwnToken() {
+		byte[] key = "plain".getBytes(StandardCharsets.UTF_8);
+		assertThat(TokenScript.tokenKey(key)).isNotEqualTo(TokenScript.tokenKey(key));
 	}
 
 	private static Command<byte[], byte[], Long> incrBy(String key, long by) {

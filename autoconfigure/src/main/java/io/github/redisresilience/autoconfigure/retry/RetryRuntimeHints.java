@@ -1,0 +1,41 @@
+package io.github.redisresilience.autoconfigure.retry;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
+import org.springframework.util.ClassUtils;
+
+/**
+ * What the retry reaches by reflection or proxies at run time, for Spring AOT and native images:
+ * the writer a routed command keeps ({@link ClusterWriters}), the cluster client's seeds
+ * ({@link ClusterClientPreparer}), and the connection provider of a cluster writer, its accessors
+ * and the JDK proxy of its interfaces ({@link AcquisitionRetry}).
+ */
+class RetryRuntimeHints implements RuntimeHintsRegistrar {
+
+	static final String PROVIDER = "io.lettuce.core.cluster.PooledClusterConnectionProvider";
+
+	static final String WRITER = "io.lettuce.core.cluster.ClusterDistributionChannelWriter";
+
+	@Override
+	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+		hints.reflection()
+			.registerType(TypeReference.of(ClusterWriters.CLASS_NAME),
+					(type) -> type.withField(ClusterWriters.FIELD_NAME))
+			.registerType(RedisClusterClient.class, (type) -> type.withField(ClusterClientPreparer.FIELD_NAME))
+			.registerType(TypeReference.of(WRITER),
+					(type) -> type.withMethod("getClusterConnectionProvider", java.util.List.of(), ExecutableMode.INVOKE)
+						.withMethod("setClusterConnectionProvider",
+								java.util.List.of(TypeReference.of("io.lettuce.core.cluster.ClusterConnectionProvider")),
+								ExecutableMode.INVOKE));
+		if (ClassUtils.isPresent(PROVIDER, classLoader)) {
+			Class<?> provider = ClassUtils.resolveClassName(PROVIDER, classLoader);
+			hints.proxies().registerJdkProxy(ClassUtils.getAllInterfacesForClass(provider, classLoader));
+		}
+	}
+
+}
