@@ -2,6 +2,8 @@ package io.github.redisresilience.autoconfigure.retry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +15,7 @@ import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -222,23 +225,35 @@ class ClusterDownRetryIT {
 	}
 
 	/**
-	 * The master of a key's slot, told to stop and to resume serving it; it serves the slot again
-	 * when closed, whatever happened.
+	 * The nodes of a key's slot: all of them forget who serves it ({@code CLUSTER DELSLOTS} on a
+	 * node only changes that node's own view), then its master claims it again
+	 * ({@code CLUSTER ADDSLOTS}) and the others learn it from its heartbeats. The slot is served
+	 * again when closed, whatever happened.
 	 */
 	static final class SlotOwner implements AutoCloseable {
 
 		private final RedisClient client = RedisClient.create();
 
-		private final StatefulRedisConnection<String, String> connection;
+		private final List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
+
+		private final StatefulRedisConnection<String, String> master;
 
 		private final int slot;
 
 		private boolean serving = true;
 
 		private SlotOwner(RedisPod master, int slot) {
-			this.connection = this.client
-				.connect(RedisURI.create(master.address().getHostString(), master.address().getPort()));
 			this.slot = slot;
+			StatefulRedisConnection<String, String> masterConnection = null;
+			for (RedisPod pod : cluster.pods()) {
+				StatefulRedisConnection<String, String> connection = this.client
+					.connect(RedisURI.create(pod.address().getHostString(), pod.address().getPort()));
+				this.nodes.add(connection);
+				if (pod.equals(master)) {
+					masterConnection = connection;
+				}
+			}
+			this.master = masterConnection;
 		}
 
 		static SlotOwner of(String key) {
@@ -247,16 +262,26 @@ class ClusterDownRetryIT {
 		}
 
 		void stopServing() {
-			this.connection.sync().clusterDelSlots(this.slot);
+			// The master first: from then on it answers CLUSTERDOWN for the slot.
+			this.master.sync().clusterDelSlots(this.slot);
 			this.serving = false;
+			for (StatefulRedisConnection<String, String> node : this.nodes) {
+				if (node != this.master) {
+					node.sync().clusterDelSlots(this.slot);
+				}
+			}
 		}
 
 		void serveAgain() {
-			RedisCommands<String, String> commands = this.connection.sync();
-			commands.clusterAddSlots(this.slot);
+			this.master.sync().clusterAddSlots(this.slot);
 			this.serving = true;
-			await("the cluster serves the slot again").atMost(LIMIT)
-				.until(() -> commands.clusterInfo().contains("cluster_state:ok"));
+			for (StatefulRedisConnection<String, String> node : this.nodes) {
+				RedisCommands<String, String> commands = node.sync();
+				await("every node sees the slot served and the cluster up").atMost(LIMIT)
+					.until(() -> commands.clusterInfo().contains("cluster_state:ok") && ClusterPartitionParser
+						.parse(commands.clusterNodes())
+						.getPartitionBySlot(this.slot) != null);
+			}
 		}
 
 		@Override
@@ -267,7 +292,7 @@ class ClusterDownRetryIT {
 				}
 			}
 			finally {
-				this.connection.close();
+				this.nodes.forEach(StatefulRedisConnection::close);
 				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 			}
 		}
