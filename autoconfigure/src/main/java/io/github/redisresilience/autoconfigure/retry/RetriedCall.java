@@ -214,7 +214,8 @@ final class RetriedCall {
 		List<Throwable> all = (this.failures != null) ? this.failures : List.of(last);
 		Failure failure = Failure.of(last);
 		boolean retriable = this.retry.rules().mayRetry(kind(), failure);
-		if (this.attempts == 1 && !retriable) {
+		// max-attempts=1 switches retries off: nothing was given up on.
+		if (this.attempts == 1 && (!retriable || this.retry.settings().getMaxAttempts() == 1)) {
 			return last;
 		}
 		countRetry(false);
