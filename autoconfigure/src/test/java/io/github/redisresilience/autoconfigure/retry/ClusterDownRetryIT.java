@@ -97,8 +97,9 @@ class ClusterDownRetryIT {
 			owner.serveAgain();
 			assertThat(read.get(LIMIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
 		}
-		// The last retry may follow a refresh that read the slot unassigned (no-partition).
-		assertThat(retries(registry, null, "recovered")).as("retries that recovered").isEqualTo(1);
+		// The last retry may follow a refresh that read the slot unassigned (no-partition), which
+		// the connection acquisition retry counts too.
+		assertThat(retries(registry, null, "recovered")).as("retries that recovered").isPositive();
 	}
 
 	@Test
