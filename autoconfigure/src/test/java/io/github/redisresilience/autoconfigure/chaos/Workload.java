@@ -89,7 +89,7 @@ final class Workload implements AutoCloseable {
 				}
 			}
 			catch (RuntimeException ex) {
-				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				error = describe(ex);
 				failed = Step.WRITE_OR_READ;
 			}
 			if (failed == null) {
@@ -99,7 +99,7 @@ final class Workload implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					this.increments.add(new Increment(counter, null));
-					error = "INCR " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
+					error = "INCR " + describe(ex);
 					failed = Step.INCREMENT;
 				}
 			}
@@ -202,6 +202,16 @@ final class Workload implements AutoCloseable {
 			}
 		}
 		return new IncrementLedger(acknowledged, failed, lost, doubled);
+	}
+
+	/** A failure and, when Spring Data wrapped it, its root cause: "Error in execution" alone says nothing. */
+	private static String describe(RuntimeException ex) {
+		Throwable root = ex;
+		for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
+			root = root.getCause();
+		}
+		String text = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		return (root == ex) ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
 	}
 
 	List<String> sampleErrors(int max) {
