@@ -1,6 +1,8 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +34,7 @@ import org.springframework.core.retry.RetryPolicy;
  * asynchronous and reactive commands all reach the channel the same way, so one mechanism
  * serves them all.
  * <p>
- * Not wrapped: commands written as a batch (a pipeline flush, Lettuce's replay after a
- * reconnect), commands not routed by a cluster connection (the starter's own topology reads,
+ * Not wrapped: commands not routed by a cluster connection (the starter's own topology reads,
  * node connections asked for by id), and commands that are never retried
  * ({@link CommandTable}). Delays come from Spring Framework's {@link RetryPolicy} backoff and
  * are scheduled on Lettuce's event executors, never slept on an event loop.
@@ -184,6 +185,21 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	}
 
 	/**
+	 * The commands of a batch, each in a first attempt where it would be alone. Lettuce writes the
+	 * commands it buffered while disconnected as one batch when it reconnects, and a node that has
+	 * just woken up or been demoted can answer them with errors that ran nothing (seen: a frozen
+	 * master woken at its failover); a pipeline flushed as a batch is indistinguishable here, so
+	 * its commands are retried one by one too.
+	 */
+	private List<Object> firstAttempts(Collection<?> batch, ChannelHandlerContext ctx) {
+		List<Object> attempts = new ArrayList<>(batch.size());
+		for (Object message : batch) {
+			attempts.add((message instanceof RedisCommand<?, ?, ?> command) ? firstAttempt(command, ctx) : message);
+		}
+		return attempts;
+	}
+
+	/**
 	 * Puts single commands into a first attempt; stateless, so one instance serves every channel.
 	 */
 	@Sharable
@@ -198,6 +214,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 			// Lettuce writes a batch of one as a single command.
 			if (msg instanceof List<?> batch && batch.size() == 1 && batch.get(0) instanceof RedisCommand<?, ?, ?> one) {
 				ctx.write(firstAttempt(one, ctx), promise);
+				return;
+			}
+			if (msg instanceof Collection<?> batch) {
+				ctx.write(firstAttempts(batch, ctx), promise);
 				return;
 			}
 			ctx.write(msg, promise);
