@@ -15,7 +15,8 @@ import io.lettuce.core.protocol.RedisCommand;
  * gets its per-attempt timeout from {@link Attempt#expireAfter}. A later attempt travels inside a
  * new {@code ClusterCommand}, so Lettuce's timer on it ends that attempt only, and gets the
  * per-attempt timeout. Commands that are never retried, or that no cluster connection routed,
- * keep the per-attempt timeout, as without retries.
+ * keep the per-attempt timeout, as without retries. A command buffered while its node was
+ * disconnected has only the overall deadline until it reaches a channel.
  */
 final class AttemptTimeouts extends TimeoutOptions.TimeoutSource {
 
