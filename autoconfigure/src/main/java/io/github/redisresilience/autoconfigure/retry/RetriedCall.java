@@ -88,7 +88,7 @@ final class RetriedCall {
 			next();
 			return;
 		}
-		RedisCommandExecutionException failure = new RedisCommandExecutionException(error);
+		RedisException failure = asFailure(error);
 		long delay = nextDelay(Failure.of(failure), failure);
 		if (delay >= 0) {
 			// Lettuce clears a redirect's error the same way before it sends the command again.
@@ -101,6 +101,16 @@ final class RetriedCall {
 			return;
 		}
 		this.target.completeExceptionally(finalFailure(failure));
+	}
+
+	/**
+	 * An error in the output is not always the server's: when Lettuce closes a node connection
+	 * (stale after a topology change) it completes the commands still waiting with the error
+	 * "Connection closed" in their output, a lost connection (ambiguous), not an error reply.
+	 */
+	private static RedisException asFailure(String error) {
+		RedisException state = new RedisException(error);
+		return (Failure.of(state).kind() != FailureKind.PERMANENT) ? state : new RedisCommandExecutionException(error);
 	}
 
 	/**
