@@ -3,6 +3,7 @@ package io.github.redisresilience.benchmarks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -59,12 +60,20 @@ final class ClientFleet implements AutoCloseable {
 
 	/** Starts {@code size} clients of a kind, over TLS if {@code tls} is given. */
 	static ClientFleet start(ClientKind kind, int size, String seeds, @Nullable ClusterTls tls) {
+		return start(kind, size, seeds, tls, false);
+	}
+
+	/**
+	 * Starts {@code size} clients of a kind, over TLS if {@code tls} is given, Lettuce clients
+	 * counting their own commands if {@code countCommands} ({@link #clientCounts(int)}).
+	 */
+	static ClientFleet start(ClientKind kind, int size, String seeds, @Nullable ClusterTls tls, boolean countCommands) {
 		Instant began = Instant.now();
 		List<RunningClient> clients = new ArrayList<>();
 		int failed = 0;
 		for (int i = 0; i < size; i++) {
 			try {
-				clients.add(kind.start(seeds, tls));
+				clients.add(kind.start(seeds, tls, countCommands));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("{} client {} could not start", kind, i, ex);
@@ -81,6 +90,11 @@ final class ClientFleet implements AutoCloseable {
 	 */
 	void startWorkloads(int rate, CommandStatsSampler seconds) {
 		long pace = 1_000_000_000L / rate;
+		for (RunningClient client : this.clients) {
+			if (client.counts() != null) {
+				client.counts().countFrom(seconds);
+			}
+		}
 		for (int i = 0; i < this.clients.size(); i++) {
 			Member member = new Member(i, this.clients.get(i));
 			this.members.add(member);
@@ -120,6 +134,22 @@ final class ClientFleet implements AutoCloseable {
 			failed += member.failed.get(clamp(second));
 		}
 		return new int[] { ok, failed };
+	}
+
+	/** Whether every client counts its own commands ({@link ClientSideCounts}). */
+	boolean countsClientSide() {
+		return !this.clients.isEmpty() && this.clients.stream().allMatch((client) -> client.counts() != null);
+	}
+
+	/** The clients' own counts in one second, summed over the fleet; empty where they keep none. */
+	Map<String, Double> clientCounts(int second) {
+		Map<String, Double> sums = new HashMap<>();
+		for (RunningClient client : this.clients) {
+			if (client.counts() != null) {
+				client.counts().second(second).forEach((name, count) -> sums.merge(name, count, Double::sum));
+			}
+		}
+		return sums;
 	}
 
 	/** Whether every client has had a second from {@code from} on in which all its operations succeeded. */

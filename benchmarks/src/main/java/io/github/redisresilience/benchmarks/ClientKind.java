@@ -84,15 +84,35 @@ enum ClientKind {
 	 * @return the running client
 	 */
 	RunningClient start(String seeds, @Nullable ClusterTls tls) {
-		return (this == REDISSON) ? startRedisson(seeds, tls) : startSpring(seeds, tls);
+		return start(seeds, tls, false);
 	}
 
-	private RunningClient startSpring(String seeds, @Nullable ClusterTls tls) {
+	/**
+	 * Starts a client of this kind, over TLS if the cluster speaks TLS only.
+	 * @param seeds the cluster's seeds, {@code host:port}
+	 * @param tls how to trust the cluster, {@code null} for a plain cluster
+	 * @param countCommands whether a Lettuce client counts its topology reads and handshakes itself
+	 * ({@link RunningClient#counts()})
+	 * @return the running client
+	 */
+	RunningClient start(String seeds, @Nullable ClusterTls tls, boolean countCommands) {
+		return (this == REDISSON) ? startRedisson(seeds, tls) : startSpring(seeds, tls, countCommands);
+	}
+
+	/** Whether a client of this kind runs on Lettuce, and so can count its own commands. */
+	boolean isLettuce() {
+		return this == STARTER || this == STOCK_BOOT || this == BOOT_REFRESH;
+	}
+
+	private RunningClient startSpring(String seeds, @Nullable ClusterTls tls, boolean countCommands) {
 		List<String> args = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + seeds,
 				// The kit's names live in the JVM's hosts file, which only the JDK resolver reads.
 				"--redis.resilience.dns.resolver=jdk", "--spring.main.banner-mode=off", "--spring.jmx.enabled=false",
 				"--spring.application.name=bench-" + this.label));
 		args.addAll(this.arguments);
+		if (countCommands && isLettuce()) {
+			args.add("--bench.count-client-commands=true");
+		}
 		if (tls != null) {
 			tls.springProperties().forEach((name, value) -> args.add("--" + name + "=" + value));
 		}
@@ -118,7 +138,8 @@ enum ClientKind {
 				return (value != null) ? value : -1;
 			}
 		};
-		return new RunningClient(this, operations, context::close);
+		ClientSideCounts counts = context.getBeanProvider(ClientSideCounts.class).getIfAvailable();
+		return new RunningClient(this, operations, context::close, counts);
 	}
 
 	private RunningClient startRedisson(String seeds, @Nullable ClusterTls tls) {
@@ -150,11 +171,15 @@ enum ClientKind {
 				return redisson.getAtomicLong(key).incrementAndGet();
 			}
 		};
-		return new RunningClient(this, operations, () -> redisson.shutdown(0, 5, TimeUnit.SECONDS));
+		return new RunningClient(this, operations, () -> redisson.shutdown(0, 5, TimeUnit.SECONDS), null);
 	}
 
-	/** A started client, its operations and how to stop it. */
-	record RunningClient(ClientKind kind, Workload.Operations operations, AutoCloseable closer) {
+	/**
+	 * A started client, its operations and how to stop it.
+	 * @param counts its own counts of topology reads and handshakes, {@code null} where it keeps none
+	 */
+	record RunningClient(ClientKind kind, Workload.Operations operations, AutoCloseable closer,
+			@Nullable ClientSideCounts counts) {
 
 	}
 

@@ -3,9 +3,12 @@ package io.github.redisresilience.benchmarks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -102,7 +105,7 @@ final class FleetCostBenchmark {
 		List<RedisPod> pods = cluster.pods();
 		Instant origin = Instant.now();
 		CommandStatsSampler sampler = CommandStatsSampler.start(pods, origin, (tls != null) ? tls.socketFactory() : null);
-		ClientFleet fleet = (kind != null) ? ClientFleet.start(kind, size, cluster.seedNodes(), tls) : null;
+		ClientFleet fleet = (kind != null) ? ClientFleet.start(kind, size, cluster.seedNodes(), tls, true) : null;
 		FleetDisruption.Done done = null;
 		try {
 			int started = sampler.secondOf(Instant.now()) + 1;
@@ -137,9 +140,13 @@ final class FleetCostBenchmark {
 				verdict = ledgerCheck.check(cluster.seedNodes(), fleet.ledger(), List.of(), tls);
 			}
 			sampler.close();
+			Map<Integer, Map<String, Double>> seconds = sampler.seconds();
+			if (fleet != null && fleet.countsClientSide()) {
+				seconds = withClientCounts(seconds, fleet, end);
+			}
 			ScaleRun run = new ScaleRun(label, (fleet != null) ? fleet.size() : 0,
 					(fleet != null) ? fleet.failedToStart() : 0, (fleet != null) ? fleet.startedIn() : Duration.ZERO,
-					sampler.seconds(), started, before, disrupted, healed, end, done.report().unhealthyFor(), recovered,
+					seconds, started, before, disrupted, healed, end, done.report().unhealthyFor(), recovered,
 					healthyAtEnd, operations, verdict);
 			FleetRun result = new FleetRun(nodes, tls != null, disruption, kind, done.report().addressChanges().size(),
 					run);
@@ -160,6 +167,17 @@ final class FleetCostBenchmark {
 				}
 			}
 		}
+	}
+
+	/** The cluster's counts of each second with the fleet's own counts beside them. */
+	private static Map<Integer, Map<String, Double>> withClientCounts(Map<Integer, Map<String, Double>> cluster,
+			ClientFleet fleet, int end) {
+		Map<Integer, Map<String, Double>> seconds = new TreeMap<>();
+		cluster.forEach((second, counts) -> seconds.put(second, new HashMap<>(counts)));
+		for (int second = 0; second <= end; second++) {
+			seconds.computeIfAbsent(second, (s) -> new HashMap<>()).putAll(fleet.clientCounts(second));
+		}
+		return seconds;
 	}
 
 	private static void pause(Duration duration) throws InterruptedException {

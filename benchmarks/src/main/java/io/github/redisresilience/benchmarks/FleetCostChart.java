@@ -49,7 +49,7 @@ final class FleetCostChart {
 				WIDTH, height, WIDTH, height));
 		out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
 		text(out, LEFT, 18, "bold 14px",
-				"Topology reads per client per second while degraded, by cluster size (net of the kit; loaded machine)");
+				"Topology reads per client per second while degraded, by cluster size (Lettuce clients: their own counts)");
 		int x = LEFT;
 		for (int i = 0; i < settings.nodes().size(); i++) {
 			out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"28\" width=\"14\" height=\"10\" fill=\"%s\"/>%n", x,
@@ -79,7 +79,7 @@ final class FleetCostChart {
 		double max = FleetCostReport.DEGRADED_READS * 1.25;
 		for (FleetRun run : fleets) {
 			FleetRun kit = FleetCostReport.kitOf(all, run);
-			max = Math.max(max, run.degraded(FleetRun.READS, kit));
+			max = Math.max(max, run.degraded(run.reads(), run.kitForReads(kit)));
 		}
 		double yMax = niceCeiling(max * 1.1);
 		int plotTop = top + TOP;
@@ -119,9 +119,9 @@ final class FleetCostChart {
 					continue;
 				}
 				FleetRun kit = FleetCostReport.kitOf(all, run);
-				double during = run.perClient(FleetRun.READS, Window.DURING, kit);
+				double during = run.perClient(run.reads(), Window.DURING, run.kitForReads(kit));
 				during = Double.isNaN(during) ? 0 : during;
-				double after = run.perClient(FleetRun.READS, Window.AFTER, kit);
+				double after = run.perClient(run.reads(), Window.AFTER, run.kitForReads(kit));
 				after = Double.isNaN(after) ? 0 : after;
 				double left = groupLeft + n * bar;
 				double barTop = y(during, yMax, plotTop, plotHeight);

@@ -82,6 +82,10 @@ final class FleetCostReport {
 			.append("reports the cluster healthy; for a killed master, the promotion), *after* the 20 s after the heal; *while ")
 			.append("degraded*, the target's measure, is the higher of *during* and *after* (clients catch up once the ")
 			.append("cluster is back). ")
+			.append("**Lettuce clients (starter, stock-boot, boot-refresh) also count their own topology reads and ")
+			.append("handshakes** (their command latency recorder sees every command answered on every connection their ")
+			.append("resources make: the starter's held and seed reads, Lettuce's refreshes): exact, nothing of the kit's ")
+			.append("in them. The starter's targets are judged by those counts; Redisson and Jedis only by the cluster's. ")
 			.append("*0 (kit)* / *unresolved*: the kit's estimated share was larger than all that was counted in the ")
 			.append("window (its polls differ from heal to heal), so the net value says nothing. *Back to steady*: seconds from the heal until every 3 s mean of the reads stays within twice the ")
 			.append("steady rate (at least steady + 0.2). Per-second series: `fleet-cost-timeline.csv`; chart: ")
@@ -109,19 +113,29 @@ final class FleetCostReport {
 		double period = this.settings.refreshPeriod().toMillis() / 1000.0;
 		for (FleetRun run : starter) {
 			FleetRun kit = kitOf(runs, run);
+			// The starter counts its own reads and handshakes: exact, with nothing of the kit's to take out.
+			List<String> reads = run.reads();
+			FleetRun readsKit = run.kitForReads(kit);
 			String prefix = String.format(Locale.ROOT, "| %s | %s | %d | %d | ", run.disruption(), run.tls() ? "yes" : "no",
 					run.size(), run.nodes());
-			double degraded = run.degraded(FleetRun.READS, kit);
+			double degraded = run.degraded(reads, readsKit);
 			row(md, prefix, "topology reads / client / s while degraded ≤ " + DEGRADED_READS,
-					format(degraded), degraded <= DEGRADED_READS, run.unresolved(FleetRun.READS, kit));
-			double connections = run.perClientTotal(FleetRun.CONNECTIONS, kit);
-			row(md, prefix, "new connections / client, disruption to end ≤ addresses changed (" + run.changedAddresses() + ")",
-					format(connections), connections <= run.changedAddresses(),
-					run.unresolved(FleetRun.CONNECTIONS, kit));
-			double steady = run.perClient(FleetRun.READS, Window.STEADY, kit) * period;
+					format(degraded), degraded <= DEGRADED_READS, run.unresolved(reads, readsKit));
+			if (run.countedClientSide()) {
+				double connections = run.perClientTotal(FleetRun.CLIENT_HANDSHAKES, null);
+				row(md, prefix, "new connections (handshakes) / client, disruption to end ≤ addresses changed ("
+						+ run.changedAddresses() + ")", format(connections), connections <= run.changedAddresses());
+			}
+			else {
+				double connections = run.perClientTotal(FleetRun.CONNECTIONS, kit);
+				row(md, prefix, "new connections / client, disruption to end ≤ addresses changed (" + run.changedAddresses()
+						+ ")", format(connections), connections <= run.changedAddresses(),
+						run.unresolved(FleetRun.CONNECTIONS, kit));
+			}
+			double steady = run.perClient(reads, Window.STEADY, readsKit) * period;
 			row(md, prefix, String.format(Locale.ROOT, "steady: topology reads / client per refresh period (%.0f s) ≤ 1", period),
 					format(steady), steady <= 1);
-			OptionalInt back = run.backToSteady(kit);
+			OptionalInt back = run.backToSteady(reads, readsKit);
 			row(md, prefix, "steady rate back within " + BACK_TO_STEADY + " s of the heal", back(run, back),
 					back.isPresent() && back.getAsInt() <= BACK_TO_STEADY);
 		}
@@ -130,12 +144,13 @@ final class FleetCostReport {
 			if (small == null || small.nodes() == large.nodes()) {
 				continue;
 			}
-			double ratio = ratio(large.degraded(FleetRun.READS, kitOf(runs, large)),
-					small.degraded(FleetRun.READS, kitOf(runs, small)));
+			FleetRun largeKit = large.kitForReads(kitOf(runs, large));
+			FleetRun smallKit = small.kitForReads(kitOf(runs, small));
+			double ratio = ratio(large.degraded(large.reads(), largeKit), small.degraded(small.reads(), smallKit));
 			row(md, String.format(Locale.ROOT, "| %s | %s | %d | %d / %d | ", large.disruption(), large.tls() ? "yes" : "no",
 					large.size(), large.nodes(), small.nodes()), "degraded reads / client / s, ratio ≤ " + SIZE_RATIO,
-					format(ratio), ratio <= SIZE_RATIO, large.unresolved(FleetRun.READS, kitOf(runs, large))
-							|| small.unresolved(FleetRun.READS, kitOf(runs, small)));
+					format(ratio), ratio <= SIZE_RATIO,
+					large.unresolved(large.reads(), largeKit) || small.unresolved(small.reads(), smallKit));
 		}
 		md.append('\n');
 	}
@@ -155,13 +170,14 @@ final class FleetCostReport {
 		md.append("## Per client per second\n\n")
 			.append("| scenario | TLS | nodes | clients | client | cluster unhealthy, s | topology reads: steady / during / after "
 					+ "| new connections: steady / during / after | HELLO+AUTH: during / after "
-					+ "| new connections per client, disruption to end (addresses changed) | back to steady, s "
-					+ "| failed ops | clients recovered | acked writes lost |\n")
-			.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+					+ "| new connections per client, disruption to end (addresses changed) "
+					+ "| counted by the client: topology reads steady / during / after, handshakes per client disruption to end "
+					+ "| back to steady, s | failed ops | clients recovered | acked writes lost |\n")
+			.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (FleetRun run : sorted(runs)) {
 			FleetRun kit = (run.size() > 0) ? kitOf(runs, run) : null;
 			String client = (run.size() > 0) ? run.label() : "(kit alone, whole cluster per s)";
-			md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.1f | %s / %s / %s | %s / %s / %s | %s / %s | %s | %s | %s | %s | %s |%n",
+			md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.1f | %s / %s / %s | %s / %s / %s | %s / %s | %s | %s | %s | %s | %s | %s |%n",
 					run.disruption(), run.tls() ? "yes" : "no", run.nodes(), (run.size() > 0) ? run.size() : "-", client,
 					run.run().unhealthyFor().toMillis() / 1000.0,
 					cell(run, FleetRun.READS, Window.STEADY, kit), cell(run, FleetRun.READS, Window.DURING, kit),
@@ -169,12 +185,24 @@ final class FleetCostReport {
 					cell(run, FleetRun.CONNECTIONS, Window.DURING, kit), cell(run, FleetRun.CONNECTIONS, Window.AFTER, kit),
 					cell(run, FleetRun.HANDSHAKES, Window.DURING, kit), cell(run, FleetRun.HANDSHAKES, Window.AFTER, kit),
 					(run.size() > 0) ? format(run.perClientTotal(FleetRun.CONNECTIONS, kit)) + " (" + run.changedAddresses() + ")" : "-",
-					(run.size() > 0) ? back(run, run.backToSteady(kit)) : "-",
+					clientCounted(run),
+					(run.size() > 0) ? back(run, run.backToSteady(run.reads(), run.kitForReads(kit))) : "-",
 					(run.size() > 0) ? Integer.toString(run.failedOperations()) : "-",
 					(run.size() > 0) ? run.recoveredClients() + " / " + run.size() : "-",
 					(run.run().ledger() != null) ? run.run().ledger().lost() + " of " + run.run().ledger().acknowledged() : "-"));
 		}
 		md.append('\n');
+	}
+
+	/** The fleet's own counts, for Lettuce clients. */
+	private static String clientCounted(FleetRun run) {
+		if (!run.countedClientSide()) {
+			return "-";
+		}
+		return format(run.perClient(FleetRun.CLIENT_READS, Window.STEADY, null)) + " / "
+				+ format(run.perClient(FleetRun.CLIENT_READS, Window.DURING, null)) + " / "
+				+ format(run.perClient(FleetRun.CLIENT_READS, Window.AFTER, null)) + ", "
+				+ format(run.perClientTotal(FleetRun.CLIENT_HANDSHAKES, null));
 	}
 
 	private void ratios(StringBuilder md, List<FleetRun> runs) {
@@ -200,15 +228,15 @@ final class FleetCostReport {
 			List<String> reads = new ArrayList<>();
 			List<String> connections = new ArrayList<>();
 			for (FleetRun one : bySize) {
-				reads.add(format(one.degraded(FleetRun.READS, kitOf(runs, one))));
+				reads.add(format(one.degraded(one.reads(), one.kitForReads(kitOf(runs, one)))));
 				connections.add(format(one.degraded(FleetRun.CONNECTIONS, kitOf(runs, one))));
 			}
 			FleetRun small = bySize.get(0);
 			FleetRun large = bySize.get(bySize.size() - 1);
 			md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |%n", run.disruption(),
 					run.tls() ? "yes" : "no", run.size(), run.label(), String.join(" / ", reads),
-					(bySize.size() > 1) ? format(ratio(large.degraded(FleetRun.READS, kitOf(runs, large)),
-							small.degraded(FleetRun.READS, kitOf(runs, small)))) : "-",
+					(bySize.size() > 1) ? format(ratio(large.degraded(large.reads(), large.kitForReads(kitOf(runs, large))),
+							small.degraded(small.reads(), small.kitForReads(kitOf(runs, small))))) : "-",
 					String.join(" / ", connections),
 					(bySize.size() > 1) ? format(ratio(large.degraded(FleetRun.CONNECTIONS, kitOf(runs, large)),
 							small.degraded(FleetRun.CONNECTIONS, kitOf(runs, small)))) : "-"));
@@ -257,18 +285,23 @@ final class FleetCostReport {
 
 	private static String csv(List<FleetRun> runs) {
 		StringBuilder csv = new StringBuilder(
-				"scenario,tls,nodes,clients,client,second_from_disruption,topology_reads,new_connections,hello_auth,kit_polls,ok,failed\n");
+				"scenario,tls,nodes,clients,client,second_from_disruption,topology_reads,new_connections,hello_auth,kit_polls,ok,failed,client_topology_reads,client_handshakes\n");
 		for (FleetRun run : runs) {
 			for (int s = 0; s < run.run().end(); s++) {
 				int[] operations = (s < run.run().operations().size()) ? run.run().operations().get(s) : new int[2];
-				csv.append(String.format(Locale.ROOT, "%s,%b,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%d%n", run.disruption(), run.tls(),
+				csv.append(String.format(Locale.ROOT, "%s,%b,%d,%d,%s,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%s,%s%n", run.disruption(), run.tls(),
 						run.nodes(), run.size(), (run.size() > 0) ? run.label() : "kit", s - run.run().disrupted(),
 						run.sum(FleetRun.READS, s, s + 1), run.sum(FleetRun.CONNECTIONS, s, s + 1),
 						run.sum(FleetRun.HANDSHAKES, s, s + 1), run.sum(FleetRun.KIT_POLL, s, s + 1), operations[0],
-						operations[1]));
+						operations[1], run.countedClientSide() ? format0(run.sum(FleetRun.CLIENT_READS, s, s + 1)) : "",
+						run.countedClientSide() ? format0(run.sum(FleetRun.CLIENT_HANDSHAKES, s, s + 1)) : ""));
 			}
 		}
 		return csv.toString();
+	}
+
+	private static String format0(double count) {
+		return String.format(Locale.ROOT, "%.0f", count);
 	}
 
 	/** A net rate, or {@code 0 (kit)} where the kit's estimated share exceeded the count. */

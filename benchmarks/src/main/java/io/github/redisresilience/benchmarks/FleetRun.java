@@ -31,6 +31,12 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 	/** Protocol handshakes on a new connection. */
 	static final List<String> HANDSHAKES = List.of("hello", "auth");
 
+	/** Topology reads as each Lettuce client counted them itself: exact, none of the kit's among them. */
+	static final List<String> CLIENT_READS = List.of(ClientSideCounts.READS);
+
+	/** Handshakes ({@code HELLO}, {@code AUTH}) as each Lettuce client counted them: one per new connection. */
+	static final List<String> CLIENT_HANDSHAKES = List.of(ClientSideCounts.HANDSHAKES);
+
 	/** A phase of the run, in whole seconds of the sampler's clock. */
 	enum Window {
 
@@ -64,6 +70,21 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 
 	String label() {
 		return this.run.label();
+	}
+
+	/** Whether the fleet's clients counted their own commands ({@link ClientSideCounts}). */
+	boolean countedClientSide() {
+		return size() > 0 && this.run.seconds().values().stream().anyMatch((counts) -> counts.containsKey(ClientSideCounts.READS));
+	}
+
+	/** The topology reads to judge the run by: the clients' own counts where they kept them, else the cluster's. */
+	List<String> reads() {
+		return countedClientSide() ? CLIENT_READS : READS;
+	}
+
+	/** The kit's run to take out of {@link #reads()}: none from the clients' own counts. */
+	@Nullable FleetRun kitForReads(@Nullable FleetRun kit) {
+		return countedClientSide() ? null : kit;
 	}
 
 	/** Whether another run measured the same cluster through the same disruption. */
@@ -202,12 +223,17 @@ record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable Cl
 	 * if that never happened before the end of the run.
 	 */
 	OptionalInt backToSteady(@Nullable FleetRun kit) {
-		double steady = perClient(READS, Window.STEADY, kit);
+		return backToSteady(READS, kit);
+	}
+
+	/** {@link #backToSteady(FleetRun)} of some counters. */
+	OptionalInt backToSteady(List<String> reads, @Nullable FleetRun kit) {
+		double steady = perClient(reads, Window.STEADY, kit);
 		double limit = (Double.isNaN(steady) ? 0 : steady) + Math.max(Double.isNaN(steady) ? 0 : steady, 0.2);
 		int healed = this.run.healed();
 		int back = -1;
 		for (int s = this.run.end() - 3; s >= healed; s--) {
-			if (net(READS, s, s + 3, kit) / 3 / Math.max(1, size()) > limit) {
+			if (net(reads, s, s + 3, kit) / 3 / Math.max(1, size()) > limit) {
 				break;
 			}
 			back = s;
