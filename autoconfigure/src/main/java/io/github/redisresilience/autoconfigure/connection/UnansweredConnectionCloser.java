@@ -106,6 +106,9 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 
 		private @Nullable ScheduledFuture<?> check;
 
+		/** Lettuce's handler, found once: a pipeline lookup on every write costs more than the watch. */
+		private @Nullable CommandHandler commandHandler;
+
 		void written(ChannelHandlerContext context, Object message) {
 			// This handler sits at the tail: Lettuce's handler has not stacked the command yet.
 			if (this.silentSince < 0 || outstanding(context).isEmpty()) {
@@ -153,7 +156,11 @@ public final class UnansweredConnectionCloser implements NettyCustomizer {
 		}
 
 		private Collection<?> outstanding(ChannelHandlerContext context) {
-			CommandHandler handler = context.pipeline().get(CommandHandler.class);
+			CommandHandler handler = this.commandHandler;
+			if (handler == null) {
+				handler = context.pipeline().get(CommandHandler.class);
+				this.commandHandler = handler;
+			}
 			return (handler != null) ? handler.getStack() : List.of();
 		}
 

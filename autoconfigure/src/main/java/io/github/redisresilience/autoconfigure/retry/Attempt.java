@@ -1,7 +1,6 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -13,8 +12,6 @@ import io.lettuce.core.protocol.DecoratedCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,7 +41,11 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 
 	private volatile boolean retired;
 
-	private volatile @Nullable ScheduledFuture<?> timer;
+	/** Whether this is a first attempt, timed out by its channel's sweep. */
+	private boolean timed;
+
+	/** When a first attempt times out, in {@link System#nanoTime()}'s terms. */
+	private long deadlineNanos;
 
 	Attempt(RetriedCall call, RedisCommand<K, V, T> command) {
 		this.call = call;
@@ -57,31 +58,50 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 
 	/**
 	 * Bound the first attempt by the per-attempt timeout: Lettuce's own timer on the command
-	 * is the overall deadline, since it completes the caller when it fires.
-	 * @param executor the channel's event loop, so that a timeout never races a decode
+	 * is the overall deadline, since it completes the caller when it fires. The deadline is
+	 * checked by its channel's sweep ({@link ChannelCommandRetry}), not by a timer of its own:
+	 * a timer per command costs more than the command's own encoding.
+	 * @param nowNanos the time the attempt is written
 	 * @param timeout the per-attempt timeout
 	 */
-	void expireAfter(EventExecutor executor, Duration timeout) {
-		this.timer = executor.schedule(() -> {
-			if (!this.retired && !this.command.isDone()) {
-				completeExceptionally(new RedisCommandTimeoutException(
-						"Command timed out after " + timeout.toMillis() + " millisecond(s)"));
-			}
-		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+	void expireAfter(long nowNanos, Duration timeout) {
+		this.deadlineNanos = nowNanos + timeout.toNanos();
+		this.timed = true;
+	}
+
+	/**
+	 * Whether this first attempt is due to time out: unanswered past its deadline.
+	 * @param nowNanos the time now
+	 * @return {@code true} if {@link #timeOut} should be called
+	 */
+	boolean isOverdue(long nowNanos) {
+		return this.timed && nowNanos - this.deadlineNanos >= 0 && !this.retired
+				&& !this.command.isDone();
+	}
+
+	/**
+	 * Whether this first attempt has a deadline that is still to come.
+	 * @param nowNanos the time now
+	 * @return {@code true} while the deadline lies ahead
+	 */
+	boolean isBefore(long nowNanos) {
+		return this.timed && nowNanos - this.deadlineNanos < 0;
+	}
+
+	/**
+	 * End this attempt with Lettuce's timeout exception, as its own timer would.
+	 * @param timeout the per-attempt timeout, for the message
+	 */
+	void timeOut(Duration timeout) {
+		if (!this.retired && !this.command.isDone()) {
+			completeExceptionally(new RedisCommandTimeoutException(
+					"Command timed out after " + timeout.toMillis() + " millisecond(s)"));
+		}
 	}
 
 	/** Later replies to this attempt are discarded, and Lettuce treats it as done. */
 	void retire() {
 		this.retired = true;
-		cancelTimer();
-	}
-
-	private void cancelTimer() {
-		ScheduledFuture<?> pending = this.timer;
-		if (pending != null) {
-			this.timer = null;
-			pending.cancel(false);
-		}
 	}
 
 	@Override
@@ -95,7 +115,6 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 		if (this.retired) {
 			return;
 		}
-		cancelTimer();
 		this.call.replied(this);
 	}
 
@@ -104,7 +123,6 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 		if (this.retired) {
 			return false;
 		}
-		cancelTimer();
 		return this.call.failed(this, throwable);
 	}
 

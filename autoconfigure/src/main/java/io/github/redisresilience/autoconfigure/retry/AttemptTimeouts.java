@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.protocol.DecoratedCommand;
 import io.lettuce.core.protocol.RedisCommand;
 
 /**
@@ -64,15 +63,12 @@ final class AttemptTimeouts extends TimeoutOptions.TimeoutSource {
 	public long getTimeout(RedisCommand<?, ?, ?> command) {
 		boolean routed = false;
 		RedisCommand<?, ?, ?> current = command;
-		while (true) {
+		while (current != null) {
 			if (current instanceof Attempt<?, ?, ?>) {
 				return this.attemptMillis;
 			}
 			routed |= ClusterWriters.isRouted(current);
-			if (!(current instanceof DecoratedCommand<?, ?, ?> decorated)) {
-				break;
-			}
-			current = decorated.getDelegate();
+			current = ChannelCommandRetry.delegateOf(current);
 		}
 		if (!routed || ChannelCommandRetry.kindOf(command) == CommandKind.NEVER_RETRIED) {
 			return this.attemptMillis;

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandHandler;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.DecoratedCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
@@ -20,6 +23,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +47,17 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	private static final Log logger = LogFactory.getLog(ChannelCommandRetry.class);
 
+	/** Lettuce's own command types, by ordinal: the lookup every command makes. */
+	private static final CommandKind[] KINDS_BY_ORDINAL = kindsByOrdinal();
+
+	/** Command types of other origins (a custom {@link ProtocolKeyword}), by name. */
 	private static final Map<ProtocolKeyword, CommandKind> KINDS = new ConcurrentHashMap<>();
+
+	/** The sweep that times first attempts out runs at most this often. */
+	private static final Duration MIN_SWEEP_PERIOD = Duration.ofMillis(10);
+
+	/** The sweep that times first attempts out runs at least this often (Lettuce's own timer ticks as often). */
+	private static final Duration MAX_SWEEP_PERIOD = Duration.ofMillis(100);
 
 	private final RedisResilienceRetryProperties settings;
 
@@ -57,6 +71,8 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	private final Duration attemptTimeout;
 
+	private final long sweepPeriodNanos;
+
 	private final Handler handler = new Handler();
 
 	ChannelCommandRetry(RedisResilienceRetryProperties settings, RetryMetrics metrics, Duration attemptTimeout) {
@@ -64,6 +80,7 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		this.rules = new RetryRules(settings.getAmbiguous());
 		this.metrics = metrics;
 		this.attemptTimeout = attemptTimeout;
+		this.sweepPeriodNanos = sweepPeriod(attemptTimeout).toNanos();
 		this.tokenScript = new TokenScript(settings.getExactlyOnce(), settings.getExactlyOnceTtl());
 		this.policy = RetryPolicy.builder()
 			.maxRetries(settings.getMaxAttempts() - 1L)
@@ -79,10 +96,57 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	@Override
 	public void afterChannelInitialized(Channel channel) {
-		String commandHandler = channel.pipeline().context(CommandHandler.class) != null
-				? channel.pipeline().context(CommandHandler.class).name() : null;
-		if (commandHandler != null) {
-			channel.pipeline().addAfter(commandHandler, "redisResilienceCommandRetry", this.handler);
+		CommandHandler commandHandler = channel.pipeline().get(CommandHandler.class);
+		if (commandHandler == null) {
+			return;
+		}
+		channel.pipeline().addAfter(channel.pipeline().context(commandHandler).name(), "redisResilienceCommandRetry",
+				this.handler);
+		ScheduledFuture<?> sweep = channel.eventLoop()
+			.scheduleAtFixedRate(() -> timeOutOverdueAttempts(commandHandler), this.sweepPeriodNanos,
+					this.sweepPeriodNanos, TimeUnit.NANOSECONDS);
+		channel.closeFuture().addListener((closed) -> sweep.cancel(false));
+	}
+
+	/**
+	 * How often a channel looks for first attempts past their per-attempt timeout: a tenth of it,
+	 * within 10 to 100 ms, so an attempt ends at most that much after its timeout.
+	 * @param attemptTimeout the per-attempt timeout
+	 * @return the sweep period
+	 */
+	static Duration sweepPeriod(Duration attemptTimeout) {
+		Duration tenth = attemptTimeout.dividedBy(10);
+		if (tenth.compareTo(MIN_SWEEP_PERIOD) < 0) {
+			return MIN_SWEEP_PERIOD;
+		}
+		return (tenth.compareTo(MAX_SWEEP_PERIOD) > 0) ? MAX_SWEEP_PERIOD : tenth;
+	}
+
+	/**
+	 * Time out the first attempts a channel's commands have been waiting on for longer than the
+	 * per-attempt timeout. Runs on the channel's event loop, as every read of Lettuce's stack does,
+	 * so a timeout never races a decode. Attempts are stacked in the order they were written, all
+	 * with the same timeout, so the walk stops at the first one still within it.
+	 */
+	private void timeOutOverdueAttempts(CommandHandler commandHandler) {
+		long now = System.nanoTime();
+		List<Attempt<?, ?, ?>> overdue = null;
+		for (RedisCommand<?, ?, ?> command : commandHandler.getStack()) {
+			if (command instanceof Attempt<?, ?, ?> attempt) {
+				if (attempt.isBefore(now)) {
+					break;
+				}
+				if (attempt.isOverdue(now)) {
+					overdue = (overdue != null) ? overdue : new ArrayList<>();
+					overdue.add(attempt);
+				}
+			}
+		}
+		// Ended after the walk: a caller woken by the timeout may write on this channel at once.
+		if (overdue != null) {
+			for (Attempt<?, ?, ?> attempt : overdue) {
+				attempt.timeOut(this.attemptTimeout);
+			}
 		}
 	}
 
@@ -119,24 +183,22 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	RedisCommand<?, ?, ?> firstAttempt(RedisCommand<?, ?, ?> command, ChannelHandlerContext ctx) {
 		RedisCommand<?, ?, ?> routed = null;
 		RedisCommand<?, ?, ?> current = command;
-		while (true) {
+		while (current != null) {
 			if (current instanceof Attempt<?, ?, ?>) {
 				return command;
 			}
 			if (routed == null && ClusterWriters.isRouted(current)) {
 				routed = current;
 			}
-			if (!(current instanceof DecoratedCommand<?, ?, ?> decorated)) {
-				break;
-			}
-			current = decorated.getDelegate();
+			current = delegateOf(current);
 		}
 		if (routed == null || command.isDone() || kindOf(command) == CommandKind.NEVER_RETRIED) {
 			return command;
 		}
 		byte[] tokenKey = this.tokenScript.isEnabled() ? this.tokenScript.tokenKeyFor(command) : null;
-		Attempt<?, ?, ?> attempt = new RetriedCall(this, command, routed, tokenKey).firstAttempt();
-		attempt.expireAfter(ctx.executor(), this.attemptTimeout);
+		RetriedCall call = new RetriedCall(this, command, routed, tokenKey);
+		Attempt<?, ?, ?> attempt = call.firstAttempt();
+		attempt.expireAfter(call.startedNanos(), this.attemptTimeout);
 		return attempt;
 	}
 
@@ -145,15 +207,48 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	 * arguments decide it, from its arguments.
 	 */
 	static CommandKind kindOf(RedisCommand<?, ?, ?> command) {
-		CommandKind kind = KINDS.computeIfAbsent(command.getType(), (type) -> CommandTable.kind(type.toString()));
+		ProtocolKeyword type = command.getType();
+		CommandKind kind = (type instanceof CommandType known) ? KINDS_BY_ORDINAL[known.ordinal()]
+				: KINDS.computeIfAbsent(type, (custom) -> CommandTable.kind(custom.toString()));
 		if (kind == CommandKind.NEVER_RETRIED) {
 			return kind;
 		}
-		String name = command.getType().toString();
-		if ((name.equals("XREAD") || name.equals("XREADGROUP")) && hasWord(command.getArgs(), "BLOCK")) {
+		if (isStreamRead(type) && hasWord(command.getArgs(), "BLOCK")) {
 			return CommandKind.NEVER_RETRIED;
 		}
 		return kind;
+	}
+
+	private static boolean isStreamRead(ProtocolKeyword type) {
+		if (type instanceof CommandType) {
+			return type == CommandType.XREAD || type == CommandType.XREADGROUP;
+		}
+		String name = type.toString();
+		return name.equals("XREAD") || name.equals("XREADGROUP");
+	}
+
+	private static CommandKind[] kindsByOrdinal() {
+		CommandType[] types = CommandType.values();
+		CommandKind[] kinds = new CommandKind[types.length];
+		for (CommandType type : types) {
+			kinds[type.ordinal()] = CommandTable.kind(type.toString());
+		}
+		return kinds;
+	}
+
+	/**
+	 * The command a decorator wraps, or {@code null} for an innermost command. Lettuce's own
+	 * decorators are checked by class first: an interface check that fails (as it does on every
+	 * innermost command) costs a scan of the class's interfaces, on every command.
+	 */
+	static @Nullable RedisCommand<?, ?, ?> delegateOf(RedisCommand<?, ?, ?> command) {
+		if (command instanceof CommandWrapper<?, ?, ?> wrapper) {
+			return wrapper.getDelegate();
+		}
+		if (command instanceof io.lettuce.core.protocol.Command<?, ?, ?>) {
+			return null;
+		}
+		return (command instanceof DecoratedCommand<?, ?, ?> decorated) ? decorated.getDelegate() : null;
 	}
 
 	/**

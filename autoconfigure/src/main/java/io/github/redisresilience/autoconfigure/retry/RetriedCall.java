@@ -53,6 +53,11 @@ final class RetriedCall {
 		this.tokenKey = tokenKey;
 	}
 
+	/** When the caller's command first reached a channel, in {@link System#nanoTime()}'s terms. */
+	long startedNanos() {
+		return this.started;
+	}
+
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	Attempt<?, ?, ?> firstAttempt() {
 		return new Attempt(this, this.target);
