@@ -45,7 +45,7 @@ public final class RedisResilienceTopologyAutoConfiguration {
 		return new TopologyWatcher(() -> clusterClient(connectionFactory), events, settings, Clock.systemUTC(),
 				// Start once the factory has created its client, stop before it shuts it down.
 				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())),
-				addressRemapper::map);
+				addressRemapper::map, new SharedClusterConnection(connectionFactory));
 	}
 
 	private static List<HostAndPort> seeds(@Nullable DataRedisConnectionDetails connectionDetails) {

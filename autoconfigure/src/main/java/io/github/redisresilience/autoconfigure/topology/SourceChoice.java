@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * While a master is suspect, its replicas, in turn: one of them is promoted, and its own view
  * changes first. Otherwise the last node that answered, so that one held connection serves all
  * reads (every other source would be one more connection held, and one more to re-establish after
- * a move); then the other nodes, in an order of this client's own so that a fleet does not
- * read from the same node. Suspect nodes, failed nodes and nodes that just failed a read are left
+ * a move); then the masters (the application holds a connection to each), else the other nodes,
+ * in an order of this client's own so that a fleet does not read from the same node. Suspect nodes, failed nodes and nodes that just failed a read are left
  * out.
  */
 final class SourceChoice {
@@ -66,7 +66,10 @@ final class SourceChoice {
 				return lastAnswered;
 			}
 		}
-		return candidates.stream()
+		// Masters first: the application holds a connection to each of them already (the reads go
+		// over its connections), a replica would cost one more.
+		List<RedisClusterNode> masters = candidates.stream().filter((node) -> node.is(NodeFlag.MASTER)).toList();
+		return (masters.isEmpty() ? candidates : masters).stream()
 			.min(Comparator.comparingInt((RedisClusterNode node) -> node.getNodeId().hashCode() ^ this.salt)
 				.thenComparing(RedisClusterNode::getNodeId))
 			.map(RedisClusterNode::getNodeId)

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -19,10 +21,12 @@ import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the topology with one {@code CLUSTER NODES} over a connection it already holds: one
- * cluster connection of its own, opened once through the client (remap rules, DNS, credentials,
- * TLS), whose node connections Lettuce keeps and re-points when a node moves. A read costs no
- * connect and no handshake unless the node is new to it or moved.
+ * Reads the topology with one {@code CLUSTER NODES} over a connection already held: the
+ * application's own cluster connection when Spring Data shares one (its default), else one
+ * cluster connection of the reader's own, opened once through the client (remap rules, DNS,
+ * credentials, TLS). Lettuce keeps the node connections of either and re-points them when a node
+ * moves, so a read costs no connect and no handshake unless the node is new to the connection or
+ * moved; over the application's connection it costs no connection of its own at all.
  * <p>
  * The view is made the way Lettuce's own refresh makes it: parsed by {@link ClusterPartitionParser},
  * nodes without a usable address left out, the client's node filter applied, and the connection
@@ -31,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 final class TopologyReader {
 
 	private final Duration timeout;
+
+	private final Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection;
 
 	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
 
@@ -41,7 +47,18 @@ final class TopologyReader {
 	 * asks another node
 	 */
 	TopologyReader(Duration timeout) {
+		this(timeout, () -> null);
+	}
+
+	/**
+	 * @param timeout the longest wait for an answer; a read that takes longer fails, the next one
+	 * asks another node
+	 * @param applicationConnection the application's shared cluster connection, if it has one
+	 * open, asked before every read
+	 */
+	TopologyReader(Duration timeout, Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection) {
 		this.timeout = timeout;
+		this.applicationConnection = applicationConnection;
 	}
 
 	/**
@@ -54,10 +71,35 @@ final class TopologyReader {
 	CompletableFuture<List<RedisClusterNode>> read(RedisClusterClient client, String source, RedisURI sourceUri) {
 		Predicate<RedisClusterNode> filter = (client.getOptions() instanceof ClusterClientOptions options)
 				? options.getNodeFilter() : (node) -> true;
-		return connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
-			.thenCompose((node) -> node.async().clusterNodes().toCompletableFuture())
+		StatefulRedisClusterConnection<?, ?> shared = this.applicationConnection.get();
+		CompletableFuture<String> answer;
+		if (shared != null && shared.isOpen()) {
+			// The reader's own connection is no longer needed: one connection per node is enough.
+			close();
+			// By address, as Lettuce routes commands by slot: a connection asked for by node ID is
+			// a second one to the same node.
+			answer = shared.getConnectionAsync(sourceUri.getHost(), sourceUri.getPort())
+				.thenCompose(TopologyReader::clusterNodes);
+		}
+		else {
+			answer = connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
+				.thenCompose(TopologyReader::clusterNodes);
+		}
+		return answer
 			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApply((text) -> view(text, filter, sourceUri));
+	}
+
+	private static CompletableFuture<String> clusterNodes(StatefulRedisConnection<?, ?> node) {
+		return node.async().clusterNodes().toCompletableFuture();
+	}
+
+	/**
+	 * Whether the reader holds a cluster connection of its own (the application shares none).
+	 * @return {@code true} while it holds one
+	 */
+	synchronized boolean holdsOwnConnection() {
+		return this.connection != null;
 	}
 
 	static List<RedisClusterNode> view(String clusterNodes, Predicate<? super RedisClusterNode> filter,

@@ -26,6 +26,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -129,7 +130,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private final Set<String> readsInFlight = ConcurrentHashMap.newKeySet();
 
-	private final TopologyReader reader = new TopologyReader(READ_TIMEOUT);
+	private final TopologyReader reader;
 
 	private final SeedReader seedReader;
 
@@ -187,8 +188,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
-			Function<HostAndPort, HostAndPort> dialling) {
+			Function<HostAndPort, HostAndPort> dialling,
+			Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection) {
 		this.clientSupplier = clientSupplier;
+		this.reader = new TopologyReader(READ_TIMEOUT, applicationConnection);
 		this.seedReader = new SeedReader(shapeDetector.seeds(), READ_TIMEOUT);
 		this.events = events;
 		this.settings = settings;

@@ -17,17 +17,23 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.Role;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +56,8 @@ class HeldConnectionReadsIT {
 
 	private static final Pattern CLUSTER_NODES = Pattern.compile("^cmdstat_cluster\\|nodes:calls=(\\d+)",
 			Pattern.MULTILINE);
+
+	private static final String CLIENT_NAME = "held-reads-app";
 
 	static LocalRedisCluster cluster;
 
@@ -172,6 +180,75 @@ class HeldConnectionReadsIT {
 		System.out.println("[topology] Lettuce's refresh, steady state: " + after.minus(before));
 		assertThat(after.connections() - before.connections()).as("new connections")
 			.isGreaterThanOrEqualTo(5L * nodes);
+	}
+
+	/**
+	 * Spring Data shares one cluster connection between the application's operations: the
+	 * starter reads over it, from a master, so the client holds the application's connections
+	 * only (one per master it wrote to, and its default one).
+	 */
+	@Test
+	void readsOverTheApplicationsSharedConnectionSoTheClientHoldsNoConnectionOfItsOwn() {
+		int named = namedConnectionsAfterReads(true);
+		assertThat(named).as("connections named " + CLIENT_NAME).isEqualTo(masters() + 1);
+	}
+
+	/**
+	 * The negative control of the test above: when Spring Data shares no connection the reader
+	 * holds a cluster connection of its own beside the application's, with node connections of
+	 * its own.
+	 */
+	@Test
+	void controlWithoutASharedConnectionTheReaderHoldsConnectionsOfItsOwn() {
+		int named = namedConnectionsAfterReads(false);
+		assertThat(named).as("connections named " + CLIENT_NAME).isGreaterThan(masters() + 1);
+	}
+
+	/**
+	 * Starts the application with or without Spring Data's shared connection, writes to every
+	 * master over one connection the application keeps open, lets the starter read the topology
+	 * a few times, and counts the connections the client holds on the servers (by its client name).
+	 */
+	private int namedConnectionsAfterReads(boolean shared) {
+		startApplication("redis.resilience.topology.refresh.period=500ms", "spring.data.redis.client-name=" + CLIENT_NAME,
+				"test.share-native-connection=" + shared);
+		LettuceConnectionFactory factory = this.context.getBean(LettuceConnectionFactory.class);
+		assertThat(factory.getShareNativeConnection()).isEqualTo(shared);
+		try (RedisClusterConnection application = factory.getClusterConnection()) {
+			for (int i = 0; i < 64; i++) {
+				application.stringCommands().set(("held-reads-" + i).getBytes(), Integer.toString(i).getBytes());
+			}
+			TopologyCounters counters = this.context.getBean(TopologyWatcher.class).counters();
+			int nodes = cluster.pods().size();
+			await().atMost(LIMIT).until(() -> answeredHeldReads(counters) >= 2L * nodes);
+			int named = 0;
+			for (RedisPod pod : cluster.pods()) {
+				named += namedConnections(pod);
+			}
+			System.out.println("[topology] held reads " + (shared ? "over the shared connection" : "without one")
+					+ ": " + named + " connections named " + CLIENT_NAME + " on " + nodes + " nodes; " + counters);
+			return named;
+		}
+	}
+
+	private static int masters() {
+		return (int) cluster.pods().stream().filter((pod) -> pod.role() == Role.MASTER).count();
+	}
+
+	private static int namedConnections(RedisPod pod) {
+		RedisClient sampler = RedisClient.create();
+		sampler.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+		try (StatefulRedisConnection<String, String> connection = sampler
+			.connect(RedisURI.create(pod.address().getHostString(), pod.address().getPort()))) {
+			return (int) connection.sync()
+				.clientList()
+				.lines()
+				.filter((line) -> line.contains(" name=" + CLIENT_NAME + " "))
+				.count();
+		}
+		finally {
+			sampler.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
 	}
 
 	@Test
@@ -309,6 +386,23 @@ class HeldConnectionReadsIT {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class Application {
+
+		/** {@code test.share-native-connection=false}: Spring Data's factory shares no connection. */
+		@Bean
+		static BeanPostProcessor sharedConnectionSwitch(Environment environment) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof LettuceConnectionFactory factory) {
+						factory.setShareNativeConnection(
+								environment.getProperty("test.share-native-connection", Boolean.class, true));
+					}
+					return bean;
+				}
+
+			};
+		}
 
 	}
 
