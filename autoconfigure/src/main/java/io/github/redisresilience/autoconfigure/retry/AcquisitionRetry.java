@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisChannelHandler;
@@ -194,8 +193,10 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 			count(false);
 			this.retrying = classified;
 			this.attempts++;
-			this.resources.eventExecutorGroup()
-				.schedule(() -> follow(this.lookup.get()), delay, TimeUnit.MILLISECONDS);
+			if (!LaterAttempts.schedule(this.resources, () -> follow(this.lookup.get()), delay)) {
+				this.retrying = null;
+				this.result.completeExceptionally(cause);
+			}
 		}
 
 		private long nextDelay(Failure failure) {

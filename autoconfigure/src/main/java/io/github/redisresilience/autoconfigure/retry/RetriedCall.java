@@ -3,7 +3,6 @@ package io.github.redisresilience.autoconfigure.retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -98,8 +97,10 @@ final class RetriedCall {
 		if (delay >= 0) {
 			// Lettuce clears a redirect's error the same way before it sends the command again.
 			output.setError((String) null);
-			retryLater(attempt, delay);
-			return;
+			if (retryLater(attempt, delay)) {
+				return;
+			}
+			output.setError(error);
 		}
 		if (attemptCount() == 1) {
 			this.target.complete();
@@ -127,8 +128,7 @@ final class RetriedCall {
 			return false;
 		}
 		long delay = writerClosed(failure) ? -1 : nextDelay(Failure.of(failure), failure);
-		if (delay >= 0) {
-			retryLater(attempt, delay);
+		if (delay >= 0 && retryLater(attempt, delay)) {
 			return true;
 		}
 		return this.target.completeExceptionally(finalFailure(failure));
@@ -182,10 +182,18 @@ final class RetriedCall {
 		this.failures.add(cause);
 	}
 
-	private void retryLater(Attempt<?, ?, ?> attempt, long delayMillis) {
-		attempt.retire();
+	/**
+	 * Schedules the next attempt, unless the client's resources are shutting down (the
+	 * application is stopping): then the command ends with the failure it has.
+	 * @return whether the next attempt is scheduled
+	 */
+	private boolean retryLater(Attempt<?, ?, ?> attempt, long delayMillis) {
 		RedisChannelWriter writer = this.retry.writerOf(this.routed);
-		writer.getClientResources().eventExecutorGroup().schedule(this::next, delayMillis, TimeUnit.MILLISECONDS);
+		if (writer == null) {
+			return false;
+		}
+		attempt.retire();
+		return LaterAttempts.schedule(writer.getClientResources(), this::next, delayMillis);
 	}
 
 	/** Route the next attempt by slot, as the caller's connection routes a new command. */

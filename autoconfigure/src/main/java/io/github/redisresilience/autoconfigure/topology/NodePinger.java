@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -53,7 +52,7 @@ final class NodePinger {
 		if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
 			return current;
 		}
-		close(current);
+		ConnectionClosing.closeLater(current);
 		// A connect that failed (its default node may be the frozen one) is retried on the next PING.
 		current = client.connectAsync(StringCodec.UTF8);
 		this.connection = current;
@@ -63,15 +62,16 @@ final class NodePinger {
 
 	/** Closes the connection once no node is suspect, so that a healthy cluster has none of it. */
 	synchronized void close() {
-		close(this.connection);
+		ConnectionClosing.closeLater(this.connection);
 		this.connection = null;
 		this.connectedClient = null;
 	}
 
-	private static void close(@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
-		if (connection != null) {
-			connection.thenAccept(StatefulConnection::closeAsync);
-		}
+	/** Closes the connection and waits for it: the watcher is stopping. */
+	synchronized void closeNow() {
+		ConnectionClosing.closeNow(this.connection);
+		this.connection = null;
+		this.connectedClient = null;
 	}
 
 }

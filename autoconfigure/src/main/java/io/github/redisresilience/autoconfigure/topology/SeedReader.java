@@ -88,7 +88,8 @@ final class SeedReader {
 	synchronized void close() {
 		RedisClient current = this.seedClient;
 		if (current != null) {
-			current.shutdownAsync(0, 2, TimeUnit.SECONDS);
+			// Waited for: the watcher is stopping (see ConnectionClosing).
+			ConnectionClosing.await(current.shutdownAsync(0, 2, TimeUnit.SECONDS));
 		}
 		this.seedClient = null;
 	}

@@ -146,7 +146,7 @@ final class SuspectWatch {
 	}
 
 	void close() {
-		this.pinger.close();
+		this.pinger.closeNow();
 		this.awaitingPromotion.clear();
 	}
 

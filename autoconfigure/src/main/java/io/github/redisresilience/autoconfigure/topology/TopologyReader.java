@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -75,7 +74,7 @@ final class TopologyReader {
 		CompletableFuture<String> answer;
 		if (shared != null && shared.isOpen()) {
 			// The reader's own connection is no longer needed: one connection per node is enough.
-			close();
+			closeOwnConnectionLater();
 			// By address, as Lettuce routes commands by slot: a connection asked for by node ID is
 			// a second one to the same node.
 			answer = shared.getConnectionAsync(sourceUri.getHost(), sourceUri.getPort())
@@ -135,7 +134,7 @@ final class TopologyReader {
 		if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
 			return current;
 		}
-		close(current);
+		ConnectionClosing.closeLater(current);
 		// A connect that failed is tried again on the next read; the watcher falls back to
 		// Lettuce's refresh through the seeds meanwhile.
 		current = client.connectAsync(StringCodec.UTF8).toCompletableFuture();
@@ -144,16 +143,17 @@ final class TopologyReader {
 		return current;
 	}
 
+	/** Closes the reader's own connection, if any, and waits for it: the watcher is stopping. */
 	synchronized void close() {
-		close(this.connection);
+		ConnectionClosing.closeNow(this.connection);
 		this.connection = null;
 		this.connectedClient = null;
 	}
 
-	private static void close(@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
-		if (connection != null) {
-			connection.thenAccept(StatefulConnection::closeAsync);
-		}
+	private synchronized void closeOwnConnectionLater() {
+		ConnectionClosing.closeLater(this.connection);
+		this.connection = null;
+		this.connectedClient = null;
 	}
 
 }

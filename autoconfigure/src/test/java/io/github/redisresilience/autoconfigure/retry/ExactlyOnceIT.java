@@ -16,17 +16,20 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * INCRs run exactly once through a master frozen past its failover (it resumes demoted) and a
- * master killed: with {@code redis.resilience.retry.exactly-once=INCR} none fails and none is
- * applied twice, on an exact ledger (one counter key per INCR). The negative control runs the
- * same disruptions without it: INCRs whose fate is unknown (timed out on the frozen master,
- * lost with the killed one) fail, as the default policy does not re-send them.
+ * INCRs run exactly once through every disruption that can leave an INCR's fate unknown: a master
+ * frozen past its failover (it wakes demoted), one woken at its failover, a master killed, every
+ * pod moved (old addresses black-holed) and a Kubernetes node lost. With
+ * {@code redis.resilience.retry.exactly-once=INCR} none fails and none is applied twice, on an
+ * exact ledger (one counter key per INCR). The negative control runs the same disruptions
+ * without it: INCRs whose fate is unknown (timed out on a frozen master, lost with a killed one)
+ * fail, as the default policy does not re-send them.
  */
 @WithLocalRedisCluster(shared = false)
 class ExactlyOnceIT {
@@ -55,7 +58,7 @@ class ExactlyOnceIT {
 	}
 
 	@Test
-	void incrementsRunExactlyOnceWithNoFailureThroughAFrozenMastersFailoverAndAMasterKill() throws Exception {
+	void incrementsRunExactlyOnceWithNoFailureThroughFreezesAKillAMoveOfEveryPodAndANodeLoss() throws Exception {
 		IncrLedger.Outcome outcome = incrementThroughFailovers("INCR");
 		assertThat(outcome.failed()).as("failed INCRs").isZero();
 		assertThat(outcome.doubled()).as("INCRs applied twice").isZero();
@@ -76,20 +79,31 @@ class ExactlyOnceIT {
 					"--spring.data.redis.cluster.max-redirects=5",
 					"--redis.resilience.retry.exactly-once=" + exactlyOnce);
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		RedisPod master = cluster.masters().get(0);
-		String tag = hashTagServedBy(master);
+		// The tag shares slot 0's master: every disruption below, node loss included, hits it.
+		String tag = hashTagServedBy(cluster.masterOf(0));
+		int slot = SlotHash.getSlot(tag);
 		this.ledger = new IncrLedger(redis, tag, WRITERS);
 		List<ChaosReport> reports = new ArrayList<>();
 		this.ledger.start();
 		this.ledger.awaitAcknowledged(100);
-		reports.add(cluster.pauseUntilFailover(master));
-		reports.add(cluster.resume(master));
+		// Frozen past its failover: INCRs go on on the promoted replica before it wakes, demoted.
+		RedisPod frozen = cluster.masterOf(slot);
+		reports.add(cluster.pauseUntilFailover(frozen));
 		this.ledger.awaitAcknowledged(100);
-		// Each INCR has one retry budget for one disruption: the next starts once none is left over.
-		this.ledger.awaitEveryWriterServed();
-		RedisPod promoted = cluster.masterOf(SlotHash.getSlot(tag));
+		reports.add(cluster.resume(frozen));
+		nextDisruption();
+		// Frozen, and woken at its failover.
+		RedisPod woken = cluster.masterOf(slot);
+		reports.add(cluster.pauseUntilFailover(woken));
+		reports.add(cluster.resume(woken));
+		nextDisruption();
+		RedisPod promoted = cluster.masterOf(slot);
 		reports.add(cluster.killMaster(promoted));
 		reports.add(cluster.restart(promoted));
+		nextDisruption();
+		reports.add(cluster.moveAllPods(OldAddresses.BLACK_HOLE));
+		nextDisruption();
+		reports.add(cluster.loseNode(cluster.podsOfOneNode()).toChaosReport());
 		this.ledger.awaitAcknowledged(100);
 		this.ledger.stop();
 		IncrLedger.Outcome outcome = this.ledger.check();
@@ -97,6 +111,12 @@ class ExactlyOnceIT {
 			.map((report) -> report.operation() + " " + report.unhealthyFor().toMillis() + "ms")
 			.toList(), outcome);
 		return outcome;
+	}
+
+	/** Each INCR has one retry budget for one disruption: the next starts once none is left over. */
+	private void nextDisruption() {
+		this.ledger.awaitAcknowledged(100);
+		this.ledger.awaitEveryWriterServed();
 	}
 
 	private static String hashTagServedBy(RedisPod master) {
