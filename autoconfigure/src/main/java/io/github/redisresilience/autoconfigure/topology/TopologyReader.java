@@ -93,14 +93,6 @@ final class TopologyReader {
 		return node.async().clusterNodes().toCompletableFuture();
 	}
 
-	/**
-	 * Whether the reader holds a cluster connection of its own (the application shares none).
-	 * @return {@code true} while it holds one
-	 */
-	synchronized boolean holdsOwnConnection() {
-		return this.connection != null;
-	}
-
 	static List<RedisClusterNode> view(String clusterNodes, Predicate<? super RedisClusterNode> filter,
 			RedisURI source) {
 		List<RedisClusterNode> nodes = new ArrayList<>();
