@@ -47,7 +47,10 @@ import static org.awaitility.Awaitility.await;
  * Every other way out of that connection is off in each pair, so the option under test is the
  * only difference: closing unanswered connections ({@code timeouts.unanswered=0}), dropping failed
  * nodes from the view ({@code exclude-failed-nodes=false}, which would close it as stale once the
- * cluster fails the master over), the command timeout (60 s) and the other socket option.
+ * cluster fails the master over), the command timeout (60 s) and the other socket option. The
+ * topology is read over connections of Lettuce's refresh ({@code held-connection-reads=false}): a
+ * read over the application's connection to the cut-off master, its usual source, would leave data
+ * unacknowledged on the connection meant to stay idle, and keepalive probes only idle connections.
  */
 @WithLocalRedisCluster(shared = false)
 @RequiresIptables
@@ -56,7 +59,8 @@ class SocketOptionsIT {
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 
 	private static final List<String> NOTHING_ELSE_CLOSES = List.of("spring.data.redis.timeout=60s",
-			"redis.resilience.timeouts.unanswered=0", "redis.resilience.topology.exclude-failed-nodes=false");
+			"redis.resilience.timeouts.unanswered=0", "redis.resilience.topology.exclude-failed-nodes=false",
+			"redis.resilience.topology.refresh.held-connection-reads=false");
 
 	private static final String NO_KEEPALIVE = "redis.resilience.socket.keepalive.enabled=false";
 
