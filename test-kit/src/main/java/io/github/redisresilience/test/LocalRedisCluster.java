@@ -63,6 +63,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(1);
 
+	/** How long a master's writes are held, at most, before a disruption fails it over. */
+	private static final Duration WRITE_HOLD = Duration.ofSeconds(1);
+
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?");
@@ -566,12 +569,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	/**
 	 * Kills a master with SIGKILL and waits until its replica is promoted; the pod stays down
-	 * (and out of DNS) until {@link #restart(RedisPod)}.
+	 * (and out of DNS) until {@link #restart(RedisPod)}. Every write the master answered is on its
+	 * replicas before the kill (Redis replicates after it answers; the kit holds the master's
+	 * writes for the moment that takes).
 	 * @param master a running master pod
 	 * @return when the promoted replica served the slots
 	 */
 	public synchronized ChaosReport killMaster(RedisPod master) {
 		requireRole(master, Role.MASTER);
+		holdWritesUntilReplicated(master);
 		Instant started = Instant.now();
 		Process process = master.process();
 		if (process != null) {
@@ -581,6 +587,47 @@ public final class LocalRedisCluster implements AutoCloseable {
 		master.stopped();
 		publishDns();
 		return logged(new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of()));
+	}
+
+	/**
+	 * Redis answers a write before its replicas have it, so a master stopped in between loses writes
+	 * its clients saw acknowledged, and no client can prevent that. Before a disruption that fails
+	 * a master over, the kit holds the master's writes ({@code CLIENT PAUSE WRITE}, a second at
+	 * most) until every replica has processed its replication stream: the promoted replica then
+	 * holds every write a client saw acknowledged, and a client's ledger stays exact. Writes sent
+	 * meanwhile wait unanswered, as they would on a master that stopped.
+	 */
+	private void holdWritesUntilReplicated(RedisPod master) {
+		List<RedisPod> replicas = replicasOf(master);
+		try (RespConnection connection = connect(master)) {
+			connection.callForString("CLIENT", "PAUSE", Long.toString(WRITE_HOLD.toMillis()), "WRITE");
+			long offset = replicationOffset(connection.callForString("INFO", "replication"), "master_repl_offset");
+			Poll.until(WRITE_HOLD.dividedBy(2), () -> "the replicas of " + master + " to reach offset " + offset,
+					() -> replicas.stream().allMatch((replica) -> replicatedOffset(replica) >= offset));
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The disruption goes ahead: a write lost now shows in the client's ledger, with this reason.
+			logger.warn("Could not hold the writes of {} until its replicas had them: {}", master, ex.toString());
+		}
+	}
+
+	/** How far a replica has processed its master's replication stream, or -1 if unknown. */
+	private long replicatedOffset(RedisPod replica) {
+		try (RespConnection connection = connect(replica)) {
+			return replicationOffset(connection.callForString("INFO", "replication"), "slave_repl_offset");
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	private static long replicationOffset(String info, String field) {
+		for (String line : info.split("\r?\n")) {
+			if (line.startsWith(field + ":")) {
+				return Long.parseLong(line.substring(field.length() + 1).strip());
+			}
+		}
+		return -1;
 	}
 
 	/**
@@ -660,12 +707,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Freezes a master and waits, while it is still frozen, until its replica is promoted.
+	 * Freezes a master and waits, while it is still frozen, until its replica is promoted. Every
+	 * write the master answered is on its replicas before it freezes, as with
+	 * {@link #killMaster(RedisPod)}.
 	 * @param master a running master pod
 	 * @return when the rest of the cluster was healthy without it
 	 */
 	public synchronized ChaosReport pauseUntilFailover(RedisPod master) {
 		requireRole(master, Role.MASTER);
+		holdWritesUntilReplicated(master);
 		Instant started = Instant.now();
 		pause(master);
 		return logged(new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of()));
@@ -804,7 +854,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * Loses a Kubernetes node: its pods' IPs are cut off first ({@link #partition(RedisPod)}), the
 	 * rest of the cluster fails them over after the node timeout, then the pods are stopped
 	 * (SIGKILL, as a force-deleted pod of a lost node) and started again on new IPs with their data,
-	 * while the old IPs stay cut off; the cluster heals with them as replicas.
+	 * while the old IPs stay cut off; the cluster heals with them as replicas. Every write a master
+	 * among them answered is on its replicas before the cut, as with {@link #killMaster(RedisPod)}.
 	 * @param pods the node's pods (see {@link #podsOfOneNode()}); each master among them needs a
 	 * replica elsewhere
 	 * @return when the failover was done and when the cluster was healthy again
@@ -813,6 +864,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 		for (RedisPod pod : pods) {
 			if (!pod.isUp()) {
 				throw new IllegalArgumentException(pod + " is not running and reachable");
+			}
+		}
+		for (RedisPod pod : pods) {
+			if (pod.role() == Role.MASTER) {
+				holdWritesUntilReplicated(pod);
 			}
 		}
 		Instant started = Instant.now();
@@ -1487,6 +1543,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 			pod.stopped();
 			return;
 		}
+		if (pod.isUp()) {
+			awaitNoAofRewrite(pod);
+		}
 		if (pod.isPaused()) {
 			signal(pod, "CONT");
 		}
@@ -1496,6 +1555,32 @@ public final class LocalRedisCluster implements AutoCloseable {
 			waitForExit(process);
 		}
 		pod.stopped();
+	}
+
+	/**
+	 * Redis 6.2 refuses to stop while it writes its first append-only file (as a replica does
+	 * right after a full sync): it logs "Writing initial AOF, can't exit" and ignores the SIGTERM,
+	 * and the kit would wait out its stop timeout before it kills the pod. The kit lets the
+	 * rewrite finish first, which takes milliseconds on a test's data.
+	 */
+	private void awaitNoAofRewrite(RedisPod pod) {
+		try {
+			Poll.until(STOP_TIMEOUT.dividedBy(2), () -> pod + " to finish rewriting its append-only file",
+					() -> !rewritesAof(pod));
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("Stopping {} while it may still rewrite its append-only file: {}", pod, ex.getMessage());
+		}
+	}
+
+	private boolean rewritesAof(RedisPod pod) {
+		try (RespConnection connection = connect(pod)) {
+			String persistence = connection.callForString("INFO", "persistence");
+			return persistence.contains("aof_rewrite_in_progress:1") || persistence.contains("aof_rewrite_scheduled:1");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static boolean waitForExit(Process process) {

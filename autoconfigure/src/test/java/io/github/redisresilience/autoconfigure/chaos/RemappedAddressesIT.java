@@ -23,6 +23,7 @@ import io.github.redisresilience.autoconfigure.actuate.RedisTopologyEndpoint.Nod
 import io.github.redisresilience.autoconfigure.remap.RemapFoldException;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.RequiresRedis;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,12 @@ import static org.awaitility.Awaitility.await;
  * connections arriving at the real port of every pod; without them (the negative control) its
  * commands fail. Rules that fold every node onto one Service address are refused, and with
  * {@code on-fold=warn} (the fold check's control) commands bounce between nodes on MOVED.
+ * <p>
+ * Redis 7: a Redis 6.2 node tells its peers a {@code cluster-announce-port} set at runtime but
+ * keeps its real port in its own {@code CLUSTER NODES} line, so the node a client reads from
+ * would still be reachable without a rule.
  */
+@RequiresRedis(7)
 @WithLocalRedisCluster(replicasPerMaster = 0, shared = false)
 class RemappedAddressesIT extends ChaosTestSupport {
 

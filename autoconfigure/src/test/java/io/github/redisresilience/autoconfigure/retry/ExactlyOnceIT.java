@@ -108,7 +108,7 @@ class ExactlyOnceIT {
 		this.ledger.stop();
 		IncrLedger.Outcome outcome = this.ledger.check();
 		System.out.printf("[exactly-once=%s] chaos %s; %s%n", exactlyOnce, reports.stream()
-			.map((report) -> report.operation() + " " + report.unhealthyFor().toMillis() + "ms")
+			.map((report) -> report.operation() + " " + report.started() + " +" + report.unhealthyFor().toMillis() + "ms")
 			.toList(), outcome);
 		return outcome;
 	}

@@ -1,6 +1,7 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,9 @@ final class IncrLedger {
 	/** Per key: the INCR's answer. */
 	private final Map<String, Long> answers = new ConcurrentHashMap<>();
 
+	/** Per key: when its INCR was acknowledged. */
+	private final Map<String, Instant> acknowledgedAt = new ConcurrentHashMap<>();
+
 	/** Per key: why its INCR failed. */
 	private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
 
@@ -71,6 +75,7 @@ final class IncrLedger {
 			try {
 				Long answer = this.redis.opsForValue().increment(key);
 				this.answers.put(key, (answer != null) ? answer : -1);
+				this.acknowledgedAt.put(key, Instant.now());
 				this.acknowledgedCount.incrementAndGet();
 				this.lastAcknowledgedStart.set(writer, started);
 			}
@@ -115,10 +120,15 @@ final class IncrLedger {
 	Outcome check() {
 		int acknowledgedNotOne = 0;
 		int doubled = 0;
+		List<String> notOneSamples = new ArrayList<>();
 		for (Map.Entry<String, Long> entry : this.answers.entrySet()) {
 			long value = read(entry.getKey());
 			if (entry.getValue() != 1 || value != 1) {
 				acknowledgedNotOne++;
+				if (notOneSamples.size() < 5) {
+					notOneSamples.add(entry.getKey() + " answered " + entry.getValue() + " at "
+							+ this.acknowledgedAt.get(entry.getKey()) + ", reads " + value);
+				}
 			}
 			if (value > 1) {
 				doubled++;
@@ -139,7 +149,7 @@ final class IncrLedger {
 			}
 		}
 		return new Outcome(this.answers.size() + this.failures.size(), this.answers.size(), this.failures.size(),
-				notReplayed, acknowledgedNotOne, doubled, failureSamples);
+				notReplayed, acknowledgedNotOne, doubled, notOneSamples, failureSamples);
 	}
 
 	private long read(String key) {
@@ -155,10 +165,11 @@ final class IncrLedger {
 	 * @param notReplayed failures that were in flight and not replayed
 	 * @param acknowledgedNotOne acknowledged INCRs whose answer or key is not 1
 	 * @param doubled keys reading more than 1
+	 * @param notOneSamples a few acknowledged INCRs not reading 1: key, answer, when, value
 	 * @param failureSamples a few failures, for the log
 	 */
 	record Outcome(int operations, int acknowledged, int failed, int notReplayed, int acknowledgedNotOne,
-			int doubled, List<String> failureSamples) {
+			int doubled, List<String> notOneSamples, List<String> failureSamples) {
 	}
 
 }
