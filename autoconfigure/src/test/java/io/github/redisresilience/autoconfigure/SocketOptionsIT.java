@@ -5,11 +5,16 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.event.connection.DisconnectedEvent;
@@ -25,6 +30,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.github.redisresilience.autoconfigure.topology.TopologyCounters;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
@@ -48,9 +54,9 @@ import static org.awaitility.Awaitility.await;
  * only difference: closing unanswered connections ({@code timeouts.unanswered=0}), dropping failed
  * nodes from the view ({@code exclude-failed-nodes=false}, which would close it as stale once the
  * cluster fails the master over), the command timeout (60 s) and the other socket option. The
- * topology is read over connections of Lettuce's refresh ({@code held-connection-reads=false}): a
- * read over the application's connection to the cut-off master, its usual source, would leave data
- * unacknowledged on the connection meant to stay idle, and keepalive probes only idle connections.
+ * starter reads the topology over the application's connection to one master, the same one as
+ * long as it answers: the master cut off is another one, so that no read leaves data
+ * unacknowledged on the connection meant to stay idle (keepalive probes only idle connections).
  */
 @WithLocalRedisCluster(shared = false)
 @RequiresIptables
@@ -58,9 +64,11 @@ class SocketOptionsIT {
 
 	private static final Duration LIMIT = Duration.ofSeconds(30);
 
+	private static final String CLIENT_NAME = "socket-options-it";
+
 	private static final List<String> NOTHING_ELSE_CLOSES = List.of("spring.data.redis.timeout=60s",
 			"redis.resilience.timeouts.unanswered=0", "redis.resilience.topology.exclude-failed-nodes=false",
-			"redis.resilience.topology.refresh.held-connection-reads=false");
+			"spring.data.redis.client-name=" + CLIENT_NAME);
 
 	private static final String NO_KEEPALIVE = "redis.resilience.socket.keepalive.enabled=false";
 
@@ -144,11 +152,14 @@ class SocketOptionsIT {
 		all.addAll(List.of(properties));
 		startApplication(all);
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		String key = "cut-off:{" + Long.toString(System.nanoTime(), 36) + "}";
+		TopologyWatcher watcher = this.context.getBean(TopologyWatcher.class);
+		await("the first topology read").atMost(LIMIT)
+			.until(() -> watcher.counters().reads(TopologyCounters.Kind.HELD) >= 1);
+		String key = keyNotServedByTheReadSource();
 		RedisPod master = cluster.masterOf(SlotHash.getSlot(key));
 		// The application's connection to that master is open and idle.
 		redis.opsForValue().set(key, "x");
-		RedisClusterClient client = this.context.getBean(TopologyWatcher.class).clusterClient();
+		RedisClusterClient client = watcher.clusterClient();
 		assertThat(client).as("the application's cluster client").isNotNull();
 		this.subscription = client.getResources().eventBus().get().subscribe((event) -> {
 			if (event instanceof DisconnectedEvent disconnected) {
@@ -174,6 +185,41 @@ class SocketOptionsIT {
 					+ (write ? "; the write " + (pending.isDone() ? "done" : "still waiting") : ""));
 		}
 		return dropped;
+	}
+
+	/**
+	 * Whether the application's last command on a master was the starter's topology read: its
+	 * source (Redis 7 lists the command as {@code cluster|nodes}, 6.2 as {@code cluster}).
+	 */
+	private static boolean isReadSource(RedisPod master) {
+		RedisClient sampler = RedisClient.create();
+		try (StatefulRedisConnection<String, String> connection = sampler
+			.connect(RedisURI.create(master.address().getHostString(), master.address().getPort()))) {
+			return connection.sync()
+				.clientList()
+				.lines()
+				.anyMatch((line) -> line.contains(" name=" + CLIENT_NAME + " ") && line.contains(" cmd=cluster"));
+		}
+		finally {
+			sampler.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+	}
+
+	/** A key whose master is not the source of the starter's topology reads. */
+	private static String keyNotServedByTheReadSource() {
+		Set<RedisPod> masters = new HashSet<>();
+		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot += 64) {
+			masters.add(cluster.masterOf(slot));
+		}
+		List<RedisPod> sources = masters.stream().filter(SocketOptionsIT::isReadSource).toList();
+		assertThat(sources).as("masters the starter read the topology from").isNotEmpty();
+		for (int i = 0; i < 1000; i++) {
+			String key = "cut-off:{" + Long.toString(System.nanoTime(), 36) + "-" + i + "}";
+			if (!sources.contains(cluster.masterOf(SlotHash.getSlot(key)))) {
+				return key;
+			}
+		}
+		throw new IllegalStateException("No key found outside the slots of " + sources);
 	}
 
 	private Optional<Instant> firstDisconnect(String address) {
