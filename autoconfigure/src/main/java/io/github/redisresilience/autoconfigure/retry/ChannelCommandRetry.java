@@ -170,10 +170,6 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		return this.tokenScript;
 	}
 
-	@Nullable RedisChannelWriter writerOf(RedisCommand<?, ?, ?> routed) {
-		return ClusterWriters.of(routed);
-	}
-
 	/**
 	 * The command to write in place of one that reaches a channel.
 	 * @param command the command written

@@ -84,12 +84,13 @@ final class RetriedCall {
 			this.target.complete();
 			return;
 		}
-		if (this.tokenKey != null && TokenScript.isNoScript(error) && !this.withSource) {
+		RedisChannelWriter writer = ClusterWriters.of(this.routed);
+		if (this.tokenKey != null && TokenScript.isNoScript(error) && !this.withSource && writer != null) {
 			// The node lost its scripts (restarted, or new): nothing ran; send the source at once.
 			this.withSource = true;
 			output.setError((String) null);
 			attempt.retire();
-			next();
+			next(writer);
 			return;
 		}
 		RedisException failure = asFailure(error);
@@ -149,7 +150,7 @@ final class RetriedCall {
 	private synchronized long nextDelay(Failure failure, Throwable cause) {
 		addFailure(cause);
 		if (!this.retry.rules().mayRetry(kind(), failure) || this.target.isCancelled()
-				|| this.attempts >= this.retry.settings().getMaxAttempts() || this.retry.writerOf(this.routed) == null) {
+				|| this.attempts >= this.retry.settings().getMaxAttempts() || ClusterWriters.of(this.routed) == null) {
 			return -1;
 		}
 		if (this.backOff == null) {
@@ -188,17 +189,17 @@ final class RetriedCall {
 	 * @return whether the next attempt is scheduled
 	 */
 	private boolean retryLater(Attempt<?, ?, ?> attempt, long delayMillis) {
-		RedisChannelWriter writer = this.retry.writerOf(this.routed);
+		RedisChannelWriter writer = ClusterWriters.of(this.routed);
 		if (writer == null) {
 			return false;
 		}
 		attempt.retire();
-		return LaterAttempts.schedule(writer.getClientResources(), this::next, delayMillis);
+		return LaterAttempts.schedule(writer.getClientResources(), () -> next(writer), delayMillis);
 	}
 
 	/** Route the next attempt by slot, as the caller's connection routes a new command. */
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	private void next() {
+	private void next(RedisChannelWriter writer) {
 		if (this.target.isDone() || this.target.isCancelled()) {
 			return;
 		}
@@ -207,7 +208,7 @@ final class RetriedCall {
 		}
 		Attempt<?, ?, ?> attempt = new Attempt(this, this.target);
 		try {
-			this.retry.writerOf(this.routed).write(attempt);
+			writer.write(attempt);
 		}
 		catch (RuntimeException ex) {
 			attempt.completeExceptionally(ex);

@@ -3,6 +3,8 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How long the watcher waits before its next look at the topology: the period while all is well,
  * the degraded period while the client is in trouble, the suspect period while a master is
@@ -26,7 +28,7 @@ final class Cadence {
 	private final DoubleSupplier random;
 
 	/** The mode of the last wait; none before the first. The watcher's thread only. */
-	private Mode last;
+	private @Nullable Mode last;
 
 	/**
 	 * @param random uniform in [0, 1)
