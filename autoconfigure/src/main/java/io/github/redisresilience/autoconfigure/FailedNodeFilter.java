@@ -16,12 +16,16 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
  * the connections of a failed master matters when it is frozen rather than dead: a connection
  * left open would carry its acknowledgements of writes after it wakes up, just before it learns
  * it was demoted and discards them.
+ * <p>
+ * Nodes in {@code handshake} are left out too: while a node meets another ({@code CLUSTER
+ * MEET}, as after a pod moved), it lists that address under a random ID of its own until the
+ * handshake tells it the real one. Kept, each would be a member the cluster does not have.
  */
 final class FailedNodeFilter implements Predicate<RedisClusterNode> {
 
 	@Override
 	public boolean test(RedisClusterNode node) {
-		return !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.NOADDR));
+		return !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.NOADDR) || node.is(NodeFlag.HANDSHAKE));
 	}
 
 }

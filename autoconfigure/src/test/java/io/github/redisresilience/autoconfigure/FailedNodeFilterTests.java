@@ -24,6 +24,11 @@ class FailedNodeFilterTests {
 	}
 
 	@Test
+	void nodeInHandshakeIsLeftOut() {
+		assertThat(this.filter.test(node(NodeFlag.REPLICA, NodeFlag.HANDSHAKE))).isFalse();
+	}
+
+	@Test
 	void nodeSuspectedByOneObserverOnlyIsKept() {
 		assertThat(this.filter.test(node(NodeFlag.UPSTREAM, NodeFlag.EVENTUAL_FAIL))).isTrue();
 	}

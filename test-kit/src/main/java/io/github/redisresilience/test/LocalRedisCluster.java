@@ -1558,10 +1558,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Redis 6.2 refuses to stop while it writes its first append-only file (as a replica does
-	 * right after a full sync): it logs "Writing initial AOF, can't exit" and ignores the SIGTERM,
-	 * and the kit would wait out its stop timeout before it kills the pod. The kit lets the
-	 * rewrite finish first, which takes milliseconds on a test's data.
+	 * Redis refuses to stop while it writes its first append-only file (as a replica does right
+	 * after a full sync; seen with 6.2): it logs "Writing initial AOF, can't exit" and ignores the
+	 * SIGTERM, and the kit would wait out its stop timeout before it kills the pod. The kit lets
+	 * the rewrite finish first, which takes milliseconds on a test's data.
 	 */
 	private void awaitNoAofRewrite(RedisPod pod) {
 		try {
