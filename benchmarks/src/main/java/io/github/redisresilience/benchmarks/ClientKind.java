@@ -27,6 +27,12 @@ enum ClientKind {
 	/** The starter with its defaults. */
 	STARTER("starter", List.of()),
 
+	/**
+	 * The starter with INCR run exactly once, so that an INCR whose fate is unknown (a timeout on a
+	 * killed or frozen master) is re-sent instead of failed.
+	 */
+	STARTER_EXACTLY_ONCE("starter-exactly-once", List.of("--redis.resilience.retry.exactly-once=INCR")),
+
 	/** Spring Boot without the starter: Lettuce with Boot's defaults. */
 	STOCK_BOOT("stock-boot", List.of("--redis.resilience.enabled=false")),
 
@@ -52,6 +58,11 @@ enum ClientKind {
 
 	String label() {
 		return this.label;
+	}
+
+	/** Whether this is the starter, in any of its settings. */
+	boolean isStarter() {
+		return this == STARTER || this == STARTER_EXACTLY_ONCE;
 	}
 
 	static ClientKind fromLabel(String label) {
@@ -101,7 +112,7 @@ enum ClientKind {
 
 	/** Whether a client of this kind runs on Lettuce, and so can count its own commands. */
 	boolean isLettuce() {
-		return this == STARTER || this == STOCK_BOOT || this == BOOT_REFRESH;
+		return this == STARTER || this == STARTER_EXACTLY_ONCE || this == STOCK_BOOT || this == BOOT_REFRESH;
 	}
 
 	private RunningClient startSpring(String seeds, @Nullable ClusterTls tls, boolean countCommands) {

@@ -1,12 +1,19 @@
 package io.github.redisresilience.benchmarks;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.redisresilience.benchmarks.ClientKind.RunningClient;
 import io.github.redisresilience.test.LocalRedisCluster;
@@ -15,27 +22,48 @@ import io.github.redisresilience.test.LocalRedisCluster;
  * The starter against stock Spring Boot on a healthy cluster: steady-state throughput and latency
  * in alternating rounds, and cold context starts, interleaved the same way.
  * <p>
- * Both clients run in this JVM on the same cluster, seeds and transport and stay started
- * throughout; only one of them carries load at a time. The order flips every round (ABBA), so a
+ * Both clients run in one JVM on the same cluster, seeds and transport and stay started through
+ * a session; only one of them carries load at a time. The order flips every round (ABBA), so a
  * drift in the machine's load (other processes, JIT, the cluster's memory) falls on both alike,
  * and the comparison is the ratio within each round, not of totals.
+ * <p>
+ * Rounds in one JVM share what that JVM happened to compile and where its threads landed, and
+ * that differs from JVM to JVM by more than rounds differ within one: three runs of 60, 20 and 8
+ * rounds on the same quiet machine gave throughput ratios of 0.966 ± 0.011, 1.024 ± 0.019 and
+ * 0.998. With {@code bench.overhead.sessions} above one, the rounds are therefore spread over that
+ * many sessions, each a JVM of its own ({@link OverheadSession}) with both clients started afresh
+ * (which one first alternates), and the confidence interval is taken over the sessions' mean
+ * ratios.
  */
 final class OverheadBenchmark {
 
-	private static final ClientKind CANDIDATE = ClientKind.STARTER;
+	static final ClientKind CANDIDATE = ClientKind.STARTER;
 
-	private static final ClientKind BASELINE = ClientKind.STOCK_BOOT;
+	static final ClientKind BASELINE = ClientKind.STOCK_BOOT;
 
 	/** Discarded cold starts of each kind: the first JVMs also warm the operating system's file cache. */
 	private static final int WARM_UP_STARTS = 1;
 
+	/** A session's rounds on one line each, for the parent: variant, session, candidate, baseline. */
+	static final String ROUND_LINE = "overhead-round\t";
+
+	/** The fixed rate the first session chose, for the parent to hand to the others. */
+	static final String RATE_LINE = "overhead-rate\t";
+
+	/** Bounds one session's JVM: warm-ups, rounds and starts of a few seconds each. */
+	private static final Duration SESSION_SLACK = Duration.ofMinutes(3);
+
 	private final OverheadSettings settings;
 
-	private final LocalRedisCluster cluster;
+	private final String seeds;
 
-	private OverheadBenchmark(OverheadSettings settings, LocalRedisCluster cluster) {
+	/** Whether this JVM runs a session for a parent, which reads its rounds from the output. */
+	private final boolean forParent;
+
+	OverheadBenchmark(OverheadSettings settings, String seeds, boolean forParent) {
 		this.settings = settings;
-		this.cluster = cluster;
+		this.seeds = seeds;
+		this.forParent = forParent;
 	}
 
 	static void run(OverheadSettings settings) throws Exception {
@@ -45,44 +73,162 @@ final class OverheadBenchmark {
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start()) {
 			System.out.println("[overhead] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
 					+ ", seeds " + cluster.seedNodes());
-			new OverheadBenchmark(settings, cluster).run();
+			OverheadBenchmark benchmark = new OverheadBenchmark(settings, cluster.seedNodes(), false);
+			Map<ClientKind, List<StartupTimer.Sample>> starts = benchmark.timeStarts();
+			Rounds rounds = (settings.sessions() > 1) ? benchmark.sessions() : benchmark.session(0, settings.rate());
+			OverheadReport report = new OverheadReport(settings, CANDIDATE, BASELINE, rounds.variants(),
+					rounds.exactlyOnce(), starts, cluster.binary().version().toString());
+			String markdown = report.markdown();
+			System.out.println();
+			System.out.print(markdown);
+			Path file = OverheadReport.write(settings.results().resolve("overhead.md"), markdown);
+			System.out.println("[overhead] written to " + file.toAbsolutePath());
 		}
 		finally {
 			settings.starterProperties().keySet().forEach(System::clearProperty);
 		}
 	}
 
-	private void run() throws Exception {
-		Map<ClientKind, List<StartupTimer.Sample>> starts = timeStarts();
+	/**
+	 * One session in this JVM: both clients started (which one first alternates with the session),
+	 * warmed up, and every variant's share of the rounds.
+	 * @param session the session's number, from 0
+	 * @param fixedRate the fixed-rate variant's rate, 0 to take a quarter of stock Boot's warm-up
+	 * @return the rounds, by variant
+	 */
+	Rounds session(int session, int fixedRate) throws Exception {
+		int rounds = this.settings.roundsPerSession();
 		Map<String, List<RoundPair>> variants = new LinkedHashMap<>();
-		RunningClient candidate = CANDIDATE.start(this.cluster.seedNodes());
+		List<RoundPair> exactlyOnce = List.of();
+		List<ClientKind> order = (session % 2 == 0) ? List.of(CANDIDATE, BASELINE) : List.of(BASELINE, CANDIDATE);
+		Map<ClientKind, RunningClient> clients = new LinkedHashMap<>();
 		try {
-			RunningClient baseline = BASELINE.start(this.cluster.seedNodes());
-			try {
-				double saturated = warmUp(candidate, baseline);
-				for (String variant : this.settings.variants()) {
-					int rate = rateOf(variant, saturated);
-					variants.put(label(variant, rate), rounds(variant, rate, candidate, baseline));
+			for (ClientKind kind : order) {
+				clients.put(kind, kind.start(this.seeds));
+			}
+			RunningClient candidate = clients.get(CANDIDATE);
+			RunningClient baseline = clients.get(BASELINE);
+			List<String> againstBaseline = this.settings.variants()
+				.stream()
+				.filter((variant) -> !variant.equals(OverheadSettings.EXACTLY_ONCE_INCR))
+				.toList();
+			if (!againstBaseline.isEmpty()) {
+				double saturated = warmUp(candidate, baseline, SteadyLoad.Step.WRITE_READ);
+				for (String variant : againstBaseline) {
+					int rate = rateOf(variant, fixedRate, saturated);
+					if (rate > 0 && this.forParent) {
+						System.out.println(RATE_LINE + rate);
+					}
+					String label = label(variant, rate);
+					variants.put(label,
+							rounds(label, session, rounds, rate, candidate, baseline, SteadyLoad.Step.WRITE_READ));
 				}
 			}
-			finally {
-				baseline.closer().close();
+			clients.remove(BASELINE).closer().close();
+			if (this.settings.variants().contains(OverheadSettings.EXACTLY_ONCE_INCR)) {
+				exactlyOnce = exactlyOnceRounds(session, rounds, candidate);
 			}
 		}
 		finally {
-			candidate.closer().close();
+			for (RunningClient client : clients.values()) {
+				client.closer().close();
+			}
 		}
-		OverheadReport report = new OverheadReport(this.settings, CANDIDATE, BASELINE, variants, starts,
-				this.cluster.binary().version().toString());
-		String markdown = report.markdown();
-		System.out.println();
-		System.out.print(markdown);
-		Path file = OverheadReport.write(this.settings.results().resolve("overhead.md"), markdown);
-		System.out.println("[overhead] written to " + file.toAbsolutePath());
+		return new Rounds(variants, exactlyOnce);
+	}
+
+	/** Every session in a JVM of its own, one after the other; their rounds together. */
+	private Rounds sessions() throws Exception {
+		Map<String, List<RoundPair>> variants = new LinkedHashMap<>();
+		List<RoundPair> exactlyOnce = new ArrayList<>();
+		int rate = this.settings.rate();
+		Path log = Path.of(System.getProperty("bench.output", "target/benchmark-results"), "overhead-sessions.log");
+		Files.createDirectories(log.toAbsolutePath().getParent());
+		for (int session = 0; session < this.settings.sessions(); session++) {
+			System.out.printf(Locale.ROOT, "[overhead] session %d of %d, in a JVM of its own%n", session + 1,
+					this.settings.sessions());
+			List<String> lines = runSessionJvm(session, rate, log);
+			for (String line : lines) {
+				if (line.startsWith(RATE_LINE)) {
+					rate = Integer.parseInt(line.substring(RATE_LINE.length()).strip());
+				}
+				else if (line.startsWith(ROUND_LINE)) {
+					String[] fields = line.substring(ROUND_LINE.length()).split("\t");
+					RoundPair pair = new RoundPair(RoundMeasure.decode(fields[2]), RoundMeasure.decode(fields[3]),
+							Integer.parseInt(fields[1]));
+					if (fields[0].equals(OverheadSettings.EXACTLY_ONCE_INCR)) {
+						exactlyOnce.add(pair);
+					}
+					else {
+						variants.computeIfAbsent(fields[0], (key) -> new ArrayList<>()).add(pair);
+					}
+				}
+			}
+		}
+		return new Rounds(variants, exactlyOnce);
+	}
+
+	private List<String> runSessionJvm(int session, int rate, Path log) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx1g");
+		System.getProperties().stringPropertyNames().stream().filter(OverheadBenchmark::isPassedOn).sorted()
+			.forEach((name) -> command.add("-D" + name + "=" + System.getProperty(name)));
+		command.add("-Dlogback.configurationFile=logback-startup-probe.xml");
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), OverheadSession.class.getName(),
+				this.seeds, Integer.toString(session), Integer.toString(rate)));
+		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		List<String> lines = Collections.synchronizedList(new ArrayList<>());
+		// Read on a thread of its own, so that a session that hangs is ended by the limit below.
+		Thread reader = new Thread(() -> readLines(process, lines), "overhead-session-" + session);
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			long limit = sessionLimit().toSeconds();
+			if (!process.waitFor(limit, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException("Overhead session " + (session + 1) + " failed or ran past " + limit
+						+ " s, see " + log.toAbsolutePath());
+			}
+			reader.join(TimeUnit.SECONDS.toMillis(10));
+		}
+		finally {
+			process.destroyForcibly();
+		}
+		return List.copyOf(lines);
+	}
+
+	private static void readLines(Process process, List<String> lines) {
+		try (BufferedReader in = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line = in.readLine(); line != null; line = in.readLine()) {
+				if (line.startsWith("[overhead]")) {
+					System.out.println(line);
+				}
+				lines.add(line);
+			}
+		}
+		catch (IOException ex) {
+			// The process was ended: what it wrote so far is kept, and its exit status tells the rest.
+		}
+	}
+
+	/** What a session's JVM needs: the kit's name resolution, the suite's settings, the starter's properties. */
+	private static boolean isPassedOn(String name) {
+		return name.startsWith("bench.") || name.startsWith("redis.resilience.")
+				|| StartupTimer.INHERITED.contains(name);
+	}
+
+	private Duration sessionLimit() {
+		int variants = this.settings.variants().size();
+		return this.settings.warmUp()
+			.plus(this.settings.round().multipliedBy(2L * this.settings.roundsPerSession()))
+			.multipliedBy(variants)
+			.plus(SESSION_SLACK);
 	}
 
 	private Map<ClientKind, List<StartupTimer.Sample>> timeStarts() throws Exception {
-		StartupTimer timer = new StartupTimer(this.cluster.seedNodes(), this.settings.starterProperties(),
+		StartupTimer timer = new StartupTimer(this.seeds, this.settings.starterProperties(),
 				Path.of(System.getProperty("bench.output", "target/benchmark-results"), "startup-probe.log"));
 		Map<ClientKind, List<StartupTimer.Sample>> samples = new LinkedHashMap<>();
 		samples.put(CANDIDATE, new ArrayList<>());
@@ -103,55 +249,86 @@ final class OverheadBenchmark {
 		return samples;
 	}
 
+	/**
+	 * The starter with exactly-once INCR against the plain starter, both INCR saturating: what the
+	 * token script costs per call.
+	 */
+	private List<RoundPair> exactlyOnceRounds(int session, int rounds, RunningClient plain) throws Exception {
+		RunningClient exactlyOnce = ClientKind.STARTER_EXACTLY_ONCE.start(this.seeds);
+		try {
+			warmUp(exactlyOnce, plain, SteadyLoad.Step.INCREMENT);
+			return rounds(OverheadSettings.EXACTLY_ONCE_INCR, session, rounds, 0, exactlyOnce, plain,
+					SteadyLoad.Step.INCREMENT);
+		}
+		finally {
+			exactlyOnce.closer().close();
+		}
+	}
+
 	/** Runs both clients saturated, in turn, twice; returns what the baseline reached the second time. */
-	private double warmUp(RunningClient candidate, RunningClient baseline) throws InterruptedException {
+	private double warmUp(RunningClient candidate, RunningClient baseline, SteadyLoad.Step step)
+			throws InterruptedException {
 		Duration half = this.settings.warmUp().dividedBy(2);
 		double saturated = 0;
 		for (int i = 0; i < 2; i++) {
-			SteadyLoad.Result c = load(candidate, 0).run(half);
-			SteadyLoad.Result b = load(baseline, 0).run(half);
+			SteadyLoad.Result c = load(candidate, 0, step).run(half);
+			SteadyLoad.Result b = load(baseline, 0, step).run(half);
 			saturated = b.throughput();
-			System.out.printf(Locale.ROOT, "[overhead] warm-up %d: %s %.0f commands/s, %s %.0f commands/s%n", i + 1,
-					CANDIDATE, c.throughput(), BASELINE, b.throughput());
+			System.out.printf(Locale.ROOT, "[overhead] warm-up %d (%s): %s %.0f commands/s, %s %.0f commands/s%n",
+					i + 1, step, candidate.kind(), c.throughput(), baseline.kind(), b.throughput());
 		}
 		return saturated;
 	}
 
-	private int rateOf(String variant, double saturated) {
-		if (variant.equals(OverheadSettings.SATURATING)) {
+	private static int rateOf(String variant, int fixedRate, double saturated) {
+		if (!variant.equals(OverheadSettings.FIXED_RATE)) {
 			return 0;
 		}
-		return (this.settings.rate() > 0) ? this.settings.rate() : (int) Math.max(100, saturated / 4);
+		return (fixedRate > 0) ? fixedRate : (int) Math.max(100, saturated / 4);
 	}
 
 	private static String label(String variant, int rate) {
 		return (rate > 0) ? variant + ", " + rate + " commands/s" : variant;
 	}
 
-	private List<RoundPair> rounds(String variant, int rate, RunningClient candidate, RunningClient baseline)
-			throws InterruptedException {
+	private List<RoundPair> rounds(String label, int session, int count, int rate, RunningClient candidate,
+			RunningClient baseline, SteadyLoad.Step step) throws InterruptedException {
 		List<RoundPair> rounds = new ArrayList<>();
-		for (int round = 1; round <= this.settings.rounds(); round++) {
+		for (int round = 1; round <= count; round++) {
 			boolean candidateFirst = round % 2 == 1;
-			SteadyLoad.Result first = load(candidateFirst ? candidate : baseline, rate).run(this.settings.round());
-			SteadyLoad.Result second = load(candidateFirst ? baseline : candidate, rate).run(this.settings.round());
-			RoundPair pair = candidateFirst ? new RoundPair(first, second) : new RoundPair(second, first);
+			SteadyLoad.Result first = load(candidateFirst ? candidate : baseline, rate, step).run(this.settings.round());
+			SteadyLoad.Result second = load(candidateFirst ? baseline : candidate, rate, step).run(this.settings.round());
+			SteadyLoad.Result c = candidateFirst ? first : second;
+			SteadyLoad.Result b = candidateFirst ? second : first;
+			RoundPair pair = new RoundPair(RoundMeasure.of(c), RoundMeasure.of(b), session);
 			rounds.add(pair);
+			if (this.forParent) {
+				System.out.println(ROUND_LINE + label + "\t" + session + "\t" + pair.candidate().encode() + "\t"
+						+ pair.baseline().encode());
+			}
 			System.out.printf(Locale.ROOT,
 					"[overhead] %s round %d: throughput %.3f, p50 %.3f, p99 %.3f (%s/%s; %.0f vs %.0f commands/s)%n",
-					label(variant, rate), round, pair.throughputRatio(), pair.percentileRatio(50),
-					pair.percentileRatio(99), CANDIDATE, BASELINE, pair.candidate().throughput(),
-					pair.baseline().throughput());
+					label, round, pair.throughputRatio(), pair.percentileRatio(50), pair.percentileRatio(99),
+					candidate.kind(), baseline.kind(), c.throughput(), b.throughput());
 		}
 		return rounds;
 	}
 
-	private SteadyLoad load(RunningClient client, int rate) {
-		return new SteadyLoad(client.kind().label(), client.operations(), this.settings.threads(), rate);
+	private SteadyLoad load(RunningClient client, int rate, SteadyLoad.Step step) {
+		return new SteadyLoad(client.kind().label(), client.operations(), this.settings.threads(), rate, step);
 	}
 
-	/** One round: the same load on each client, one after the other. */
-	record RoundPair(SteadyLoad.Result candidate, SteadyLoad.Result baseline) {
+	/**
+	 * The rounds of one session or of all of them.
+	 * @param variants the candidate against the baseline, by variant
+	 * @param exactlyOnce the starter's exactly-once INCR against its plain INCR
+	 */
+	record Rounds(Map<String, List<RoundPair>> variants, List<RoundPair> exactlyOnce) {
+
+	}
+
+	/** One round: the same load on each client, one after the other, in a session. */
+	record RoundPair(RoundMeasure candidate, RoundMeasure baseline, int session) {
 
 		double throughputRatio() {
 			return this.candidate.throughput() / this.baseline.throughput();

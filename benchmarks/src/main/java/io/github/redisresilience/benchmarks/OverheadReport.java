@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -36,17 +37,24 @@ final class OverheadReport {
 
 	private final Map<String, List<RoundPair>> variants;
 
+	private final List<RoundPair> exactlyOnce;
+
 	private final Map<ClientKind, List<StartupTimer.Sample>> starts;
 
 	private final String redisVersion;
 
+	/**
+	 * @param variants the candidate against the baseline, by variant
+	 * @param exactlyOnce the starter's exactly-once INCR against its plain INCR, empty if not run
+	 */
 	OverheadReport(OverheadSettings settings, ClientKind candidate, ClientKind baseline,
-			Map<String, List<RoundPair>> variants, Map<ClientKind, List<StartupTimer.Sample>> starts,
-			String redisVersion) {
+			Map<String, List<RoundPair>> variants, List<RoundPair> exactlyOnce,
+			Map<ClientKind, List<StartupTimer.Sample>> starts, String redisVersion) {
 		this.settings = settings;
 		this.candidate = candidate;
 		this.baseline = baseline;
 		this.variants = variants;
+		this.exactlyOnce = exactlyOnce;
 		this.starts = starts;
 		this.redisVersion = redisVersion;
 	}
@@ -63,44 +71,99 @@ final class OverheadReport {
 				this.settings));
 		md.append("Ratios are ").append(this.candidate).append(" / ").append(this.baseline)
 			.append(" within each round (the two clients run one after the other, order flipped every round), ")
-			.append("as the mean over the rounds ± the half-width of its 95 % confidence interval (Student's t). ")
+			.append((this.settings.sessions() > 1)
+					? "as the mean over the sessions' mean ratios ± the half-width of its 95 % confidence interval "
+							+ "(Student's t; each session a JVM of its own with both clients started afresh: rounds "
+							+ "in one JVM share its compiled code and thread placement, so sessions, not rounds, "
+							+ "are the independent samples). "
+					: "as the mean over the rounds ± the half-width of its 95 % confidence interval (Student's t). ")
 			.append("A goal is *met* when the whole interval is on its side. A command is one SET or one GET of ")
 			.append("an existing key; latency is per command.\n\n");
-		this.variants.forEach((variant, rounds) -> steadyState(md, variant, rounds));
+		this.variants.forEach((variant, rounds) -> {
+			boolean saturating = variant.startsWith(OverheadSettings.SATURATING);
+			md.append("## Steady state, ").append(variant).append("\n\n");
+			md.append(saturating ? "Each thread sends its next command as soon as the last one returned.\n\n"
+					: "Each thread follows a schedule; latency counts from when a command was due, so a stall is "
+							+ "charged for every command it delayed.\n\n");
+			steadyState(md, rounds, this.candidate, this.baseline, true, saturating);
+		});
+		if (!this.exactlyOnce.isEmpty()) {
+			md.append("## Exactly-once INCR against plain INCR, saturating\n\n");
+			md.append("Both clients are the starter; ").append(ClientKind.STARTER_EXACTLY_ONCE)
+				.append(" runs with `redis.resilience.retry.exactly-once=INCR`. A command is one INCR of a counter of ")
+				.append("the thread's own, whose every answer must be one more than the last: the cost of the token ")
+				.append("script against the plain command, a price to know rather than a goal.\n\n");
+			steadyState(md, this.exactlyOnce, ClientKind.STARTER_EXACTLY_ONCE, ClientKind.STARTER, false, true);
+		}
 		startUp(md);
 		return md.toString();
 	}
 
-	private void steadyState(StringBuilder md, String variant, List<RoundPair> rounds) {
-		boolean saturating = variant.startsWith(OverheadSettings.SATURATING);
-		md.append("## Steady state, ").append(variant).append("\n\n");
-		md.append(saturating ? "Each thread sends its next command as soon as the last one returned.\n\n"
-				: "Each thread follows a schedule; latency counts from when a command was due, so a stall is "
-						+ "charged for every command it delayed.\n\n");
-		md.append("| measure | goal | ").append(this.candidate).append(" / ").append(this.baseline)
-			.append(" | verdict | ").append(this.candidate).append(", median of rounds | ").append(this.baseline)
+	private void steadyState(StringBuilder md, List<RoundPair> rounds, ClientKind candidate, ClientKind baseline,
+			boolean goals, boolean saturating) {
+		md.append("| measure | goal | ").append(candidate).append(" / ").append(baseline)
+			.append(" | verdict | ").append(candidate).append(", median of rounds | ").append(baseline)
 			.append(", median of rounds |\n");
 		md.append("|---|---|---|---|---|---|\n");
-		RatioInterval throughput = RatioInterval.of(rounds.stream().map(RoundPair::throughputRatio).toList());
-		md.append(row("throughput, commands/s", saturating ? "≥ " + THROUGHPUT_GOAL : "(fixed)", throughput,
-				saturating ? throughput.verdict(THROUGHPUT_GOAL, true) : "-", rounds, SteadyLoad.Result::throughput,
-				"%.0f"));
+		RatioInterval throughput = interval(rounds, RoundPair::throughputRatio);
+		boolean throughputGoal = goals && saturating;
+		md.append(row("throughput, commands/s", throughputGoal ? "≥ " + THROUGHPUT_GOAL : saturating ? "" : "(fixed)",
+				throughput, throughputGoal ? throughput.verdict(THROUGHPUT_GOAL, true) : saturating ? "" : "-", rounds,
+				RoundMeasure::throughput, "%.0f"));
 		for (double percentile : new double[] { 50, 99, 99.9 }) {
-			RatioInterval ratio = RatioInterval.of(rounds.stream().map((r) -> r.percentileRatio(percentile)).toList());
-			boolean p99 = percentile == 99;
-			md.append(row(String.format(Locale.ROOT, "p%s latency, µs", trim(percentile)), p99 ? "≤ " + P99_GOAL : "",
-					ratio, p99 ? ratio.verdict(P99_GOAL, false) : "", rounds,
+			RatioInterval ratio = interval(rounds, (r) -> r.percentileRatio(percentile));
+			boolean p99Goal = goals && percentile == 99;
+			md.append(row(String.format(Locale.ROOT, "p%s latency, µs", trim(percentile)),
+					p99Goal ? "≤ " + P99_GOAL : "", ratio, p99Goal ? ratio.verdict(P99_GOAL, false) : "", rounds,
 					(result) -> result.percentileMillis(percentile) * 1000, "%.0f"));
 		}
 		long candidateErrors = rounds.stream().mapToLong((r) -> r.candidate().errors()).sum();
 		long baselineErrors = rounds.stream().mapToLong((r) -> r.baseline().errors()).sum();
-		md.append(String.format(Locale.ROOT, "| failed or wrong reads (all rounds) | 0 | | | %d | %d |%n%n",
+		md.append(String.format(Locale.ROOT, "| failed or wrong answers (all rounds) | 0 | | | %d | %d |%n%n",
 				candidateErrors, baselineErrors));
-		errors(md, this.candidate, rounds.stream().map(RoundPair::candidate).toList());
-		errors(md, this.baseline, rounds.stream().map(RoundPair::baseline).toList());
+		errors(md, candidate, rounds.stream().map(RoundPair::candidate).toList());
+		errors(md, baseline, rounds.stream().map(RoundPair::baseline).toList());
+		if (this.settings.sessions() > 1) {
+			md.append("By session (the mean ratio of its rounds):");
+			if (saturating) {
+				bySession(md, "throughput", rounds, RoundPair::throughputRatio);
+			}
+			bySession(md, "p50", rounds, (r) -> r.percentileRatio(50));
+			bySession(md, "p99", rounds, (r) -> r.percentileRatio(99));
+			md.append("\n\n");
+		}
 	}
 
-	private static void errors(StringBuilder md, ClientKind kind, List<SteadyLoad.Result> results) {
+	private static void bySession(StringBuilder md, String measure, List<RoundPair> rounds,
+			ToDoubleFunction<RoundPair> ratio) {
+		md.append(" ").append(measure).append(" ")
+			.append(sessionMeans(rounds, ratio).stream()
+				.map((mean) -> String.format(Locale.ROOT, "%.3f", mean))
+				.collect(Collectors.joining(", ")))
+			.append(String.format(Locale.ROOT, " (over all %d rounds alone: %s);", rounds.size(),
+					RatioInterval.of(rounds.stream().map(ratio::applyAsDouble).toList())));
+	}
+
+	/**
+	 * The interval over the rounds, or with sessions over the sessions' means: rounds in one JVM are
+	 * not independent of each other, sessions are.
+	 */
+	private RatioInterval interval(List<RoundPair> rounds, ToDoubleFunction<RoundPair> ratio) {
+		if (this.settings.sessions() > 1) {
+			return RatioInterval.of(sessionMeans(rounds, ratio));
+		}
+		return RatioInterval.of(rounds.stream().map(ratio::applyAsDouble).toList());
+	}
+
+	private static List<Double> sessionMeans(List<RoundPair> rounds, ToDoubleFunction<RoundPair> ratio) {
+		return rounds.stream()
+			.collect(Collectors.groupingBy(RoundPair::session, TreeMap::new, Collectors.averagingDouble(ratio)))
+			.values()
+			.stream()
+			.toList();
+	}
+
+	private static void errors(StringBuilder md, ClientKind kind, List<RoundMeasure> results) {
 		List<String> samples = results.stream().flatMap((result) -> result.errorSamples().stream()).distinct().limit(3).toList();
 		if (!samples.isEmpty()) {
 			md.append(kind).append("'s errors, for example: ");
@@ -110,7 +173,7 @@ final class OverheadReport {
 	}
 
 	private String row(String measure, String goal, RatioInterval ratio, String verdict, List<RoundPair> rounds,
-			ToDoubleFunction<SteadyLoad.Result> value, String format) {
+			ToDoubleFunction<RoundMeasure> value, String format) {
 		double c = median(rounds.stream().mapToDouble((r) -> value.applyAsDouble(r.candidate())).toArray());
 		double b = median(rounds.stream().mapToDouble((r) -> value.applyAsDouble(r.baseline())).toArray());
 		return String.format(Locale.ROOT, "| %s | %s | %s | %s | " + format + " | " + format + " |%n", measure, goal,

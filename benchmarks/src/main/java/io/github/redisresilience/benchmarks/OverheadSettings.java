@@ -12,8 +12,11 @@ import org.springframework.boot.convert.DurationStyle;
 /**
  * What the overhead suite runs, from system properties (the Maven profile passes them on).
  *
- * @param variants {@code bench.overhead.variants}: {@code saturating}, {@code fixed-rate} or both
+ * @param variants {@code bench.overhead.variants}: any of {@code saturating}, {@code fixed-rate} (the starter
+ * against stock Boot) and {@code exactly-once-incr} (the starter's exactly-once INCR against its plain INCR)
  * @param rounds {@code bench.overhead.rounds}: measured rounds per variant, each timing both clients
+ * @param sessions {@code bench.overhead.sessions}: over how many JVMs of their own the rounds are spread, each
+ * with both clients started afresh; 1 runs them in this JVM
  * @param round {@code bench.overhead.round}: how long one client runs in a round
  * @param warmUp {@code bench.overhead.warm-up}: how long each client runs before the first round
  * @param threads {@code bench.overhead.threads}: workload threads
@@ -25,24 +28,33 @@ import org.springframework.boot.convert.DurationStyle;
  * {@code redis.resilience.enabled=false}): to find which of the starter's features costs what
  * @param results {@code bench.results}: the folder the Markdown table is written to
  */
-record OverheadSettings(List<String> variants, int rounds, Duration round, Duration warmUp, int threads, int rate,
-		int starts, Map<String, String> starterProperties, Path results) {
+record OverheadSettings(List<String> variants, int rounds, int sessions, Duration round, Duration warmUp, int threads,
+		int rate, int starts, Map<String, String> starterProperties, Path results) {
 
 	static final String SATURATING = "saturating";
 
 	static final String FIXED_RATE = "fixed-rate";
 
+	/** Not the starter against stock Boot: the starter's exactly-once INCR against its plain INCR. */
+	static final String EXACTLY_ONCE_INCR = "exactly-once-incr";
+
+	private static final List<String> VARIANTS = List.of(SATURATING, FIXED_RATE, EXACTLY_ONCE_INCR);
+
 	static OverheadSettings fromSystemProperties() {
 		boolean quick = Boolean.getBoolean("bench.quick");
-		String variants = property("bench.overhead.variants", SATURATING + "," + FIXED_RATE);
+		String variants = property("bench.overhead.variants", String.join(",", VARIANTS));
 		List<String> parsed = Arrays.stream(variants.split(",")).map(String::strip).toList();
 		for (String variant : parsed) {
-			if (!variant.equals(SATURATING) && !variant.equals(FIXED_RATE)) {
-				throw new IllegalArgumentException("Unknown bench.overhead.variants entry '" + variant + "'; known: "
-						+ List.of(SATURATING, FIXED_RATE));
+			if (!VARIANTS.contains(variant)) {
+				throw new IllegalArgumentException(
+						"Unknown bench.overhead.variants entry '" + variant + "'; known: " + VARIANTS);
 			}
 		}
-		return new OverheadSettings(parsed, Integer.getInteger("bench.overhead.rounds", quick ? 3 : 10),
+		int sessions = Integer.getInteger("bench.overhead.sessions", 1);
+		if (sessions < 1) {
+			throw new IllegalArgumentException("bench.overhead.sessions must be 1 or more, not " + sessions);
+		}
+		return new OverheadSettings(parsed, Integer.getInteger("bench.overhead.rounds", quick ? 3 : 10), sessions,
 				duration("bench.overhead.round", quick ? "2s" : "5s"),
 				duration("bench.overhead.warm-up", quick ? "2s" : "10s"),
 				Integer.getInteger("bench.overhead.threads", 8), Integer.getInteger("bench.overhead.rate", 0),
@@ -77,9 +89,16 @@ record OverheadSettings(List<String> variants, int rounds, Duration round, Durat
 		return (value == null || value.isBlank()) ? defaultValue : value.strip();
 	}
 
+	/** Each session's share of the rounds, rounded up: every session runs as many. */
+	int roundsPerSession() {
+		return (this.rounds + this.sessions - 1) / this.sessions;
+	}
+
 	@Override
 	public String toString() {
-		return this.variants + ": " + this.rounds + " rounds x " + this.round.toMillis() + " ms per client after "
+		String rounds = (this.sessions > 1)
+				? this.sessions + " sessions (a JVM each) x " + roundsPerSession() + " rounds" : this.rounds + " rounds";
+		return this.variants + ": " + rounds + " x " + this.round.toMillis() + " ms per client after "
 				+ this.warmUp.toMillis() + " ms warm-up, " + this.threads + " threads"
 				+ ((this.rate > 0) ? ", fixed rate " + this.rate + " commands/s" : "") + "; " + this.starts
 				+ " context starts per client"

@@ -412,6 +412,9 @@ final class Report {
 		INCR_TWICE("INCRs applied twice", "INCR twice", (r) -> Long.toString(r.increments().twice()),
 				(r) -> r.increments().twice(), 1),
 
+		INCR_FAILED("INCRs failed (applied or not: unknown)", "INCR failed",
+				(r) -> Long.toString(r.increments().unknown()), (r) -> r.increments().unknown(), 1),
+
 		LONGEST("longest operation, s", "longest", Report::longest, (r) -> r.longest().toMillis() / 1000.0, 0.1),
 
 		P99("p99 operation, ms", "p99", (r) -> millis(r.p99()), (r) -> r.p99().toNanos() / 1e6, 0.5);
@@ -437,7 +440,8 @@ final class Report {
 		}
 
 		String difference(double difference) {
-			if (this == FAILED || this == LOST || this == INCR_LOST || this == INCR_TWICE || this == SUCCEEDED) {
+			if (this == FAILED || this == LOST || this == INCR_LOST || this == INCR_TWICE || this == INCR_FAILED
+					|| this == SUCCEEDED) {
 				return String.format(Locale.ROOT, "%+d", Math.round(difference));
 			}
 			return (this == P99) ? String.format(Locale.ROOT, "%+.1f ms", difference)

@@ -178,10 +178,10 @@ public final class ResilienceBenchmark {
 		System.out.println("[bench] results in " + this.settings.output().toAbsolutePath());
 		if (!this.starterLedgerProblems.isEmpty()) {
 			throw new IllegalStateException("The starter's ledger was not exact (0 acknowledged writes or INCR lost, "
-					+ "0 INCR applied twice): " + this.starterLedgerProblems);
+					+ "0 INCR applied twice, and with exactly-once 0 INCR failed): " + this.starterLedgerProblems);
 		}
 		System.out.println("[bench] the starter's ledger was exact in every run: 0 acknowledged writes or INCR lost, "
-				+ "0 INCR applied twice");
+				+ "0 INCR applied twice, and with exactly-once 0 INCR failed");
 	}
 
 	/**
@@ -246,8 +246,12 @@ public final class ResilienceBenchmark {
 				// The headless Service name in every shape: the check's own client must know the healed topology.
 				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.ledger(),
 						workload.counters());
-				if (kind == ClientKind.STARTER && !verdict.problems().isEmpty()) {
-					this.starterLedgerProblems.add(scenario + " #" + repetition + ": " + verdict.problems());
+				List<String> problems = new ArrayList<>(kind.isStarter() ? verdict.problems() : List.of());
+				if (kind == ClientKind.STARTER_EXACTLY_ONCE && verdict.increments().unknown() > 0) {
+					problems.add(verdict.increments().unknown() + " INCR failed with exactly-once on");
+				}
+				if (!problems.isEmpty()) {
+					this.starterLedgerProblems.add(kind + ", " + scenario + " #" + repetition + ": " + problems);
 				}
 				results.add(measure(scenario, repetition, kind, workload, unfinished.get(kind), verdict,
 						disruption, end));

@@ -24,7 +24,7 @@ final class StartupTimer {
 	private static final long LIMIT_SECONDS = 120;
 
 	/** Passed on to the probe's JVM: without them the kit's names do not resolve there. */
-	private static final List<String> INHERITED = List.of("jdk.net.hosts.file", "sun.net.inetaddr.ttl",
+	static final List<String> INHERITED = List.of("jdk.net.hosts.file", "sun.net.inetaddr.ttl",
 			"sun.net.inetaddr.negative.ttl", "org.springframework.boot.logging.LoggingSystem", "file.encoding");
 
 	private final String seeds;

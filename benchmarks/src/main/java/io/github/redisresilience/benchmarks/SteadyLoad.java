@@ -3,6 +3,7 @@ package io.github.redisresilience.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A steady-state workload on a healthy cluster for the overhead suite: threads that write a key
- * and read it back, over and over, for a fixed time, every command's latency in a histogram.
+ * and read it back (or increment a counter of their own), over and over, for a fixed time, every
+ * command's latency in a histogram.
  * <p>
  * Saturating (rate 0), each thread starts its next write the moment its read returned, so the
  * throughput is what the client delivers. At a fixed rate, each thread has a schedule and a late
@@ -26,7 +28,7 @@ final class SteadyLoad {
 	private static final int KEYS_PER_THREAD = 1024;
 
 	/** Bounds every loop, far above what a 5 s round reaches. */
-	private static final long MAX_PAIRS_PER_THREAD = 50_000_000L;
+	private static final long MAX_STEPS_PER_THREAD = 50_000_000L;
 
 	private static final int MAX_ERROR_SAMPLES = 3;
 
@@ -40,17 +42,32 @@ final class SteadyLoad {
 
 	private final String keyPrefix;
 
+	private final Step step;
+
 	/**
+	 * A workload of SET and GET pairs.
 	 * @param label tells the keys of different clients apart
 	 * @param operations the client's commands
 	 * @param threads how many threads
 	 * @param rate commands per second over all threads, or 0 to saturate
 	 */
 	SteadyLoad(String label, Workload.Operations operations, int threads, int rate) {
+		this(label, operations, threads, rate, Step.WRITE_READ);
+	}
+
+	/**
+	 * @param label tells the keys of different clients apart
+	 * @param operations the client's commands
+	 * @param threads how many threads
+	 * @param rate commands per second over all threads, or 0 to saturate
+	 * @param step what each thread does over and over
+	 */
+	SteadyLoad(String label, Workload.Operations operations, int threads, int rate, Step step) {
 		this.operations = operations;
 		this.threads = threads;
 		this.rate = rate;
-		this.keyPrefix = "overhead:" + label + ":";
+		this.keyPrefix = "overhead:" + label + ":" + step.name().toLowerCase(Locale.ROOT) + ":";
+		this.step = step;
 	}
 
 	/** Runs the workload for {@code duration} and returns what it measured. */
@@ -83,11 +100,13 @@ final class SteadyLoad {
 
 	private void work(int thread, long start, long deadline, Histogram histogram, AtomicLong errors,
 			Set<String> errorSamples) {
-		// Pairs of commands per thread and second; 0 when saturating.
-		double pairsPerSecond = (this.rate > 0) ? this.rate / 2.0 / this.threads : 0;
-		long interval = (pairsPerSecond > 0) ? (long) (1_000_000_000L / pairsPerSecond) : 0;
+		// Steps per thread and second; 0 when saturating.
+		double stepsPerSecond = (this.rate > 0) ? (double) this.rate / this.step.commands / this.threads : 0;
+		long interval = (stepsPerSecond > 0) ? (long) (1_000_000_000L / stepsPerSecond) : 0;
 		long due = start + thread * interval / this.threads;
-		for (long pair = 0; pair < MAX_PAIRS_PER_THREAD; pair++) {
+		// Each thread's counters are its own: every INCR must answer one more than the last on that key.
+		long[] lastCount = new long[KEYS_PER_THREAD];
+		for (long pair = 0; pair < MAX_STEPS_PER_THREAD; pair++) {
 			if (interval > 0) {
 				awaitDue(due);
 			}
@@ -99,13 +118,24 @@ final class SteadyLoad {
 			String value = Long.toString(pair, 36);
 			long counted = (interval > 0) ? due : began;
 			try {
-				this.operations.write(key, value);
-				long written = System.nanoTime();
-				record(histogram, written - counted);
-				String read = this.operations.read(key);
-				record(histogram, System.nanoTime() - written);
-				if (!value.equals(read)) {
-					failed(errors, errorSamples, "read " + read + " after writing " + value);
+				if (this.step == Step.INCREMENT) {
+					int slot = (int) (pair % KEYS_PER_THREAD);
+					long count = this.operations.increment(key);
+					record(histogram, System.nanoTime() - counted);
+					if (lastCount[slot] != 0 && count != lastCount[slot] + 1) {
+						failed(errors, errorSamples, "INCR answered " + count + " after " + lastCount[slot]);
+					}
+					lastCount[slot] = count;
+				}
+				else {
+					this.operations.write(key, value);
+					long written = System.nanoTime();
+					record(histogram, written - counted);
+					String read = this.operations.read(key);
+					record(histogram, System.nanoTime() - written);
+					if (!value.equals(read)) {
+						failed(errors, errorSamples, "read " + read + " after writing " + value);
+					}
 				}
 			}
 			catch (RuntimeException ex) {
@@ -137,10 +167,27 @@ final class SteadyLoad {
 		}
 	}
 
+	/** What a thread does over and over. */
+	enum Step {
+
+		/** SET a key of its own, then GET it back: two commands. */
+		WRITE_READ(2),
+
+		/** INCR a counter of its own: one command. */
+		INCREMENT(1);
+
+		private final int commands;
+
+		Step(int commands) {
+			this.commands = commands;
+		}
+
+	}
+
 	/**
 	 * What one run measured.
-	 * @param commands commands completed (a write and a read per pair)
-	 * @param errors pairs that failed or read back something else
+	 * @param commands commands completed (a write and a read per pair, or one INCR per step)
+	 * @param errors steps that failed, read back something else or counted wrong
 	 * @param errorSamples a few of the errors, distinct
 	 * @param elapsed how long the run took
 	 * @param latencies every command's latency, in nanoseconds

@@ -32,9 +32,9 @@ final class TimelineChart {
 
 	private static final int HEADER = 50;
 
-	private static final Map<ClientKind, String> COLORS = Map.of(ClientKind.STARTER, "#2ca02c", ClientKind.STOCK_BOOT,
-			"#d62728", ClientKind.BOOT_REFRESH, "#ff7f0e", ClientKind.BOOT_JEDIS, "#1f77b4", ClientKind.REDISSON,
-			"#9467bd");
+	private static final Map<ClientKind, String> COLORS = Map.of(ClientKind.STARTER, "#2ca02c",
+			ClientKind.STARTER_EXACTLY_ONCE, "#17becf", ClientKind.STOCK_BOOT, "#d62728", ClientKind.BOOT_REFRESH,
+			"#ff7f0e", ClientKind.BOOT_JEDIS, "#1f77b4", ClientKind.REDISSON, "#9467bd");
 
 	private TimelineChart() {
 	}
@@ -121,11 +121,11 @@ final class TimelineChart {
 		}
 		// The starter last, so that it is drawn on top.
 		List<RunResult> ordered = started.stream()
-			.sorted(Comparator.comparing((RunResult run) -> run.client() == ClientKind.STARTER))
+			.sorted(Comparator.comparing((RunResult run) -> run.client().isStarter()))
 			.toList();
 		for (RunResult run : ordered) {
 			String color = COLORS.get(run.client());
-			polyline(out, run, run.ok(), sx, sy, color, (run.client() == ClientKind.STARTER) ? 2.0 : 1.2, null);
+			polyline(out, run, run.ok(), sx, sy, color, run.client().isStarter() ? 2.0 : 1.2, null);
 			polyline(out, run, run.failedPerBucket(), sx, sy, color, 1.2, "5,3");
 		}
 		text(out, LEFT + plotWidth - 390, plotTop + plotHeight + 26, null,
