@@ -1364,7 +1364,16 @@ public final class LocalRedisCluster implements AutoCloseable {
 		StringBuilder description = new StringBuilder("Redis Cluster ").append(this.name)
 			.append(" to be healthy (last reason: ")
 			.append(unhealthyReason())
-			.append("); views:");
+			.append(")");
+		// A frozen pod that still answers its peers would keep the cluster from failing it over: say
+		// what the kernel thinks of its process ('T' is stopped).
+		for (RedisPod pod : this.pods) {
+			if (pod.isPaused()) {
+				description.append("; ").append(pod.name()).append(" is paused: PID ").append(pod.pid())
+					.append(", process state ").append(processState(pod.pid()));
+			}
+		}
+		description.append("; views:");
 		for (RedisPod observer : upPods()) {
 			description.append("\n--- ").append(observer).append('\n');
 			try (RespConnection connection = connect(observer)) {
@@ -1375,6 +1384,19 @@ public final class LocalRedisCluster implements AutoCloseable {
 			}
 		}
 		return description.toString();
+	}
+
+	/** The state letter of a process from {@code /proc/<pid>/stat}, or {@code unknown}. */
+	static String processState(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+			// "pid (comm) S ...": the command may hold spaces and parentheses, the state follows the last ')'.
+			int end = stat.lastIndexOf(')');
+			return (end > 0 && end + 2 < stat.length()) ? stat.substring(end + 2, end + 3) : "unknown";
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown (" + ex.getClass().getSimpleName() + ")";
+		}
 	}
 
 	private void refreshRoles() {
