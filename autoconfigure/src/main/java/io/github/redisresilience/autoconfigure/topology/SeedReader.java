@@ -20,8 +20,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the topology from a seed when no held connection answers (every known address is dead
  * after all pods moved): one new connection to one seed, resolved afresh through the client's
- * resources (DNS, remap rules), one {@code CLUSTER NODES}, closed. Lettuce's own fallback would
- * connect to every node it knows, then to every seed, then to every node the seeds list.
+ * resources (DNS, remap rules), one {@code CLUSTER NODES}. The connection is kept for the next
+ * seed read until it fails or the watcher is calm again ({@link #release()}): after a mass move
+ * the reads of one episode (a read before the cluster has finished moving, another once the
+ * client's connections to the new addresses answer) then cost one handshake, not one each.
+ * Lettuce's own fallback would connect to every node it knows, then to every seed, then to every
+ * node the seeds list.
  */
 final class SeedReader {
 
@@ -30,6 +34,12 @@ final class SeedReader {
 	private final Duration timeout;
 
 	private @Nullable RedisClient seedClient;
+
+	/** The connection of the last seed read that answered, kept until {@link #release()}. */
+	private @Nullable Held held;
+
+	/** Connections opened to seeds, for tests. */
+	private int opened;
 
 	/**
 	 * @param seeds the configured seeds ({@code spring.data.redis.cluster.nodes})
@@ -51,20 +61,58 @@ final class SeedReader {
 	 * @return the view
 	 */
 	CompletableFuture<List<RedisClusterNode>> read(RedisClusterClient client, RedisURI settings) {
+		Held connection = connection(client, settings);
+		ClusterClientOptions options = (client.getOptions() instanceof ClusterClientOptions cluster) ? cluster
+				: ClusterClientOptions.create();
+		return connection.connection()
+			.thenCompose((seedConnection) -> seedConnection.async().clusterNodes().toCompletableFuture())
+			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((text) -> TopologyReader.view(text, options.getNodeFilter(), connection.uri()))
+			.whenComplete((view, failure) -> {
+				if (failure != null) {
+					discard(connection);
+				}
+			});
+	}
+
+	/** The kept connection if it is still open, else a new one to a seed picked at random. */
+	private synchronized Held connection(RedisClusterClient client, RedisURI settings) {
+		Held current = this.held;
+		if (current != null && current.isOpen()) {
+			return current;
+		}
+		if (current != null) {
+			current.close();
+		}
 		HostAndPort seed = this.seeds.get(ThreadLocalRandom.current().nextInt(this.seeds.size()));
 		RedisURI uri = RedisURI.create(seed.getHostText(), seed.getPort());
 		uri.applyAuthentication(settings);
 		uri.applySsl(settings);
 		uri.setTimeout(settings.getTimeout());
-		ClusterClientOptions options = (client.getOptions() instanceof ClusterClientOptions cluster) ? cluster
-				: ClusterClientOptions.create();
-		CompletableFuture<StatefulRedisConnection<String, String>> connection = seedClient(client)
-			.connectAsync(StringCodec.UTF8, uri)
-			.toCompletableFuture();
-		return connection.thenCompose((seedConnection) -> seedConnection.async().clusterNodes().toCompletableFuture())
-			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.thenApply((text) -> TopologyReader.view(text, options.getNodeFilter(), uri))
-			.whenComplete((view, failure) -> connection.thenAccept(StatefulRedisConnection::closeAsync));
+		current = new Held(uri, seedClient(client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture());
+		this.held = current;
+		this.opened++;
+		return current;
+	}
+
+	private synchronized void discard(Held connection) {
+		connection.close();
+		if (this.held == connection) {
+			this.held = null;
+		}
+	}
+
+	/** Closes the kept connection, if any: the watcher is calm again, the next seed read is far off. */
+	synchronized void release() {
+		Held current = this.held;
+		if (current != null) {
+			current.close();
+			this.held = null;
+		}
+	}
+
+	synchronized int connectionsOpened() {
+		return this.opened;
 	}
 
 	private synchronized RedisClient seedClient(RedisClusterClient client) {
@@ -73,7 +121,10 @@ final class SeedReader {
 			// The cluster client's resources: its DNS resolver, remap rules and event loops.
 			current = RedisClient.create(client.getResources());
 			ClientOptions options = client.getOptions();
+			// No reconnect: a dropped seed connection is replaced by the next read, to a seed picked
+			// afresh, not redialled in the background where nothing counts or bounds it.
 			ClientOptions.Builder builder = ClientOptions.builder()
+				.autoReconnect(false)
 				.socketOptions(options.getSocketOptions())
 				.sslOptions(options.getSslOptions());
 			if (options.getConfiguredProtocolVersion() != null) {
@@ -86,12 +137,32 @@ final class SeedReader {
 	}
 
 	synchronized void close() {
+		release();
 		RedisClient current = this.seedClient;
 		if (current != null) {
 			// Waited for: the watcher is stopping (see ConnectionClosing).
 			ConnectionClosing.await(current.shutdownAsync(0, 2, TimeUnit.SECONDS));
 		}
 		this.seedClient = null;
+	}
+
+	/**
+	 * A seed connection, possibly still being opened, and the URI it was opened with.
+	 */
+	private record Held(RedisURI uri, CompletableFuture<StatefulRedisConnection<String, String>> connection) {
+
+		boolean isOpen() {
+			if (!this.connection.isDone()) {
+				// Still connecting counts as open: a read waiting on it is not doubled.
+				return true;
+			}
+			return !this.connection.isCompletedExceptionally() && this.connection.join().isOpen();
+		}
+
+		void close() {
+			this.connection.thenAccept(StatefulRedisConnection::closeAsync);
+		}
+
 	}
 
 }

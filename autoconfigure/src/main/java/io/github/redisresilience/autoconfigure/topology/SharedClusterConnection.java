@@ -3,6 +3,7 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +37,10 @@ final class SharedClusterConnection implements Supplier<@Nullable StatefulRedisC
 	@Override
 	public @Nullable StatefulRedisClusterConnection<?, ?> get() {
 		StatefulRedisClusterConnection<?, ?> current = this.connection;
-		if (current != null && current.isOpen()) {
+		// Not closed is enough: while its default connection reconnects (every pod moved) the
+		// connection is not "open", yet its node connections serve reads at the new addresses. A
+		// connection of the reader's own would open one to a seed and read its topology, each time.
+		if (current != null && isNotClosed(current)) {
 			return current;
 		}
 		if (!this.factory.getShareNativeConnection() || !this.factory.isRunning()
@@ -52,6 +56,14 @@ final class SharedClusterConnection implements Supplier<@Nullable StatefulRedisC
 		this.failed = (current == null);
 		this.failedAtNanos = System.nanoTime();
 		return current;
+	}
+
+	/**
+	 * Whether a connection has not been closed, reconnecting or not. Lettuce's connections say so
+	 * on their implementation class only; any other counts while it is open.
+	 */
+	static boolean isNotClosed(StatefulRedisClusterConnection<?, ?> connection) {
+		return (connection instanceof RedisChannelHandler<?, ?> handler) ? !handler.isClosed() : connection.isOpen();
 	}
 
 	private @Nullable StatefulRedisClusterConnection<?, ?> open() {

@@ -72,7 +72,7 @@ final class TopologyReader {
 				? options.getNodeFilter() : (node) -> true;
 		StatefulRedisClusterConnection<?, ?> shared = this.applicationConnection.get();
 		CompletableFuture<String> answer;
-		if (shared != null && shared.isOpen()) {
+		if (shared != null && SharedClusterConnection.isNotClosed(shared)) {
 			// The reader's own connection is no longer needed: one connection per node is enough.
 			closeOwnConnectionLater();
 			// By address, as Lettuce routes commands by slot: a connection asked for by node ID is

@@ -352,6 +352,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 		this.suspectWatch.review(current, partitions, (executor != null) ? executor : Runnable::run);
 		int uncovered = checkCoverage(partitions);
 		detectShape(partitions);
+		if (mode() == Cadence.Mode.STEADY) {
+			// Calm again: the seed connection kept for this episode's seed reads goes.
+			this.seedReader.release();
+		}
 		if (this.settings.heldConnectionReads() && !partitions.isEmpty()) {
 			readHeld(current, partitions);
 		}
@@ -415,9 +419,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 		String source = this.sourceChoice.next(partitions, suspects, excluded, this.lastAnswered);
 		if (source == null || this.failuresInARow > 0) {
 			// The last read got no answer (after all pods moved, every known address is dead):
-			// ask a seed at once, beside the next held connection.
-			readSeed(current, partitions);
-			if (source == null) {
+			// ask a seed instead. One read per look: a held connection is asked only while a
+			// seed read is still waiting, so a fleet in trouble reads no faster than its cadence.
+			if (readSeed(current, partitions) || source == null) {
 				return;
 			}
 		}
@@ -453,17 +457,19 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads the view of a seed over one new connection; if that fails too, Lettuce's full refresh
-	 * runs (its own fallback through every known node and every seed).
+	 * Reads the view of a seed over this episode's seed connection (see {@link SeedReader}); if
+	 * that fails too, Lettuce's full refresh runs (its own fallback through every known node and
+	 * every seed).
+	 * @return whether a read or refresh started; not while a seed read is still waiting
 	 */
-	private void readSeed(RedisClusterClient current, Partitions partitions) {
+	private boolean readSeed(RedisClusterClient current, Partitions partitions) {
 		RedisClusterNode any = partitions.isEmpty() ? null : partitions.getPartition(0);
 		if (!this.seedReader.hasSeeds() || any == null || any.getUri() == null) {
 			refresh(current, "fallback");
-			return;
+			return true;
 		}
 		if (!this.seedReading.compareAndSet(false, true)) {
-			return;
+			return false;
 		}
 		long sequence = this.ordering.begin();
 		ReadStart start = new ReadStart(sequence, this.clock.instant(), System.nanoTime(), "fallback",
@@ -494,6 +500,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 			return null;
 		}, completion());
+		return true;
 	}
 
 	private static @Nullable String ownNode(List<RedisClusterNode> view) {
