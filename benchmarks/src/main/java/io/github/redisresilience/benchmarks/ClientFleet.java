@@ -152,6 +152,28 @@ final class ClientFleet implements AutoCloseable {
 		return sums;
 	}
 
+	/** What the clients' new connections carried from a second on, per client ({@link ClientSideCounts}). */
+	ClientSideCounts.NewConnections newConnections(int from, int healed) {
+		ClientSideCounts.NewConnections sum = ClientSideCounts.NewConnections.NONE;
+		int counted = 0;
+		for (RunningClient client : this.clients) {
+			if (client.counts() != null) {
+				sum = sum.plus(client.counts().newConnections(from, healed));
+				counted++;
+			}
+		}
+		return sum.dividedBy(counted);
+	}
+
+	/** The first client's connections opened from a second on ({@link ClientSideCounts#describeConnections}). */
+	java.util.List<String> firstClientConnections(int from) {
+		return this.clients.stream()
+			.filter((client) -> client.counts() != null)
+			.findFirst()
+			.map((client) -> client.counts().describeConnections(from))
+			.orElse(java.util.List.of());
+	}
+
 	/** Whether every client has had a second from {@code from} on in which all its operations succeeded. */
 	boolean allHadGoodSecondSince(int from, int before) {
 		return this.members.stream().allMatch((member) -> member.firstGoodSecond(from, before).isPresent());

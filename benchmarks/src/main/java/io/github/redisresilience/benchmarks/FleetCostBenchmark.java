@@ -149,8 +149,12 @@ final class FleetCostBenchmark {
 					seconds, started, before, disrupted, healed, end, done.report().unhealthyFor(), recovered,
 					healthyAtEnd, operations, verdict);
 			FleetRun result = new FleetRun(nodes, tls != null, disruption, kind, done.report().addressChanges().size(),
-					run);
+					run, (fleet != null && fleet.countsClientSide()) ? fleet.newConnections(disrupted, healed) : null);
 			System.out.println("[fleet] " + result.summary());
+			if (fleet != null && fleet.countsClientSide()) {
+				System.out.println("[fleet] " + label + " client 0, connections from the disruption (s" + disrupted
+						+ ", healed s" + healed + "): " + fleet.firstClientConnections(disrupted));
+			}
 			return result;
 		}
 		finally {

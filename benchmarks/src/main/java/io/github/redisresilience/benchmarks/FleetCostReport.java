@@ -91,6 +91,7 @@ final class FleetCostReport {
 			.append("steady rate (at least steady + 0.2). Per-second series: `fleet-cost-timeline.csv`; chart: ")
 			.append("[fleet-cost.svg](fleet-cost.svg).\n\n");
 		targets(md, runs);
+		newConnections(md, runs);
 		table(md, runs);
 		ratios(md, runs);
 		double ownPolls = runs.stream()
@@ -164,6 +165,32 @@ final class FleetCostReport {
 		md.append(prefix).append(target).append(" | ").append(measured).append(unresolved ? " (kit)" : "").append(" | ")
 			.append(unresolved ? "unresolved" : pass ? "pass" : "**fail**")
 			.append(" |\n");
+	}
+
+	/**
+	 * What the Lettuce clients' new connections carried, from the disruption to the end: where a
+	 * connection count above the addresses changed comes from.
+	 */
+	private void newConnections(StringBuilder md, List<FleetRun> runs) {
+		List<FleetRun> counted = runs.stream().filter((run) -> run.newConnections() != null).toList();
+		if (counted.isEmpty()) {
+			return;
+		}
+		md.append("## What the new connections carried\n\n")
+			.append("Lettuce clients, per client, from the disruption to the end, each connection by its first handshake ")
+			.append("and every command answered on it afterwards: the application's commands (opened up to the heal's ")
+			.append("second or after it, and to how many distinct addresses), topology reads only (a seed read, a ")
+			.append("refresh's connection), or nothing past the handshake (closed or dropped before use).\n\n")
+			.append("| scenario | TLS | nodes | clients | client | addresses changed | data, up to the heal | data, after it | ")
+			.append("data addresses | topology reads only | nothing | all |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (FleetRun run : counted) {
+			ClientSideCounts.NewConnections c = run.newConnections();
+			md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+					run.disruption(), run.tls() ? "yes" : "no", run.nodes(), run.size(), run.label(),
+					run.changedAddresses(), c.dataUpToHeal(), c.dataAfterHeal(), c.dataAddresses(), c.topologyOnly(),
+					c.setupOnly(), c.total()));
+		}
+		md.append('\n');
 	}
 
 	private void table(StringBuilder md, List<FleetRun> runs) {

@@ -18,9 +18,11 @@ import io.github.redisresilience.benchmarks.ScaleBenchmark.ScaleRun;
  * @param kind the fleet's clients, {@code null} for the kit alone
  * @param changedAddresses pods that came back at a new address
  * @param run the per-second counts and the instants, as the scale suite keeps them
+ * @param newConnections what the clients' connections opened from the disruption on carried, per
+ * client; {@code null} where the clients do not count their own commands
  */
 record FleetRun(int nodes, boolean tls, FleetDisruption disruption, @Nullable ClientKind kind, int changedAddresses,
-		ScaleRun run) {
+		ScaleRun run, ClientSideCounts.@Nullable NewConnections newConnections) {
 
 	/** Topology reads: {@code CLUSTER NODES}, {@code CLUSTER SLOTS}, {@code CLUSTER SHARDS}. */
 	static final List<String> READS = ScaleRun.TOPOLOGY;

@@ -3,6 +3,8 @@ package io.github.redisresilience.benchmarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,13 @@ import io.github.redisresilience.test.LocalRedisCluster;
  * many sessions, each a JVM of its own ({@link OverheadSession}) with both clients started afresh
  * (which one first alternates), and the confidence interval is taken over the sessions' mean
  * ratios.
+ * <p>
+ * Each client's turn in a round also counts the CPU both sides spent in its measured window: the
+ * JVM's process CPU time and every redis-server's {@code INFO cpu}, read just before the window
+ * opens and right after it closes (never in the load's hot path), each divided by the commands
+ * completed. The clients share the JVM but carry load one after the other, so the JVM's CPU in one
+ * client's window is that client's, with the idle other's background work (the starter's topology
+ * read every 10 s) charged to whichever runs: both run equally often.
  */
 final class OverheadBenchmark {
 
@@ -58,12 +67,16 @@ final class OverheadBenchmark {
 
 	private final String seeds;
 
+	/** Every node of the cluster, whose CPU each round reads. */
+	private final OverheadServerCpu serverCpu;
+
 	/** Whether this JVM runs a session for a parent, which reads its rounds from the output. */
 	private final boolean forParent;
 
-	OverheadBenchmark(OverheadSettings settings, String seeds, boolean forParent) {
+	OverheadBenchmark(OverheadSettings settings, String seeds, OverheadServerCpu serverCpu, boolean forParent) {
 		this.settings = settings;
 		this.seeds = seeds;
+		this.serverCpu = serverCpu;
 		this.forParent = forParent;
 	}
 
@@ -74,7 +87,8 @@ final class OverheadBenchmark {
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().start()) {
 			System.out.println("[overhead] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
 					+ ", seeds " + cluster.seedNodes());
-			OverheadBenchmark benchmark = new OverheadBenchmark(settings, cluster.seedNodes(), false);
+			OverheadBenchmark benchmark = new OverheadBenchmark(settings, cluster.seedNodes(),
+					OverheadServerCpu.of(cluster.pods()), false);
 			Map<ClientKind, List<StartupTimer.Sample>> starts = benchmark.timeStarts();
 			Rounds rounds = (settings.sessions() > 1) ? benchmark.sessions() : benchmark.session(0, settings.rate());
 			OverheadReport report = new OverheadReport(settings, CANDIDATE, BASELINE, rounds.variants(),
@@ -154,7 +168,8 @@ final class OverheadBenchmark {
 		Files.createDirectories(raw.toAbsolutePath().getParent());
 		Files.writeString(raw, "# variant\tsession\tcandidate\tbaseline (" + CANDIDATE + " / " + BASELINE + "; "
 				+ OverheadSettings.EXACTLY_ONCE_INCR + ": " + ClientKind.STARTER_EXACTLY_ONCE + " / " + ClientKind.STARTER
-				+ "), each: commands/s, p50, p99, p99.9 (ms), errors ¦ error samples\n", StandardCharsets.UTF_8);
+				+ "), each: commands/s, p50, p99, p99.9 (ms), errors, client JVM CPU and server CPU per command (µs) "
+				+ "¦ error samples\n", StandardCharsets.UTF_8);
 		// Exactly-once rounds leave a token key per INCR behind for its TTL, and the cluster expiring a
 		// million of them slowed the next session's first rounds: they run last, in sessions of their own.
 		List<String> againstBaseline = this.settings.variants()
@@ -215,7 +230,7 @@ final class OverheadBenchmark {
 		command.add("-Dbench.overhead.variants=" + String.join(",", variants));
 		command.add("-Dlogback.configurationFile=logback-startup-probe.xml");
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), OverheadSession.class.getName(),
-				this.seeds, Integer.toString(session), Integer.toString(rate)));
+				this.seeds, Integer.toString(session), Integer.toString(rate), this.serverCpu.encode()));
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		List<String> lines = Collections.synchronizedList(new ArrayList<>());
@@ -335,22 +350,46 @@ final class OverheadBenchmark {
 		List<RoundPair> rounds = new ArrayList<>();
 		for (int round = 1; round <= count; round++) {
 			boolean candidateFirst = round % 2 == 1;
-			SteadyLoad.Result first = load(candidateFirst ? candidate : baseline, rate, step).run(this.settings.round());
-			SteadyLoad.Result second = load(candidateFirst ? baseline : candidate, rate, step).run(this.settings.round());
-			SteadyLoad.Result c = candidateFirst ? first : second;
-			SteadyLoad.Result b = candidateFirst ? second : first;
-			RoundPair pair = new RoundPair(RoundMeasure.of(c), RoundMeasure.of(b), session);
+			RoundMeasure first = measure(candidateFirst ? candidate : baseline, rate, step);
+			RoundMeasure second = measure(candidateFirst ? baseline : candidate, rate, step);
+			RoundMeasure c = candidateFirst ? first : second;
+			RoundMeasure b = candidateFirst ? second : first;
+			RoundPair pair = new RoundPair(c, b, session);
 			rounds.add(pair);
 			if (this.forParent) {
 				System.out.println(ROUND_LINE + label + "\t" + session + "\t" + pair.candidate().encode() + "\t"
 						+ pair.baseline().encode());
 			}
 			System.out.printf(Locale.ROOT,
-					"[overhead] %s round %d: throughput %.3f, p50 %.3f, p99 %.3f (%s/%s; %.0f vs %.0f commands/s)%n",
+					"[overhead] %s round %d: throughput %.3f, p50 %.3f, p99 %.3f (%s/%s; %.0f vs %.0f commands/s); "
+							+ "CPU per command: client %.1f vs %.1f µs, server %.1f vs %.1f µs%n",
 					label, round, pair.throughputRatio(), pair.percentileRatio(50), pair.percentileRatio(99),
-					candidate.kind(), baseline.kind(), c.throughput(), b.throughput());
+					candidate.kind(), baseline.kind(), c.throughput(), b.throughput(), c.clientCpu(), b.clientCpu(),
+					c.serverCpu(), b.serverCpu());
 		}
 		return rounds;
+	}
+
+	/**
+	 * One client's turn in a round, with the CPU both sides spent in it: read just before the load's
+	 * window opens and right after it closes, so that neither reading is in the window's hot path
+	 * (the servers' readings bracket the JVM's, so the JVM's share of reading them stays out).
+	 */
+	private RoundMeasure measure(RunningClient client, int rate, SteadyLoad.Step step) throws InterruptedException {
+		SteadyLoad load = load(client, rate, step);
+		double serverBefore = this.serverCpu.seconds();
+		long clientBefore = processCpuNanos();
+		SteadyLoad.Result result = load.run(this.settings.round());
+		long clientAfter = processCpuNanos();
+		double serverAfter = this.serverCpu.seconds();
+		long clientCpu = (clientBefore < 0 || clientAfter < 0) ? -1 : clientAfter - clientBefore;
+		return RoundMeasure.of(result, clientCpu, serverAfter - serverBefore);
+	}
+
+	/** This JVM's CPU time so far, all its threads, nanoseconds; -1 where the JVM does not tell. */
+	private static long processCpuNanos() {
+		OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean process) ? process.getProcessCpuTime() : -1;
 	}
 
 	private SteadyLoad load(RunningClient client, int rate, SteadyLoad.Step step) {
@@ -371,6 +410,14 @@ final class OverheadBenchmark {
 
 		double throughputRatio() {
 			return this.candidate.throughput() / this.baseline.throughput();
+		}
+
+		double clientCpuRatio() {
+			return this.candidate.clientCpu() / this.baseline.clientCpu();
+		}
+
+		double serverCpuRatio() {
+			return this.candidate.serverCpu() / this.baseline.serverCpu();
 		}
 
 		double percentileRatio(double percentile) {

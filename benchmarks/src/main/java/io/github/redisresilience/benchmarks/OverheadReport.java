@@ -84,6 +84,20 @@ final class OverheadReport {
 					: "as the mean over the rounds ± the half-width of its 95 % confidence interval (Student's t). ")
 			.append("A goal is *met* when the whole interval is on its side. A command is one SET or one GET of ")
 			.append("an existing key; latency is per command.\n\n");
+		md.append("CPU per command, without a goal, says where a difference in throughput or latency goes: each ")
+			.append("client's measured window alone (not the warm-up), divided by the commands it completed in it. ")
+			.append("*Client CPU* is the process CPU time of the JVM running the round: workload threads, the ")
+			.append("client's event loops, GC and JIT compilation. Both clients live in that JVM, but one carries load ")
+			.append("while the other idles, so the window's CPU is the loaded one's; the idle one's background work ")
+			.append("(the starter's topology read every 10 s) falls on whichever runs, as often on one as on the ")
+			.append("other. *Server CPU* is `used_cpu_user + used_cpu_sys` (`INFO cpu`) summed over every redis-server ")
+			.append("of the cluster, masters and replicas, read just before the window opens and right after it ")
+			.append("closes; it includes the servers' own background (cron, cluster bus), the same for both clients ")
+			.append("and a larger share per command at a fixed rate. How to read them: the same CPU per command on ")
+			.append("both sides with lower throughput means waiting, not work (commands spend longer between the ")
+			.append("application and the socket, fewer are in flight); more client CPU per command is work in the ")
+			.append("client; more server CPU per command means the commands reach Redis in smaller batches (more ")
+			.append("socket reads and writes, each carrying fewer commands).\n\n");
 		this.variants.forEach((variant, rounds) -> {
 			boolean saturating = variant.startsWith(OverheadSettings.SATURATING);
 			md.append("## Steady state, ").append(variant).append("\n\n");
@@ -123,6 +137,11 @@ final class OverheadReport {
 					ratio, hasGoal ? ratio.verdict(goal, false) : "", rounds,
 					(result) -> result.percentileMillis(percentile) * 1000, "%.0f"));
 		}
+		// Informational, like p99.9: where the throughput and latency went, not a goal.
+		RatioInterval clientCpu = interval(rounds, RoundPair::clientCpuRatio);
+		md.append(row("client CPU per command, µs", "", clientCpu, "", rounds, RoundMeasure::clientCpu, "%.1f"));
+		RatioInterval serverCpu = interval(rounds, RoundPair::serverCpuRatio);
+		md.append(row("server CPU per command, µs", "", serverCpu, "", rounds, RoundMeasure::serverCpu, "%.1f"));
 		long candidateErrors = rounds.stream().mapToLong((r) -> r.candidate().errors()).sum();
 		long baselineErrors = rounds.stream().mapToLong((r) -> r.baseline().errors()).sum();
 		md.append(String.format(Locale.ROOT, "| failed or wrong answers (all rounds) | 0 | | | %d | %d |%n%n",
