@@ -85,6 +85,12 @@ final class ClientSideCounts implements CommandLatencyRecorder {
 				connection.topology = true;
 			}
 		}
+		else if (type.equals("INFO")) {
+			// Lettuce's refresh asks every node for its clients beside its view: topology work.
+			if (connection != null) {
+				connection.topology = true;
+			}
+		}
 		else if (connection != null && !SETUP.contains(type)) {
 			connection.data = true;
 		}

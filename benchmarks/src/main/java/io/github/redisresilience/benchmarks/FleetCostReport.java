@@ -180,7 +180,7 @@ final class FleetCostReport {
 			.append("Lettuce clients, per client, from the disruption to the end, each connection by its first handshake ")
 			.append("and every command answered on it afterwards: the application's commands (opened up to the heal's ")
 			.append("second or after it, and to how many distinct addresses), topology reads only (a seed read, a ")
-			.append("refresh's connection), or nothing past the handshake (closed or dropped before use).\n\n")
+			.append("refresh's connection, `INFO` included), or nothing past the handshake (closed or dropped before use).\n\n")
 			.append("| scenario | TLS | nodes | clients | client | addresses changed | data, up to the heal | data, after it | ")
 			.append("data addresses | topology reads only | nothing | all |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (FleetRun run : counted) {
