@@ -35,7 +35,7 @@ final class SeedReader {
 
 	private @Nullable RedisClient seedClient;
 
-	/** The connection of the last seed read that answered, kept until {@link #release()}. */
+	/** This episode's seed connection, kept until it fails or {@link #release()}. */
 	private @Nullable Held held;
 
 	/** Connections opened to seeds, for tests. */
