@@ -34,6 +34,7 @@ import io.lettuce.core.event.Event;
 import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.internal.HostAndPort;
@@ -87,6 +88,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	/** The longest wait for a running look when the watcher stops: its reads time out sooner. */
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
+	/** The key of the routing a command was sent by, in its command listener context. */
+	private static final String ROUTED_BY = TopologyWatcher.class.getName() + ".routing";
 
 	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
 	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
@@ -178,13 +182,31 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private final CommandListener timeoutListener = new CommandListener() {
 
 		@Override
+		public void commandStarted(CommandStartedEvent event) {
+			event.getContext().put(ROUTED_BY, TopologyWatcher.this.routing);
+		}
+
+		@Override
 		public void commandFailed(CommandFailedEvent event) {
 			if (event.getCause() instanceof RedisCommandTimeoutException) {
+				// A command routed by a view that has moved on since (a node moved, a replica was
+				// promoted) times out as an echo of trouble already handled: after every pod moved,
+				// a write sent to an old address just before the new one was applied would keep
+				// the client degraded for another window after the heal.
+				if (event.getContext().get(ROUTED_BY) != TopologyWatcher.this.routing) {
+					return;
+				}
 				troubleSeen(TopologyCounters.Sign.COMMAND_TIMEOUT);
 			}
 		}
 
 	};
+
+	/**
+	 * Replaced (never mutated) whenever a node of the view moved or a replica was promoted; each
+	 * command carries the one it was routed by in its listener context.
+	 */
+	private volatile Object routing = new Object();
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
@@ -811,12 +833,16 @@ public final class TopologyWatcher implements SmartLifecycle {
 			}
 		}
 		List<NodeAddressChangedEvent> changes = this.addressBook.update(addresses, this.clock.instant());
+		if (!changes.isEmpty()) {
+			this.routing = new Object();
+		}
 		for (NodeAddressChangedEvent change : changes) {
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
 					+ change.currentAddress());
 			publish(change);
 		}
 		for (Promotions.Promotion promotion : this.promotions.update(partitions)) {
+			this.routing = new Object();
 			logger.info(promotion.describe());
 		}
 	}
