@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -227,7 +230,14 @@ class DnsMovesIT {
 
 		private final AtomicBoolean running = new AtomicBoolean(true);
 
-		private final List<Thread> threads = new ArrayList<>();
+		private static final Duration PACE = Duration.ofMillis(20);
+
+		/** One thread per stream, so that one stream blocked on a moving node does not hold up the other. */
+		private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(THREADS, (task) -> {
+			Thread thread = new Thread(task, "dns-workload");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 		private final Map<String, String> ledger = new ConcurrentHashMap<>();
 
@@ -238,37 +248,31 @@ class DnsMovesIT {
 			String run = Long.toString(System.nanoTime(), 36);
 			for (int i = 0; i < THREADS; i++) {
 				String prefix = "dns:{" + run + "-" + i + "}-";
-				Thread thread = new Thread(() -> run(prefix), "dns-workload-" + i);
-				thread.setDaemon(true);
-				this.threads.add(thread);
-				thread.start();
+				AtomicInteger next = new AtomicInteger();
+				// Paced by the schedule, not a busy loop: about 50 operations a second per stream; a
+				// step that blocks (the cluster moving) delays the next, never overlaps it.
+				this.scheduler.scheduleAtFixedRate(() -> step(prefix, next.getAndIncrement()), 0, PACE.toMillis(),
+						TimeUnit.MILLISECONDS);
 			}
 		}
 
-		private void run(String prefix) {
-			for (int seq = 0; seq < MAX_OPERATIONS_PER_THREAD && this.running.get(); seq++) {
-				String key = prefix + seq;
-				String value = "v" + seq;
-				boolean succeeded;
-				try {
-					this.redis.opsForValue().set(key, value);
-					this.ledger.put(key, value);
-					succeeded = value.equals(this.redis.opsForValue().get(key));
-				}
-				catch (RuntimeException ex) {
-					succeeded = false;
-				}
-				// Recovery is judged by when operations complete, not when they start.
-				this.outcomes.add(new Outcome(Instant.now(), succeeded));
-				// Paced, not a busy loop: about 50 operations a second per thread.
-				try {
-					Thread.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+		private void step(String prefix, int seq) {
+			if (seq >= MAX_OPERATIONS_PER_THREAD || !this.running.get()) {
+				return;
 			}
+			String key = prefix + seq;
+			String value = "v" + seq;
+			boolean succeeded;
+			try {
+				this.redis.opsForValue().set(key, value);
+				this.ledger.put(key, value);
+				succeeded = value.equals(this.redis.opsForValue().get(key));
+			}
+			catch (RuntimeException ex) {
+				succeeded = false;
+			}
+			// Recovery is judged by when operations complete, not when they start.
+			this.outcomes.add(new Outcome(Instant.now(), succeeded));
 		}
 
 		/** The first instant from {@code from} that starts a full second of only successful operations. */
@@ -305,9 +309,9 @@ class DnsMovesIT {
 		@Override
 		public void close() throws InterruptedException {
 			stop();
-			for (Thread thread : this.threads) {
-				thread.join(TimeUnit.SECONDS.toMillis(30));
-			}
+			// The steps under way finish (an interrupted one would count as failed); no new one starts.
+			this.scheduler.shutdown();
+			this.scheduler.awaitTermination(30, TimeUnit.SECONDS);
 		}
 
 		private record Outcome(Instant completed, boolean succeeded) {
