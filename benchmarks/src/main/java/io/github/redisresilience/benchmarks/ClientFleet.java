@@ -166,12 +166,12 @@ final class ClientFleet implements AutoCloseable {
 	}
 
 	/** The first client's connections opened from a second on ({@link ClientSideCounts#describeConnections}). */
-	java.util.List<String> firstClientConnections(int from) {
+	List<String> firstClientConnections(int from) {
 		return this.clients.stream()
 			.filter((client) -> client.counts() != null)
 			.findFirst()
 			.map((client) -> client.counts().describeConnections(from))
-			.orElse(java.util.List.of());
+			.orElse(List.of());
 	}
 
 	/** Whether every client has had a second from {@code from} on in which all its operations succeeded. */

@@ -3,8 +3,10 @@ package io.github.redisresilience.benchmarks;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -143,11 +145,11 @@ final class ClientSideCounts implements CommandLatencyRecorder {
 	 * This client's connections opened from a second on, one line each in the order opened: the
 	 * second, the address, what it carried; for reading one client's moves by eye.
 	 */
-	java.util.List<String> describeConnections(int from) {
+	List<String> describeConnections(int from) {
 		return this.connections.values()
 			.stream()
 			.filter((connection) -> connection.second >= from)
-			.sorted(java.util.Comparator.comparingInt((Connection connection) -> connection.second))
+			.sorted(Comparator.comparingInt((Connection connection) -> connection.second))
 			.map((connection) -> "s" + connection.second + " " + connection.remote + " "
 					+ (connection.data ? "data" : connection.topology ? "topology" : "nothing"))
 			.toList();

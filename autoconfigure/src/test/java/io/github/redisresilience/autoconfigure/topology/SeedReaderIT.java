@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;
@@ -81,10 +82,10 @@ class SeedReaderIT {
 	void aReleasedConnectionIsClosedAndTheNextEpisodeOpensAnother() throws Exception {
 		read();
 		this.reader.release();
-		await("seed connection closed").atMost(TIMEOUT).until(() -> helloClients() == 0);
+		await("seed connection closed").atMost(TIMEOUT).until(() -> seedConnectionsOpen() == 0);
 		read();
 		assertThat(this.reader.connectionsOpened()).isEqualTo(2);
-		assertThat(helloClients()).as("seed connections open").isEqualTo(1);
+		assertThat(seedConnectionsOpen()).as("seed connections open").isEqualTo(1);
 	}
 
 	@Test
@@ -103,7 +104,7 @@ class SeedReaderIT {
 	}
 
 	/** Connections whose last command was one the seed connection sends, on every node. */
-	private long helloClients() {
+	private long seedConnectionsOpen() {
 		return eachNode((connection) -> connection.sync()
 			.clientList()
 			.lines()
@@ -124,7 +125,7 @@ class SeedReaderIT {
 		});
 	}
 
-	private static long eachNode(java.util.function.ToLongFunction<StatefulRedisConnection<String, String>> action) {
+	private static long eachNode(ToLongFunction<StatefulRedisConnection<String, String>> action) {
 		RedisClient admin = RedisClient.create();
 		// RESP2: the test's own connections send no HELLO, so the servers' HELLO count is the reader's.
 		admin.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
