@@ -69,6 +69,11 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 		this.timed = true;
 	}
 
+	/** When this first attempt times out, in {@link System#nanoTime()}'s terms. */
+	long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
 	/**
 	 * Whether this first attempt is due to time out: unanswered past its deadline.
 	 * @param nowNanos the time now

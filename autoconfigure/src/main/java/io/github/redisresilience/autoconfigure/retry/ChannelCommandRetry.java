@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandHandler;
@@ -72,10 +73,21 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	private final long sweepPeriodNanos;
 
+	private final Consumer<AttemptsTimedOutEvent> timeouts;
+
 	private final Handler handler = new Handler();
 
-	ChannelCommandRetry(RedisResilienceRetryProperties settings, RetryMetrics metrics, Duration attemptTimeout) {
+	/**
+	 * Create the retry.
+	 * @param settings the retry's settings
+	 * @param metrics where retries are counted
+	 * @param attemptTimeout the per-attempt timeout
+	 * @param timeouts told, from a channel's event loop, when attempts on it timed out
+	 */
+	ChannelCommandRetry(RedisResilienceRetryProperties settings, RetryMetrics metrics, Duration attemptTimeout,
+			Consumer<AttemptsTimedOutEvent> timeouts) {
 		this.settings = settings;
+		this.timeouts = timeouts;
 		this.rules = new RetryRules(settings.getAmbiguous());
 		this.metrics = metrics;
 		this.attemptTimeout = attemptTimeout;
@@ -102,7 +114,7 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		channel.pipeline().addAfter(channel.pipeline().context(commandHandler).name(), "redisResilienceCommandRetry",
 				this.handler);
 		ScheduledFuture<?> sweep = channel.eventLoop()
-			.scheduleAtFixedRate(() -> timeOutOverdueAttempts(commandHandler), this.sweepPeriodNanos,
+			.scheduleAtFixedRate(() -> timeOutOverdueAttempts(channel, commandHandler), this.sweepPeriodNanos,
 					this.sweepPeriodNanos, TimeUnit.NANOSECONDS);
 		channel.closeFuture().addListener((closed) -> sweep.cancel(false));
 	}
@@ -125,13 +137,14 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	 * Time out the first attempts a channel's commands have been waiting on for longer than the
 	 * per-attempt timeout. Runs on the channel's event loop, as every read of Lettuce's stack does,
 	 * so a timeout never races a decode. Attempts are stacked in the order they were written, all
-	 * with the same timeout, so the walk stops at the first one still within it.
+	 * with the same timeout, so the walk stops at the first one still within it. The timeouts of
+	 * one sweep are reported as one event.
 	 */
-	private void timeOutOverdueAttempts(CommandHandler commandHandler) {
+	private void timeOutOverdueAttempts(Channel channel, CommandHandler commandHandler) {
 		long now = System.nanoTime();
 		List<Attempt<?, ?, ?>> overdue = null;
 		for (RedisCommand<?, ?, ?> command : commandHandler.getStack()) {
-			if (command instanceof Attempt<?, ?, ?> attempt) {
+			if (unwrapped(command) instanceof Attempt<?, ?, ?> attempt) {
 				if (attempt.isBefore(now)) {
 					break;
 				}
@@ -142,11 +155,39 @@ final class ChannelCommandRetry implements NettyCustomizer {
 			}
 		}
 		// Ended after the walk: a caller woken by the timeout may write on this channel at once.
-		if (overdue != null) {
-			for (Attempt<?, ?, ?> attempt : overdue) {
-				attempt.timeOut(this.attemptTimeout);
-			}
+		if (overdue == null) {
+			return;
 		}
+		// Stacked in the order they were written: the last one was sent last.
+		long newestDeadline = overdue.get(overdue.size() - 1).deadlineNanos();
+		for (Attempt<?, ?, ?> attempt : overdue) {
+			attempt.timeOut(this.attemptTimeout);
+		}
+		report(new AttemptsTimedOutEvent(String.valueOf(channel.remoteAddress()), overdue.size(),
+				newestDeadline - this.attemptTimeout.toNanos()));
+	}
+
+	/** A listener that throws must not end the sweep: a periodic task that throws is not run again. */
+	private void report(AttemptsTimedOutEvent event) {
+		try {
+			this.timeouts.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("A listener failed on timed-out attempts to " + event.remoteAddress(), ex);
+		}
+	}
+
+	/**
+	 * A stacked command without Lettuce's wrappers: an attempt is found under them. Lettuce's {@code CommandHandler} stacks a
+	 * command in a {@code LatencyMeteredCommand} when command latencies are recorded (by default
+	 * whenever HdrHistogram and LatencyUtils are on the class path, as with Micrometer).
+	 */
+	private static RedisCommand<?, ?, ?> unwrapped(RedisCommand<?, ?, ?> stacked) {
+		RedisCommand<?, ?, ?> command = stacked;
+		while (command instanceof CommandWrapper<?, ?, ?> wrapper) {
+			command = wrapper.getDelegate();
+		}
+		return command;
 	}
 
 	RedisResilienceRetryProperties settings() {

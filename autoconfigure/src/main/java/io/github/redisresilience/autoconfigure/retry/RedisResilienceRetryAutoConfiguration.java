@@ -18,6 +18,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -94,7 +95,7 @@ public final class RedisResilienceRetryAutoConfiguration {
 
 		@Bean
 		ChannelCommandRetry redisResilienceCommandRetry(RedisResilienceRetryProperties properties,
-				AttemptTimeouts timeouts, ObjectProvider<RetryMetrics> metrics) {
+				AttemptTimeouts timeouts, ObjectProvider<RetryMetrics> metrics, ApplicationEventPublisher events) {
 			logger.info("Redis command retry: up to " + properties.getMaxAttempts() + " attempts within "
 					+ properties.getBudget().toMillis() + "ms, backoff " + properties.getInitialBackoff().toMillis()
 					+ "ms x" + properties.getMultiplier() + " up to " + properties.getMaxBackoff().toMillis()
@@ -105,7 +106,7 @@ public final class RedisResilienceRetryAutoConfiguration {
 						+ properties.getExactlyOnceTtl().toMillis() + "ms");
 			}
 			return new ChannelCommandRetry(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE),
-					timeouts.attemptTimeout());
+					timeouts.attemptTimeout(), events::publishEvent);
 		}
 
 		/**

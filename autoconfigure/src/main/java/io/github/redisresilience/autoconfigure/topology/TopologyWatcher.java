@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -32,9 +31,6 @@ import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
-import io.lettuce.core.event.command.CommandFailedEvent;
-import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.internal.HostAndPort;
@@ -48,6 +44,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.retry.AttemptsTimedOutEvent;
 
 /**
  * Follows the cluster topology of the application's {@link RedisClusterClient}.
@@ -88,9 +85,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	/** The longest wait for a running look when the watcher stops: its reads time out sooner. */
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
-
-	/** The key of the routing a command was sent by, in its command listener context. */
-	private static final String ROUTED_BY = TopologyWatcher.class.getName() + ".routing";
 
 	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
 	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
@@ -176,37 +170,12 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private long nextLookNanos;
 
 	/**
-	 * A command timeout is the only sign of a frozen node: its connections stay open and the
-	 * kernel keeps acknowledging what is sent to it, so Lettuce sees no disconnect.
+	 * Replaced (never mutated) whenever a node of the view moved or a replica was promoted. A
+	 * command sent by a view that has moved on since times out as an echo of trouble already
+	 * handled: after every pod moved, a write sent to an old address just before the new one was
+	 * applied would keep the client degraded for another window after the heal.
 	 */
-	private final CommandListener timeoutListener = new CommandListener() {
-
-		@Override
-		public void commandStarted(CommandStartedEvent event) {
-			event.getContext().put(ROUTED_BY, TopologyWatcher.this.routing);
-		}
-
-		@Override
-		public void commandFailed(CommandFailedEvent event) {
-			if (event.getCause() instanceof RedisCommandTimeoutException) {
-				// A command routed by a view that has moved on since (a node moved, a replica was
-				// promoted) times out as an echo of trouble already handled: after every pod moved,
-				// a write sent to an old address just before the new one was applied would keep
-				// the client degraded for another window after the heal.
-				if (event.getContext().get(ROUTED_BY) != TopologyWatcher.this.routing) {
-					return;
-				}
-				troubleSeen(TopologyCounters.Sign.COMMAND_TIMEOUT);
-			}
-		}
-
-	};
-
-	/**
-	 * Replaced (never mutated) whenever a node of the view moved or a replica was promoted; each
-	 * command carries the one it was routed by in its listener context.
-	 */
-	private volatile Object routing = new Object();
+	private volatile Routing routing = new Routing(System.nanoTime());
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
@@ -249,11 +218,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 	@Override
 	public void stop() {
 		ScheduledExecutorService executor;
-		RedisClusterClient watched;
 		Disposable current;
 		synchronized (this) {
 			executor = this.scheduler;
-			watched = this.client;
 			current = this.subscription;
 			this.scheduler = null;
 			this.client = null;
@@ -261,9 +228,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		if (current != null) {
 			current.dispose();
-		}
-		if (watched != null) {
-			watched.removeListener(this.timeoutListener);
 		}
 		synchronized (this.scheduling) {
 			// The stopped executor never runs it: left here, it would hold back every look after a start.
@@ -395,7 +359,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 		current = this.clientSupplier.get();
 		if (current != null) {
 			this.subscription = current.getResources().eventBus().get().subscribe(this::onEvent);
-			current.addListener(this.timeoutListener);
 			this.client = current;
 		}
 		return current;
@@ -810,6 +773,30 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
+	 * When the view last moved a node or promoted a replica: a command timeout of a command sent
+	 * before it is an echo.
+	 * @return the time, in {@link System#nanoTime()}'s terms
+	 */
+	long routingSinceNanos() {
+		return this.routing.sinceNanos();
+	}
+
+	/**
+	 * A command timeout is the sign of a frozen or overloaded node that the connection itself
+	 * does not give: its connections stay open and the kernel keeps acknowledging what is sent to
+	 * it. The command retry's sweep reports its first attempts' timeouts, on the connection's
+	 * event loop. (A command listener would see them too, but only on connections opened after it
+	 * was added, and it makes Lettuce wrap every command and allocate two events for it.) With the
+	 * retry off, a frozen node is seen by the unanswered-connection closer instead.
+	 */
+	@EventListener
+	void onAttemptsTimedOut(AttemptsTimedOutEvent event) {
+		if (this.client != null && event.newestSentNanos() - this.routing.sinceNanos() >= 0) {
+			troubleSeen(TopologyCounters.Sign.COMMAND_TIMEOUT);
+		}
+	}
+
+	/**
 	 * Looks at the view the client routes by now, whoever applied it: publishes the moves, and
 	 * when a full refresh put a node back on an address it had left, reads a newer view at once.
 	 * Watcher's thread only.
@@ -834,7 +821,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		List<NodeAddressChangedEvent> changes = this.addressBook.update(addresses, this.clock.instant());
 		if (!changes.isEmpty()) {
-			this.routing = new Object();
+			this.routing = new Routing(System.nanoTime());
 		}
 		for (NodeAddressChangedEvent change : changes) {
 			logger.info("Redis Cluster node " + change.nodeId() + " moved from " + change.previousAddress() + " to "
@@ -842,9 +829,20 @@ public final class TopologyWatcher implements SmartLifecycle {
 			publish(change);
 		}
 		for (Promotions.Promotion promotion : this.promotions.update(partitions)) {
-			this.routing = new Object();
+			this.routing = new Routing(System.nanoTime());
 			logger.info(promotion.describe());
 		}
+	}
+
+	/**
+	 * The routing commands are sent by: since when the view's addresses and masters are what
+	 * they are.
+	 *
+	 * @param sinceNanos when the view last moved a node or promoted a replica, in
+	 * {@link System#nanoTime()}'s terms
+	 */
+	private record Routing(long sinceNanos) {
+
 	}
 
 	/**

@@ -64,7 +64,8 @@ class ChannelCommandRetryTests {
 	@Test
 	void aFirstAttemptIsOverdueOnlyFromItsDeadlineAndWhileUnanswered() {
 		ChannelCommandRetry retry = new ChannelCommandRetry(new RedisResilienceRetryProperties(), RetryMetrics.NONE,
-				Duration.ofSeconds(1));
+				Duration.ofSeconds(1), (timedOut) -> {
+				});
 		Command<String, String, String> command = command(CommandType.GET);
 		RetriedCall call = new RetriedCall(retry, command, command, null);
 		Attempt<?, ?, ?> attempt = call.firstAttempt();
