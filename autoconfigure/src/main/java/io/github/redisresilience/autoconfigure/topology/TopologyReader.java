@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -71,6 +72,7 @@ final class TopologyReader {
 		Predicate<RedisClusterNode> filter = (client.getOptions() instanceof ClusterClientOptions options)
 				? options.getNodeFilter() : (node) -> true;
 		StatefulRedisClusterConnection<?, ?> shared = this.applicationConnection.get();
+		AtomicReference<@Nullable CompletableFuture<String>> sent = new AtomicReference<>();
 		CompletableFuture<String> answer;
 		if (shared != null && SharedClusterConnection.isNotClosed(shared)) {
 			// The reader's own connection is no longer needed: one connection per node is enough.
@@ -78,19 +80,33 @@ final class TopologyReader {
 			// By address, as Lettuce routes commands by slot: a connection asked for by node ID is
 			// a second one to the same node.
 			answer = shared.getConnectionAsync(sourceUri.getHost(), sourceUri.getPort())
-				.thenCompose(TopologyReader::clusterNodes);
+				.thenCompose((node) -> clusterNodes(node, sent));
 		}
 		else {
 			answer = connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
-				.thenCompose(TopologyReader::clusterNodes);
+				.thenCompose((node) -> clusterNodes(node, sent));
 		}
-		return answer
-			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+		return answer.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((text, failure) -> cancelUnanswered(sent.get(), failure))
 			.thenApply((text) -> view(text, filter, sourceUri));
 	}
 
-	private static CompletableFuture<String> clusterNodes(StatefulRedisConnection<?, ?> node) {
-		return node.async().clusterNodes().toCompletableFuture();
+	private static CompletableFuture<String> clusterNodes(StatefulRedisConnection<?, ?> node,
+			AtomicReference<@Nullable CompletableFuture<String>> sent) {
+		CompletableFuture<String> command = node.async().clusterNodes().toCompletableFuture();
+		sent.set(command);
+		return command;
+	}
+
+	/**
+	 * A read given up on is cancelled: Lettuce would otherwise keep it queued on a connection that
+	 * is reconnecting and send it, with every other read given up on, once it is back, long after
+	 * the watcher has read the view elsewhere. Lettuce writes no command that is done.
+	 */
+	private static void cancelUnanswered(@Nullable CompletableFuture<String> command, @Nullable Throwable failure) {
+		if (failure != null && command != null) {
+			command.cancel(false);
+		}
 	}
 
 	static List<RedisClusterNode> view(String clusterNodes, Predicate<? super RedisClusterNode> filter,
