@@ -178,9 +178,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	}
 
 	/**
-	 * A stacked command without Lettuce's wrappers: an attempt is found under them. Lettuce's {@code CommandHandler} stacks a
-	 * command in a {@code LatencyMeteredCommand} when command latencies are recorded (by default
-	 * whenever HdrHistogram and LatencyUtils are on the class path, as with Micrometer).
+	 * A stacked command without Lettuce's wrappers, so that an attempt is found under them:
+	 * Lettuce's {@code CommandHandler} stacks each command in a {@code LatencyMeteredCommand}
+	 * when command latencies are recorded (by default whenever HdrHistogram and LatencyUtils are
+	 * on the class path, as they are with Micrometer).
 	 */
 	private static RedisCommand<?, ?, ?> unwrapped(RedisCommand<?, ?, ?> stacked) {
 		RedisCommand<?, ?, ?> command = stacked;
