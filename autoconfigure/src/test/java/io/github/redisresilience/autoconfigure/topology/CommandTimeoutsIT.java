@@ -112,9 +112,10 @@ class CommandTimeoutsIT {
 	 */
 	@Test
 	void aTimeoutOfACommandSentBeforeTheViewPromotedAReplicaIsNotNewTrouble() {
-		Duration attemptTimeout = Duration.ofSeconds(8);
+		Duration attemptTimeout = Duration.ofSeconds(12);
+		// A budget that leaves room for a retry after the long first attempt.
 		startApplication("spring.data.redis.timeout=" + attemptTimeout.toSeconds() + "s",
-				"redis.resilience.topology.exclude-failed-nodes=false");
+				"redis.resilience.retry.budget=20s", "redis.resilience.topology.exclude-failed-nodes=false");
 		TopologyWatcher watcher = this.context.getBean(TopologyWatcher.class);
 		String key = key();
 		int slot = SlotHash.getSlot(key);
