@@ -84,6 +84,12 @@ class CommandTimeoutsIT {
 		this.caller.awaitTermination(30, TimeUnit.SECONDS);
 	}
 
+	/**
+	 * A read sent to a frozen master: its first attempt times out after the 1 s command timeout,
+	 * the retry's sweep reports it and the watcher is degraded, with no command listener on the
+	 * client. Before the sweep looked under Lettuce's latency wrapper (HdrHistogram is on this
+	 * class path), no first attempt timed out here at all.
+	 */
 	@Test
 	void aFirstAttemptTimingOutOnAFrozenMasterIsTroubleAndNoCommandIsListenedTo() {
 		startApplication("spring.data.redis.timeout=1s");
@@ -105,10 +111,10 @@ class CommandTimeoutsIT {
 
 	/**
 	 * A read is sent to a master that is frozen; its replica is promoted and the client routes by
-	 * the promotion (read every 2 s) before the read's first attempt times out. That timeout says nothing new: the
-	 * watcher does not count it (it would open another trouble window after the failover). Failed
-	 * nodes stay in the view, so the frozen master's connection stays open and the attempt does
-	 * time out rather than fail as Lettuce closes the connection.
+	 * the promotion (read every 2 s) before the read's first attempt times out. That timeout says
+	 * nothing new: the watcher does not count it (it would open another trouble window after the
+	 * failover). Failed nodes stay in the view, so the frozen master's connection stays open and
+	 * the attempt does time out rather than fail as Lettuce closes the connection.
 	 */
 	@Test
 	void aTimeoutOfACommandSentBeforeTheViewPromotedAReplicaIsNotNewTrouble() {
