@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.resolver.DefaultAddressResolverGroup;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -17,6 +19,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
  * The clients compared, each started on its own against the same seeds, with its defaults except
@@ -46,6 +50,8 @@ enum ClientKind {
 
 	/** Redisson on its own, reading from masters (its default reads replicas, and stale values). */
 	REDISSON("redisson", List.of());
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientKind.class);
 
 	private final String label;
 
@@ -150,7 +156,14 @@ enum ClientKind {
 			}
 		};
 		ClientSideCounts counts = context.getBeanProvider(ClientSideCounts.class).getIfAvailable();
-		return new RunningClient(this, operations, context::close, counts);
+		AutoCloseable closer = () -> {
+			// How the starter read the topology over the run (held, seed, full; by outcome): the
+			// cluster's counts say how much, these say which path.
+			context.getBeanProvider(TopologyWatcher.class)
+				.ifAvailable((watcher) -> logger.info("{} topology reads: {}", this.label, watcher.counters()));
+			context.close();
+		};
+		return new RunningClient(this, operations, closer, counts);
 	}
 
 	private RunningClient startRedisson(String seeds, @Nullable ClusterTls tls) {

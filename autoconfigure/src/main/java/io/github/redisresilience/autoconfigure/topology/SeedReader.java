@@ -43,7 +43,7 @@ final class SeedReader {
 
 	/**
 	 * @param seeds the configured seeds ({@code spring.data.redis.cluster.nodes})
-	 * @param timeout the longest wait for a connection and an answer
+	 * @param timeout the longest wait for an answer once the connection is open
 	 */
 	SeedReader(List<HostAndPort> seeds, Duration timeout) {
 		this.seeds = List.copyOf(seeds);
@@ -64,15 +64,33 @@ final class SeedReader {
 		Held connection = connection(client, settings);
 		ClusterClientOptions options = (client.getOptions() instanceof ClusterClientOptions cluster) ? cluster
 				: ClusterClientOptions.create();
+		// Opening the connection gets the connect timeout and a handshake's time, not the answer's:
+		// right after a mass move (TLS, dozens of pods starting on the same hosts) a handshake may
+		// take longer than a read, and a seed read given up while still opening only opens another.
+		// A copy is timed out, never the kept future: its connection, when it comes, is still closed.
 		return connection.connection()
-			.thenCompose((seedConnection) -> seedConnection.async().clusterNodes().toCompletableFuture())
-			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.copy()
+			.orTimeout(connectionWait(client).toMillis(), TimeUnit.MILLISECONDS)
+			// Timing the command itself out completes it: Lettuce never writes it late.
+			.thenCompose((seedConnection) -> seedConnection.async()
+				.clusterNodes()
+				.toCompletableFuture()
+				.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS))
 			.thenApply((text) -> TopologyReader.view(text, options.getNodeFilter(), connection.uri()))
 			.whenComplete((view, failure) -> {
 				if (failure != null) {
 					discard(connection);
 				}
 			});
+	}
+
+	/**
+	 * The longest wait for a seed connection: the client's connect timeout for the TCP connect, and
+	 * as much again for what follows on the open socket (TLS handshake, {@code HELLO}, {@code AUTH}:
+	 * a few round trips). Not the command timeout, which may be a minute.
+	 */
+	static Duration connectionWait(RedisClusterClient client) {
+		return client.getOptions().getSocketOptions().getConnectTimeout().multipliedBy(2);
 	}
 
 	/** The kept connection if it is still open, else a new one to a seed picked at random. */

@@ -86,9 +86,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 	/** The longest wait for a running look when the watcher stops: its reads time out sooner. */
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
-	/** Seed reads that fail in a row before Lettuce's full refresh runs. */
-	private static final int SEED_FAILURES_BEFORE_FULL_REFRESH = 2;
-
 	/**
 	 * Lettuce publishes its topology change before it applies it: look shortly after.
 	 */
@@ -141,7 +138,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private volatile int failuresInARow;
 
 	/** Watcher's thread only. */
-	private int seedFailuresInARow;
+	private final FallbackRefreshes fallbackRefreshes;
 
 	private final AtomicBoolean refreshing = new AtomicBoolean();
 
@@ -189,6 +186,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		// Reconnects come in bursts a few backoff steps apart (at most 1 s by default): three
 		// degraded periods bridge them, and the client is back to the period 1.5 s after the last.
 		this.trouble = new TroubleWindow(settings.degradedPeriod().multipliedBy(3), clock, this.counters);
+		this.fallbackRefreshes = new FallbackRefreshes(settings.period(), clock);
 		this.cadence = new Cadence(settings.period(), settings.degradedPeriod(), settings.suspectPeriod(),
 				() -> ThreadLocalRandom.current().nextDouble());
 		this.clock = clock;
@@ -207,7 +205,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		});
 		// A watcher started again begins afresh: reads that failed before the stop say nothing now.
 		this.failuresInARow = 0;
-		this.seedFailuresInARow = 0;
+		this.fallbackRefreshes.calm();
 		this.scheduler = executor;
 		// Take hold of the client now, before the application opens its first connection: a
 		// command listener only reaches connections opened after it was added.
@@ -339,8 +337,10 @@ public final class TopologyWatcher implements SmartLifecycle {
 		int uncovered = checkCoverage(partitions);
 		detectShape(partitions);
 		if (mode() == Cadence.Mode.STEADY) {
-			// Calm again: the seed connection kept for this episode's seed reads goes.
+			// Calm again: the seed connection kept for this episode's seed reads goes, and the
+			// next episode's first fallback refresh may run at once.
 			this.seedReader.release();
+			this.fallbackRefreshes.calm();
 		}
 		if (this.settings.heldConnectionReads() && !partitions.isEmpty()) {
 			readHeld(current, partitions);
@@ -443,14 +443,16 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	/**
 	 * Reads the view of a seed over this episode's seed connection (see {@link SeedReader}); if
-	 * that fails too, Lettuce's full refresh runs (its own fallback through every known node and
-	 * every seed).
+	 * seeds keep failing, Lettuce's full refresh runs (its own fallback through every known node
+	 * and every seed), spaced by {@link FallbackRefreshes}.
 	 * @return whether a read or refresh started; not while a seed read is still waiting
 	 */
 	private boolean readSeed(RedisClusterClient current, Partitions partitions) {
 		RedisClusterNode any = partitions.isEmpty() ? null : partitions.getPartition(0);
 		if (!this.seedReader.hasSeeds() || any == null || any.getUri() == null) {
-			refresh(current, "fallback");
+			if (this.fallbackRefreshes.noSeeds()) {
+				refresh(current, "fallback");
+			}
 			return true;
 		}
 		if (!this.seedReading.compareAndSet(false, true)) {
@@ -475,12 +477,12 @@ public final class TopologyWatcher implements SmartLifecycle {
 						+ ((failure != null) ? ": " + describe(failure) : ": no node listed itself"));
 				// Right after a mass move a seed name may still lead to a pod that is starting:
 				// a second seed is asked before every known node and every seed are.
-				if (++this.seedFailuresInARow >= SEED_FAILURES_BEFORE_FULL_REFRESH) {
+				if (this.fallbackRefreshes.seedReadFailed()) {
 					refresh(current, "fallback");
 				}
 			}
 			else {
-				this.seedFailuresInARow = 0;
+				this.fallbackRefreshes.seedReadAnswered();
 				readDone(current, start, source, view);
 			}
 			return null;

@@ -3,6 +3,7 @@ package io.github.redisresilience.autoconfigure.topology;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
@@ -10,7 +11,9 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.internal.HostAndPort;
@@ -97,6 +100,45 @@ class SeedReaderIT {
 		assertThat(this.reader.connectionsOpened()).isEqualTo(2);
 		// Not redialled in the background as well: one new connection, the one the read opened.
 		assertThat(ServerCounts.read(cluster).minus(before).connections()).isEqualTo(1);
+	}
+
+	/**
+	 * A seed slow to open its connection (a TLS handshake on a loaded host, a pod still starting)
+	 * is waited for as a connection, not as an answer: given up after the answer's timeout, each
+	 * read would open a new connection and none would ever answer.
+	 */
+	@Test
+	void aConnectionSlowToOpenIsWaitedForNotReplaced() throws Exception {
+		// A replica: frozen for seconds, it costs no failover.
+		RedisPod seed = cluster.replicas().get(0);
+		RedisURI seedUri = RedisURI.create(seed.address().getHostString(), seed.address().getPort());
+		Duration answer = Duration.ofMillis(500);
+		SeedReader slowSeedReader = new SeedReader(List.of(HostAndPort.of(seedUri.getHost(), seedUri.getPort())),
+				answer);
+		this.client.setOptions(ClusterClientOptions.builder()
+			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+			.build());
+		assertThat(SeedReader.connectionWait(this.client)).isEqualTo(Duration.ofSeconds(4));
+		try {
+			// Frozen, the kernel still accepts the connection; the handshake waits for the thaw.
+			cluster.pause(seed);
+			CompletableFuture<List<RedisClusterNode>> read;
+			try {
+				read = slowSeedReader.read(this.client, this.settings);
+				await("the read still waiting, well past the answer's timeout").during(answer.multipliedBy(3))
+					.atMost(answer.multipliedBy(4))
+					.until(() -> !read.isDone());
+			}
+			finally {
+				cluster.resume(seed);
+			}
+			assertThat(read.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("view once thawed")
+				.hasSize(cluster.pods().size());
+			assertThat(slowSeedReader.connectionsOpened()).isEqualTo(1);
+		}
+		finally {
+			slowSeedReader.close();
+		}
 	}
 
 	private List<RedisClusterNode> read() throws Exception {

@@ -140,7 +140,7 @@ class SuspectWatchTests {
 
 	@Test
 	void waitForAPromotionEndsAfterThePromotionWait() {
-		MutableClock clock = new MutableClock();
+		MutableClock clock = new MutableClock(NOW);
 		SuspectWatch watch = new SuspectWatch(Function.identity(), clock, this.events::add,
 				this.troubles::incrementAndGet);
 		watch.timedOut(partitions(master("a", "10.0.0.1"), replica("b", "10.0.0.2", "a")), "a",
@@ -160,28 +160,6 @@ class SuspectWatchTests {
 	private SuspectWatch watch(Function<HostAndPort, HostAndPort> dialling) {
 		return new SuspectWatch(dialling, Clock.fixed(NOW, ZoneOffset.UTC), this.events::add,
 				this.troubles::incrementAndGet);
-	}
-
-	/** A clock the test moves. */
-	private static final class MutableClock extends Clock {
-
-		private Instant now = NOW;
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 	private static UnansweredConnectionClosedEvent closed(String remoteAddress) {

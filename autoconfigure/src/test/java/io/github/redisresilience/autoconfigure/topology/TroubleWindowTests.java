@@ -55,29 +55,4 @@ class TroubleWindowTests {
 		return new TroubleWindow(Duration.ofMillis(1500), Clock.fixed(now, ZoneOffset.UTC), this.counters);
 	}
 
-	private static final class MutableClock extends Clock {
-
-		private Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-	}
-
 }
