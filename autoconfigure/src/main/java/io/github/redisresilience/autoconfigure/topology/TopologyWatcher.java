@@ -442,15 +442,15 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads the view of a seed over this episode's seed connection (see {@link SeedReader}); if
-	 * seeds keep failing, Lettuce's full refresh runs (its own fallback through every known node
-	 * and every seed), spaced by {@link FallbackRefreshes}.
+	 * Reads the view of a seed over this episode's seed connection (see {@link SeedReader}); with
+	 * no seeds to read, Lettuce's full refresh runs instead (its own fallback through every known
+	 * node and every seed), when {@link FallbackRefreshes} allows.
 	 * @return whether a read or refresh started; not while a seed read is still waiting
 	 */
 	private boolean readSeed(RedisClusterClient current, Partitions partitions) {
 		RedisClusterNode any = partitions.isEmpty() ? null : partitions.getPartition(0);
 		if (!this.seedReader.hasSeeds() || any == null || any.getUri() == null) {
-			if (this.fallbackRefreshes.noSeeds()) {
+			if (this.fallbackRefreshes.due()) {
 				refresh(current, "fallback");
 			}
 			return true;
@@ -475,14 +475,13 @@ public final class TopologyWatcher implements SmartLifecycle {
 				this.counters.read(TopologyCounters.Kind.SEED, TopologyCounters.Outcome.FAILED);
 				logger.debug("Topology read from a seed failed"
 						+ ((failure != null) ? ": " + describe(failure) : ": no node listed itself"));
-				// Right after a mass move a seed name may still lead to a pod that is starting:
-				// a second seed is asked before every known node and every seed are.
-				if (this.fallbackRefreshes.seedReadFailed()) {
-					refresh(current, "fallback");
-				}
+				// Right after a mass move a seed may still lead to a pod that is starting, or a
+				// Service to one that is gone: the seeds are asked again at the next look, and
+				// the held connections, which reconnect on their own, in between. Never Lettuce's
+				// full refresh, which would dial every node and every seed at once (see
+				// FallbackRefreshes).
 			}
 			else {
-				this.fallbackRefreshes.seedReadAnswered();
 				readDone(current, start, source, view);
 			}
 			return null;
@@ -513,6 +512,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	private void readDone(RedisClusterClient current, ReadStart start, String source, List<RedisClusterNode> view) {
 		TopologyCounters.Kind kind = start.kind();
 		this.failuresInARow = 0;
+		this.fallbackRefreshes.answered();
 		if (kind == TopologyCounters.Kind.HELD) {
 			this.lastAnswered = source;
 		}
@@ -631,6 +631,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 				this.counters.read(TopologyCounters.Kind.FULL, ViewComparison.compare(before, after).isEmpty()
 						? TopologyCounters.Outcome.UNCHANGED : TopologyCounters.Outcome.CHANGED);
 				this.failuresInARow = 0;
+				this.fallbackRefreshes.answered();
 				observe(after);
 				if (this.settings.heldConnectionReads()) {
 					// The refresh may have started before the view applied last: read a newer one.
@@ -653,7 +654,13 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private static String describe(Throwable failure) {
 		Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
-		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+		String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+		// "Unable to connect to ..." says where, the innermost cause says why (refused, TLS, DNS).
+		Throwable root = cause;
+		for (int depth = 0; depth < 10 && root.getCause() != null && root.getCause() != root; depth++) {
+			root = root.getCause();
+		}
+		return (root == cause) ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
 	}
 
 	/**

@@ -11,77 +11,53 @@ class FallbackRefreshesTests {
 
 	private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
 
+	private static final Duration PERIOD = Duration.ofSeconds(10);
+
 	private final MutableClock clock = new MutableClock(NOW);
 
-	private final FallbackRefreshes fallbacks = new FallbackRefreshes(Duration.ofSeconds(10), this.clock);
+	private final FallbackRefreshes fallbacks = new FallbackRefreshes(PERIOD, this.clock);
 
 	@Test
-	void aFullRefreshRunsAfterTwoSeedReadsFailedInARow() {
-		assertThat(this.fallbacks.seedReadFailed()).isFalse();
-		assertThat(this.fallbacks.seedReadFailed()).isTrue();
-	}
-
-	@Test
-	void anAnsweredSeedReadStartsTheCountAgain() {
-		this.fallbacks.seedReadFailed();
-		this.fallbacks.seedReadAnswered();
-		assertThat(this.fallbacks.seedReadFailed()).isFalse();
-		assertThat(this.fallbacks.seedReadFailed()).isTrue();
-	}
-
-	@Test
-	void eachFullRefreshNeedsTwoNewSeedFailures() {
-		this.clock.advance(Duration.ofMinutes(1));
-		failTwice();
-		this.clock.advance(Duration.ofMinutes(1));
-		assertThat(this.fallbacks.seedReadFailed()).as("the first failure after a fallback").isFalse();
-		assertThat(this.fallbacks.seedReadFailed()).as("the second").isTrue();
-	}
-
-	@Test
-	void fullRefreshesOfOneEpisodeAreSpacedByDoublingGapsUpToThePeriod() {
-		// Seeds failing all the time, a look every 100 ms: the refreshes that run, by when.
-		StringBuilder ran = new StringBuilder();
-		for (int look = 0; look < 600; look++) {
-			if (this.fallbacks.seedReadFailed()) {
-				ran.append(Duration.between(NOW, this.clock.instant()).toMillis()).append(' ');
-			}
-			this.clock.advance(Duration.ofMillis(100));
-		}
-		// 1 s, 2 s, 4 s, 8 s, then every 10 s (the period): 9 in 60 s, not 300.
-		assertThat(ran.toString().trim()).isEqualTo("100 1100 3100 7100 15100 25100 35100 45100 55100");
-	}
-
-	@Test
-	void calmStartsTheNextEpisodeAtOnce() {
-		failTwice();
-		this.fallbacks.calm();
-		this.fallbacks.seedReadFailed();
-		assertThat(this.fallbacks.seedReadFailed()).isTrue();
-	}
-
-	@Test
-	void withoutSeedsEveryLookMayAskButTheGapsHold() {
-		assertThat(this.fallbacks.noSeeds()).isTrue();
-		this.clock.advance(Duration.ofMillis(999));
-		assertThat(this.fallbacks.noSeeds()).isFalse();
+	void nothingRunsWhileSomethingAnsweredWithinTheRefreshPeriod() {
+		this.clock.advance(PERIOD.minusMillis(1));
+		assertThat(this.fallbacks.due()).as("the episode is young").isFalse();
 		this.clock.advance(Duration.ofMillis(1));
-		assertThat(this.fallbacks.noSeeds()).isTrue();
+		assertThat(this.fallbacks.due()).as("a period without an answer").isTrue();
 	}
 
 	@Test
-	void aPeriodShorterThanTheFirstGapStillSpacesThem() {
-		FallbackRefreshes fast = new FallbackRefreshes(Duration.ofMillis(200), this.clock);
-		assertThat(fast.noSeeds()).isTrue();
-		this.clock.advance(Duration.ofMillis(500));
-		assertThat(fast.noSeeds()).isFalse();
-		this.clock.advance(Duration.ofMillis(500));
-		assertThat(fast.noSeeds()).isTrue();
+	void anAnswerStartsThePatienceAgain() {
+		this.clock.advance(PERIOD.multipliedBy(3));
+		this.fallbacks.answered();
+		this.clock.advance(PERIOD.minusMillis(1));
+		assertThat(this.fallbacks.due()).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(this.fallbacks.due()).isTrue();
 	}
 
-	private void failTwice() {
-		this.fallbacks.seedReadFailed();
-		assertThat(this.fallbacks.seedReadFailed()).isTrue();
+	@Test
+	void fullRefreshesOfALongOutageAreSpacedByDoublingGapsUpToFourPeriods() {
+		// Nothing answers for 100 s, a look every 500 ms: the refreshes that run, by when.
+		StringBuilder ran = new StringBuilder();
+		for (int look = 0; look < 200; look++) {
+			if (this.fallbacks.due()) {
+				ran.append(Duration.between(NOW, this.clock.instant()).toSeconds()).append(' ');
+			}
+			this.clock.advance(Duration.ofMillis(500));
+		}
+		// After 10 s without an answer, then 10, 20 and 40 s later: 4 in 100 s, not 180.
+		assertThat(ran.toString().trim()).isEqualTo("10 20 40 80");
+	}
+
+	@Test
+	void calmStartsTheNextEpisodesPatienceAfresh() {
+		this.clock.advance(PERIOD);
+		assertThat(this.fallbacks.due()).isTrue();
+		this.fallbacks.calm();
+		this.clock.advance(PERIOD.minusMillis(1));
+		assertThat(this.fallbacks.due()).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(this.fallbacks.due()).as("no gap left over from the last episode").isTrue();
 	}
 
 }

@@ -533,6 +533,13 @@ class HeldConnectionReadsIT {
 				.count();
 		}
 
+		/** Topology reads answered by one of some addresses within a window. */
+		long topologyReads(long fromNanos, long toNanos, Set<InetAddress> addresses) {
+			return this.answers.stream()
+				.filter((answer) -> !answer.handshake() && answer.within(fromNanos, toNanos) && answer.isTo(addresses))
+				.count();
+		}
+
 		private static boolean isTopologyRead(RedisCommand<?, ?, ?> command) {
 			return command.getType() == CommandType.CLUSTER && command.getArgs() != null
 					&& command.getArgs().toCommandString().strip().toUpperCase(Locale.ROOT).startsWith("NODES");
