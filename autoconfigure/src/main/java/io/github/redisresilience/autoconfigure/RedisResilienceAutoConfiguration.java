@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -69,9 +70,17 @@ public final class RedisResilienceAutoConfiguration {
 
 	@Bean
 	ResilienceClientOptionsCustomizer redisResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisProperties> dataRedisProperties) {
+			ObjectProvider<DataRedisProperties> dataRedisProperties,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
 		requireSeedNodesWhenSet(dataRedisProperties.getIfAvailable());
-		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable);
+		return new ResilienceClientOptionsCustomizer(properties, dataRedisProperties::getIfAvailable,
+				() -> seedHosts(connectionDetails.getIfAvailable()));
+	}
+
+	private static List<String> seedHosts(@Nullable DataRedisConnectionDetails connectionDetails) {
+		DataRedisConnectionDetails.Cluster cluster = (connectionDetails != null) ? connectionDetails.getCluster() : null;
+		return (cluster != null) ? cluster.getNodes().stream().map(DataRedisConnectionDetails.Node::host).toList()
+				: List.of();
 	}
 
 	/**

@@ -439,10 +439,13 @@ public class RedisResilienceProperties implements InitializingBean {
 			private int reconnectAttempts = 2;
 
 			/**
-			 * Whether to read the topology from all nodes it lists rather than from the seeds
-			 * only.
+			 * Whether Lettuce's full refresh (at startup, on an adaptive trigger, from the
+			 * refresh endpoint) reads the topology from every node it knows rather than from the
+			 * seeds only. Unset: from the seeds only when held-connection reads are on and every
+			 * seed is a host name (a Service, which follows the pods), as a full refresh then
+			 * opens one connection per seed instead of one per node; from every node otherwise.
 			 */
-			private boolean dynamicSources = true;
+			private @Nullable Boolean dynamicSources;
 
 			/**
 			 * Whether to close connections to nodes that a refresh no longer lists.
@@ -493,11 +496,11 @@ public class RedisResilienceProperties implements InitializingBean {
 				this.reconnectAttempts = reconnectAttempts;
 			}
 
-			public boolean isDynamicSources() {
+			public @Nullable Boolean getDynamicSources() {
 				return this.dynamicSources;
 			}
 
-			public void setDynamicSources(boolean dynamicSources) {
+			public void setDynamicSources(@Nullable Boolean dynamicSources) {
 				this.dynamicSources = dynamicSources;
 			}
 

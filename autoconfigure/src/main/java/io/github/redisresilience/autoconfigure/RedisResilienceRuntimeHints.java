@@ -2,6 +2,7 @@ package io.github.redisresilience.autoconfigure;
 
 import java.lang.reflect.Method;
 
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.DefaultClientResources;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,11 @@ class RedisResilienceRuntimeHints implements RuntimeHintsRegistrar {
 		Method adaptive = ReflectionUtils.findMethod(DataRedisProperties.Lettuce.Cluster.Refresh.class, "isAdaptive");
 		if (adaptive != null) {
 			hints.reflection().registerMethod(adaptive, ExecutableMode.INVOKE);
+		}
+		// The seed reader dials seeds with the settings of the cluster client's first URI.
+		Method firstUri = ReflectionUtils.findMethod(RedisClusterClient.class, "getFirstUri");
+		if (firstUri != null) {
+			hints.reflection().registerMethod(firstUri, ExecutableMode.INVOKE);
 		}
 	}
 

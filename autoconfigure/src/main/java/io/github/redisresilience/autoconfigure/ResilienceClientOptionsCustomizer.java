@@ -3,6 +3,7 @@ package io.github.redisresilience.autoconfigure;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
 import io.lettuce.core.resource.KqueueProvider;
+import io.netty.util.NetUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +58,9 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 
 	private final Supplier<@Nullable DataRedisProperties> bootProperties;
 
+	/** The hosts of the seeds, as Spring Boot's connection details give them. */
+	private final Supplier<List<String>> seedHosts;
+
 	/**
 	 * Spring Boot 4.0 binds {@code spring.data.redis.lettuce.cluster.refresh.adaptive}; 4.1 removed
 	 * it (Lettuce 7 enables every trigger by default). Code compiled against either line finds it
@@ -72,8 +77,19 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 
 	ResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
 			Supplier<@Nullable DataRedisProperties> bootProperties) {
+		this(properties, bootProperties, List::of);
+	}
+
+	/**
+	 * @param properties the starter's properties
+	 * @param bootProperties Spring Boot's Redis properties, if bound
+	 * @param seedHosts the hosts of the seeds, for the default of dynamic refresh sources
+	 */
+	ResilienceClientOptionsCustomizer(RedisResilienceProperties properties,
+			Supplier<@Nullable DataRedisProperties> bootProperties, Supplier<List<String>> seedHosts) {
 		this.properties = properties;
 		this.bootProperties = bootProperties;
+		this.seedHosts = seedHosts;
 	}
 
 	@Override
@@ -186,10 +202,33 @@ final class ResilienceClientOptionsCustomizer implements LettuceClientOptionsBui
 		}
 		builder.adaptiveRefreshTriggersTimeout(refresh.getAdaptiveRateLimit())
 			.refreshTriggersReconnectAttempts(refresh.getReconnectAttempts())
-			.dynamicRefreshSources(refresh.isDynamicSources()
+			.dynamicRefreshSources(dynamicSources(refresh)
 					&& (bootRefresh == null || bootRefresh.isDynamicRefreshSources()))
 			.closeStaleConnections(refresh.isCloseStaleConnections());
 		return AdaptiveTriggers.apply(builder, triggers);
+	}
+
+	/**
+	 * Whether Lettuce's full refresh reads every known node or the seeds only: as set, else the
+	 * seeds only when the starter reads the topology over held connections and every seed is a
+	 * host name. A name (a headless or ClusterIP Service) keeps leading to live pods, so one
+	 * connection per seed finds the cluster; reading every node costs a connection (and a TLS
+	 * handshake) per node on every adaptive trigger, for every client of a fleet. IP seeds go
+	 * stale once the pods move: there every known node is read, the seeds last.
+	 */
+	boolean dynamicSources(Topology.Refresh refresh) {
+		Boolean configured = refresh.getDynamicSources();
+		if (configured != null) {
+			return configured;
+		}
+		List<String> hosts = this.seedHosts.get();
+		boolean allNames = !hosts.isEmpty() && hosts.stream().noneMatch(ResilienceClientOptionsCustomizer::isIpAddress);
+		return !(refresh.isHeldConnectionReads() && allNames);
+	}
+
+	private static boolean isIpAddress(String host) {
+		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
 	}
 
 	/**

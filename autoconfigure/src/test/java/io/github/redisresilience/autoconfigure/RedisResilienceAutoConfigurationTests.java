@@ -68,7 +68,7 @@ class RedisResilienceAutoConfigurationTests {
 			assertThat(refresh.getSuspectPeriod()).isEqualTo(Duration.ofMillis(100));
 			assertThat(refresh.getAdaptiveRateLimit()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(refresh.getReconnectAttempts()).isEqualTo(2);
-			assertThat(refresh.isDynamicSources()).isTrue();
+			assertThat(refresh.getDynamicSources()).as("unset: decided by the seeds").isNull();
 			assertThat(refresh.isCloseStaleConnections()).isTrue();
 			assertThat(refresh.getDegradedPeriod()).isEqualTo(Duration.ofMillis(500));
 			assertThat(properties.getTopology().isExcludeFailedNodes()).isTrue();
@@ -186,6 +186,41 @@ class RedisResilienceAutoConfigurationTests {
 	void tcpUserTimeoutOfZeroTurnsItOff() {
 		this.contextRunner.withPropertyValues("redis.resilience.socket.tcp-user-timeout=0")
 			.run((context) -> assertThat(clientOptions(context).getSocketOptions().isEnableTcpUserTimeout()).isFalse());
+	}
+
+	@Test
+	void fullRefreshesReadTheSeedsOnlyWhenEverySeedIsAHostName() {
+		this.contextRunner.withPropertyValues("spring.data.redis.cluster.nodes=redis-headless:6379,redis:6379")
+			.run((context) -> assertThat(dynamicSources(context)).isFalse());
+	}
+
+	@Test
+	void fullRefreshesReadEveryNodeWhenASeedIsAnIpAddress() {
+		this.contextRunner.withPropertyValues("spring.data.redis.cluster.nodes=redis-headless:6379,[::1]:7000")
+			.run((context) -> assertThat(dynamicSources(context)).isTrue());
+	}
+
+	@Test
+	void fullRefreshesReadEveryNodeWithoutHeldConnectionReads() {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=redis-headless:6379",
+					"redis.resilience.topology.refresh.held-connection-reads=false")
+			.run((context) -> assertThat(dynamicSources(context)).isTrue());
+	}
+
+	@Test
+	void dynamicSourcesAsSetWin() {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=redis-headless:6379",
+					"redis.resilience.topology.refresh.dynamic-sources=true")
+			.run((context) -> assertThat(dynamicSources(context)).isTrue());
+		this.contextRunner
+			.withPropertyValues(CLUSTER_NODES, "redis.resilience.topology.refresh.dynamic-sources=false")
+			.run((context) -> assertThat(dynamicSources(context)).isFalse());
+	}
+
+	private static boolean dynamicSources(AssertableApplicationContext context) {
+		return clusterClientOptions(context).getTopologyRefreshOptions().useDynamicRefreshSources();
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.redisresilience.autoconfigure.topology;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.internal.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.ReflectionUtils;
+
 /**
  * Reads the topology from a seed when no held connection answers (every known address is dead
  * after all pods moved): one new connection to one seed, resolved afresh through the client's
@@ -28,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * node the seeds list.
  */
 final class SeedReader {
+
+	/** {@code RedisClusterClient#getFirstUri()}; see {@link #firstUri(RedisClusterClient)}. */
+	static final @Nullable Method FIRST_URI = firstUriMethod();
 
 	private final List<HostAndPort> seeds;
 
@@ -48,6 +54,19 @@ final class SeedReader {
 	SeedReader(List<HostAndPort> seeds, Duration timeout) {
 		this.seeds = List.copyOf(seeds);
 		this.timeout = timeout;
+	}
+
+	private static @Nullable Method firstUriMethod() {
+		Method method = ReflectionUtils.findMethod(RedisClusterClient.class, "getFirstUri");
+		if (method != null) {
+			try {
+				ReflectionUtils.makeAccessible(method);
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		}
+		return method;
 	}
 
 	boolean hasSeeds() {
@@ -85,6 +104,41 @@ final class SeedReader {
 	}
 
 	/**
+	 * A seed's URI with the connection settings Lettuce itself dials every node with: those of
+	 * the client's first URI (TLS, peer verification, credentials or their provider, timeout).
+	 * The nodes of the client's view do not carry them (Lettuce lists them as plain
+	 * {@code redis://} even on a TLS cluster), so they are the fallback only.
+	 */
+	static RedisURI seedUri(HostAndPort seed, RedisClusterClient client, RedisURI settings) {
+		RedisURI first = firstUri(client);
+		if (first != null) {
+			return RedisURI.builder(first).withHost(seed.getHostText()).withPort(seed.getPort()).build();
+		}
+		RedisURI uri = RedisURI.create(seed.getHostText(), seed.getPort());
+		uri.applyAuthentication(settings);
+		uri.applySsl(settings);
+		uri.setTimeout(settings.getTimeout());
+		return uri;
+	}
+
+	/**
+	 * Lettuce's {@code RedisClusterClient#getFirstUri()}, protected in Lettuce 6.8 and 7: the client
+	 * is Spring Data's, created inside its connection factory, so there is no subclass to ask.
+	 */
+	private static @Nullable RedisURI firstUri(RedisClusterClient client) {
+		Method method = FIRST_URI;
+		if (method == null) {
+			return null;
+		}
+		try {
+			return (RedisURI) ReflectionUtils.invokeMethod(method, client);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * The longest wait for a seed connection: the client's connect timeout for the TCP connect, and
 	 * as much again for what follows on the open socket (TLS handshake, {@code HELLO}, {@code AUTH}:
 	 * a few round trips). Not the command timeout, which may be a minute.
@@ -103,10 +157,7 @@ final class SeedReader {
 			current.close();
 		}
 		HostAndPort seed = this.seeds.get(ThreadLocalRandom.current().nextInt(this.seeds.size()));
-		RedisURI uri = RedisURI.create(seed.getHostText(), seed.getPort());
-		uri.applyAuthentication(settings);
-		uri.applySsl(settings);
-		uri.setTimeout(settings.getTimeout());
+		RedisURI uri = seedUri(seed, client, settings);
 		current = new Held(uri, seedClient(client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture());
 		this.held = current;
 		this.opened++;

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -329,6 +330,28 @@ class HeldConnectionReadsIT {
 		long waitingSeedRead = 1;
 		assertThat(moved.topologyReads()).as("topology reads answered in %d ms degraded", moved.degraded().toMillis())
 			.isLessThanOrEqualTo(fastestLooks + waitingSeedRead);
+	}
+
+	/**
+	 * Behind a Service name (the kit's seed), Lettuce's full refresh (an adaptive trigger, the
+	 * refresh endpoint) reads the seed only: one new connection, where reading every known node
+	 * opens one per node, on every client of a fleet (fails with {@code dynamic-sources=true}:
+	 * six).
+	 */
+	@Test
+	void aFullRefreshBehindAServiceNameOpensOneConnection() throws Exception {
+		assertThat(cluster.seedNodes()).as("one seed, a name").doesNotContain(",").doesNotStartWith("127.");
+		startApplication("test.count-answered-commands=true");
+		awaitSettled();
+		AnsweredCommands answered = this.context.getBean(AnsweredCommands.class);
+		Set<InetAddress> nodes = cluster.pods().stream().map((pod) -> pod.address().getAddress()).collect(Collectors.toSet());
+		long from = System.nanoTime();
+		TopologyRefresh refresh = this.context.getBean(TopologyWatcher.class)
+			.refreshNow()
+			.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(refresh.error()).as("refresh error").isNull();
+		assertThat(answered.connections(from, System.nanoTime(), nodes)).as("connections the full refresh opened")
+			.isEqualTo(1);
 	}
 
 	/**
