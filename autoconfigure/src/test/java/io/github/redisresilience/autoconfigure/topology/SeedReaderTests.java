@@ -2,6 +2,7 @@ package io.github.redisresilience.autoconfigure.topology;
 
 import java.time.Duration;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -47,7 +48,11 @@ class SeedReaderTests {
 		assertThat(seed.getPort()).isEqualTo(7000);
 		assertThat(seed.isSsl()).isTrue();
 		assertThat(seed.getVerifyMode()).isEqualTo(SslVerifyMode.CA);
-		assertThat(seed.getUsername()).isEqualTo("app");
+		// Lettuce 7 has no getUsername(): credentials come from the provider on both lines.
+		RedisCredentials credentials = seed.getCredentialsProvider().resolveCredentials().block(Duration.ofSeconds(1));
+		assertThat(credentials).isNotNull();
+		assertThat(credentials.getUsername()).isEqualTo("app");
+		assertThat(credentials.getPassword()).containsExactly("secret".toCharArray());
 		assertThat(seed.getTimeout()).isEqualTo(Duration.ofSeconds(3));
 	}
 
