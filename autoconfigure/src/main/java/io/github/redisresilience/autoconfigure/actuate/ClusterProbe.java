@@ -91,7 +91,10 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 		if (client == null) {
 			return remember(ClusterSnapshot.withoutClient(takenAt));
 		}
-		long deadline = System.nanoTime() + this.timeout.toNanos();
+		// Before the layout is read: a PING to an address the view has left since is not the
+		// node's fault (see TopologyWatcher#reportTimeout).
+		long sentNanos = System.nanoTime();
+		long deadline = sentNanos + this.timeout.toNanos();
 		List<NodeLayout> nodes;
 		try {
 			// Loads the topology first if the client never did, bounded by Lettuce's connect timeout.
@@ -106,7 +109,7 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 		for (PendingProbe probe : pending) {
 			probes.add(probe.await(deadline, this.timeout));
 		}
-		reportSuspects(probes);
+		reportSuspects(probes, sentNanos);
 		return remember(new ClusterSnapshot(takenAt, List.copyOf(probes), remapWarnings(nodes), true, null));
 	}
 
@@ -114,14 +117,14 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 	 * A master that timed out is suspect, one that answered is not (the watcher ignores nodes it
 	 * does not list as masters the cluster has not failed).
 	 */
-	private void reportSuspects(List<NodeProbe> probes) {
+	private void reportSuspects(List<NodeProbe> probes, long sentNanos) {
 		for (NodeProbe probe : probes) {
 			if (probe.reachable()) {
 				this.watcher.reportAnswer(probe.node().id());
 			}
 			else if (probe.timedOut() && probe.node().master()) {
 				this.watcher.reportTimeout(probe.node().id(), SuspectNode.Cause.PROBE_TIMEOUT,
-						"the health probe's PING got " + probe.error());
+						"the health probe's PING got " + probe.error(), sentNanos);
 			}
 		}
 	}

@@ -746,8 +746,21 @@ public final class TopologyWatcher implements SmartLifecycle {
 	 * @param reason what was seen, for people
 	 */
 	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason) {
+		reportTimeout(nodeId, cause, reason, System.nanoTime());
+	}
+
+	/**
+	 * Reports that a node did not answer within a bounded time, unless what timed out was sent
+	 * before the view last moved a node or promoted a replica: a probe that PINGed a node at the
+	 * address it has just left would make the master suspect at its new address, where it answers.
+	 * @param nodeId the node ID
+	 * @param cause what timed out
+	 * @param reason what was seen, for people
+	 * @param sentNanos when what timed out was sent, as {@link System#nanoTime()}
+	 */
+	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason, long sentNanos) {
 		RedisClusterClient current = this.client;
-		if (current != null) {
+		if (current != null && sentNanos - this.routing.sinceNanos() >= 0) {
 			this.suspectWatch.timedOut(current.getPartitions(), nodeId, cause, reason);
 		}
 	}
