@@ -362,28 +362,34 @@ final class OverheadBenchmark {
 			}
 			System.out.printf(Locale.ROOT,
 					"[overhead] %s round %d: throughput %.3f, p50 %.3f, p99 %.3f (%s/%s; %.0f vs %.0f commands/s); "
-							+ "CPU per command: client %.1f vs %.1f µs, server %.1f vs %.1f µs%n",
+							+ "CPU per command: client %.1f vs %.1f µs, server %.1f vs %.1f µs; "
+							+ "allocated per command %.0f vs %.0f bytes%n",
 					label, round, pair.throughputRatio(), pair.percentileRatio(50), pair.percentileRatio(99),
 					candidate.kind(), baseline.kind(), c.throughput(), b.throughput(), c.clientCpu(), b.clientCpu(),
-					c.serverCpu(), b.serverCpu());
+					c.serverCpu(), b.serverCpu(), c.allocated(), b.allocated());
 		}
 		return rounds;
 	}
 
 	/**
-	 * One client's turn in a round, with the CPU both sides spent in it: read just before the load's
-	 * window opens and right after it closes, so that neither reading is in the window's hot path
-	 * (the servers' readings bracket the JVM's, so the JVM's share of reading them stays out).
+	 * One client's turn in a round, with the CPU both sides spent in it and the bytes the JVM
+	 * allocated: read just before the load's window opens and right after it closes, so that
+	 * neither reading is in the window's hot path (the servers' readings bracket the JVM's, so the
+	 * JVM's share of reading them stays out). The workload's threads count their own allocations.
 	 */
 	private RoundMeasure measure(RunningClient client, int rate, SteadyLoad.Step step) throws InterruptedException {
 		SteadyLoad load = load(client, rate, step);
 		double serverBefore = this.serverCpu.seconds();
+		Map<Long, Long> allocatedBefore = AllocationMeter.snapshot();
 		long clientBefore = processCpuNanos();
 		SteadyLoad.Result result = load.run(this.settings.round());
 		long clientAfter = processCpuNanos();
+		Map<Long, Long> allocatedAfter = AllocationMeter.snapshot();
 		double serverAfter = this.serverCpu.seconds();
 		long clientCpu = (clientBefore < 0 || clientAfter < 0) ? -1 : clientAfter - clientBefore;
-		return RoundMeasure.of(result, clientCpu, serverAfter - serverBefore);
+		long allocated = (result.workerAllocatedBytes() < 0) ? -1
+				: result.workerAllocatedBytes() + AllocationMeter.between(allocatedBefore, allocatedAfter);
+		return RoundMeasure.of(result, clientCpu, serverAfter - serverBefore, allocated);
 	}
 
 	/** This JVM's CPU time so far, all its threads, nanoseconds; -1 where the JVM does not tell. */
@@ -418,6 +424,10 @@ final class OverheadBenchmark {
 
 		double serverCpuRatio() {
 			return this.candidate.serverCpu() / this.baseline.serverCpu();
+		}
+
+		double allocatedRatio() {
+			return this.candidate.allocated() / this.baseline.allocated();
 		}
 
 		double percentileRatio(double percentile) {

@@ -97,7 +97,10 @@ final class OverheadReport {
 			.append("both sides with lower throughput means waiting, not work (commands spend longer between the ")
 			.append("application and the socket, fewer are in flight); more client CPU per command is work in the ")
 			.append("client; more server CPU per command means the commands reach Redis in smaller batches (more ")
-			.append("socket reads and writes, each carrying fewer commands).\n\n");
+			.append("socket reads and writes, each carrying fewer commands). *Allocated per command* is the bytes ")
+			.append("the JVM's threads allocated in the window (HotSpot's exact per-thread count: the workload's ")
+			.append("threads, both clients' event loops and timers), divided by the commands completed: garbage the ")
+			.append("collector must clear, work that a CPU profile of the application's threads does not show.\n\n");
 		this.variants.forEach((variant, rounds) -> {
 			boolean saturating = variant.startsWith(OverheadSettings.SATURATING);
 			md.append("## Steady state, ").append(variant).append("\n\n");
@@ -142,6 +145,10 @@ final class OverheadReport {
 		md.append(row("client CPU per command, µs", "", clientCpu, "", rounds, RoundMeasure::clientCpu, "%.1f"));
 		RatioInterval serverCpu = interval(rounds, RoundPair::serverCpuRatio);
 		md.append(row("server CPU per command, µs", "", serverCpu, "", rounds, RoundMeasure::serverCpu, "%.1f"));
+		if (rounds.stream().noneMatch((r) -> Double.isNaN(r.candidate().allocated()))) {
+			RatioInterval allocated = interval(rounds, RoundPair::allocatedRatio);
+			md.append(row("allocated per command, bytes", "", allocated, "", rounds, RoundMeasure::allocated, "%.0f"));
+		}
 		long candidateErrors = rounds.stream().mapToLong((r) -> r.candidate().errors()).sum();
 		long baselineErrors = rounds.stream().mapToLong((r) -> r.baseline().errors()).sum();
 		md.append(String.format(Locale.ROOT, "| failed or wrong answers (all rounds) | 0 | | | %d | %d |%n%n",

@@ -77,13 +77,17 @@ final class SteadyLoad {
 		List<Histogram> histograms = new ArrayList<>();
 		List<Thread> workers = new ArrayList<>();
 		AtomicLong errors = new AtomicLong();
+		AtomicLong allocated = new AtomicLong();
 		Set<String> errorSamples = ConcurrentHashMap.newKeySet();
 		for (int i = 0; i < this.threads; i++) {
 			Histogram histogram = new Histogram(HIGHEST_LATENCY_NANOS, 3);
 			histograms.add(histogram);
 			int thread = i;
-			Thread worker = new Thread(() -> work(thread, start, deadline, histogram, errors, errorSamples),
-					"overhead-" + this.keyPrefix + i);
+			Thread worker = new Thread(() -> {
+				long before = AllocationMeter.currentThread();
+				work(thread, start, deadline, histogram, errors, errorSamples);
+				allocated.addAndGet(AllocationMeter.currentThread() - before);
+			}, "overhead-" + this.keyPrefix + i);
 			worker.setDaemon(true);
 			workers.add(worker);
 		}
@@ -95,7 +99,8 @@ final class SteadyLoad {
 		long elapsed = System.nanoTime() - start;
 		Histogram all = new Histogram(HIGHEST_LATENCY_NANOS, 3);
 		histograms.forEach(all::add);
-		return new Result(all.getTotalCount(), errors.get(), List.copyOf(errorSamples), Duration.ofNanos(elapsed), all);
+		return new Result(all.getTotalCount(), errors.get(), List.copyOf(errorSamples), Duration.ofNanos(elapsed), all,
+				AllocationMeter.isSupported() ? allocated.get() : -1);
 	}
 
 	private void work(int thread, long start, long deadline, Histogram histogram, AtomicLong errors,
@@ -191,8 +196,10 @@ final class SteadyLoad {
 	 * @param errorSamples a few of the errors, distinct
 	 * @param elapsed how long the run took
 	 * @param latencies every command's latency, in nanoseconds
+	 * @param workerAllocatedBytes bytes the workload's own threads allocated, -1 if not known
 	 */
-	record Result(long commands, long errors, List<String> errorSamples, Duration elapsed, Histogram latencies) {
+	record Result(long commands, long errors, List<String> errorSamples, Duration elapsed, Histogram latencies,
+			long workerAllocatedBytes) {
 
 		double throughput() {
 			return this.commands / (this.elapsed.toNanos() / 1e9);

@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * that fails in a way the rules retry does not complete the command: it retires (a late reply
  * to it is discarded) and the next attempt is scheduled. Any other outcome completes the
  * command, so the caller, blocking, asynchronous or reactive, sees one completion.
+ * <p>
+ * A first attempt is the only object the retry adds to a command that succeeds: what the
+ * command's attempts share ({@link RetriedCall}: its backoff, its failures) is made only once
+ * it fails or is answered with an error.
  *
  * @param <K> key type
  * @param <V> value type
@@ -35,25 +39,60 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 	@SuppressWarnings("rawtypes")
 	private static final CommandOutput DISCARD = new DiscardOutput();
 
-	private final RetriedCall call;
+	private final ChannelCommandRetry retry;
 
 	private final RedisCommand<K, V, T> command;
+
+	/** The token of a first attempt that runs exactly once; later attempts take it from their call. */
+	private final byte @Nullable [] tokenKey;
+
+	/** The command across its attempts: set for later attempts, made when needed for a first one. */
+	private @Nullable RetriedCall call;
 
 	private volatile boolean retired;
 
 	/** Whether this is a first attempt, timed out by its channel's sweep. */
 	private boolean timed;
 
-	/** When a first attempt times out, in {@link System#nanoTime()}'s terms. */
-	private long deadlineNanos;
+	/** When a first attempt was written, in {@link System#nanoTime()}'s terms. */
+	private long writtenNanos;
 
-	Attempt(RetriedCall call, RedisCommand<K, V, T> command) {
-		this.call = call;
+	/**
+	 * A first attempt.
+	 * @param retry the retry
+	 * @param command the command as the caller issued it, as it reached the channel
+	 * @param tokenKey its token key if it runs exactly once, otherwise {@code null}
+	 */
+	Attempt(ChannelCommandRetry retry, RedisCommand<K, V, T> command, byte @Nullable [] tokenKey) {
+		this.retry = retry;
 		this.command = command;
+		this.tokenKey = tokenKey;
 	}
 
-	RetriedCall call() {
-		return this.call;
+	/**
+	 * A later attempt.
+	 * @param call the command across its attempts
+	 * @param command the command as the caller issued it
+	 */
+	Attempt(RetriedCall call, RedisCommand<K, V, T> command) {
+		this.retry = call.retry();
+		this.command = command;
+		this.tokenKey = null;
+		this.call = call;
+	}
+
+	/**
+	 * The command across its attempts, made on a first attempt's first failure or error reply.
+	 * Synchronized: the sweep, the channel and a writer may fail the same attempt.
+	 */
+	synchronized RetriedCall call() {
+		RetriedCall existing = this.call;
+		if (existing == null) {
+			long started = this.timed ? this.writtenNanos : System.nanoTime();
+			existing = new RetriedCall(this.retry, this.command, this.tokenKey, started);
+			this.call = existing;
+		}
+		return existing;
 	}
 
 	/**
@@ -62,16 +101,15 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 	 * checked by its channel's sweep ({@link ChannelCommandRetry}), not by a timer of its own:
 	 * a timer per command costs more than the command's own encoding.
 	 * @param nowNanos the time the attempt is written
-	 * @param timeout the per-attempt timeout
 	 */
-	void expireAfter(long nowNanos, Duration timeout) {
-		this.deadlineNanos = nowNanos + timeout.toNanos();
+	void written(long nowNanos) {
+		this.writtenNanos = nowNanos;
 		this.timed = true;
 	}
 
 	/** When this first attempt times out, in {@link System#nanoTime()}'s terms. */
 	long deadlineNanos() {
-		return this.deadlineNanos;
+		return this.writtenNanos + this.retry.attemptTimeoutNanos();
 	}
 
 	/**
@@ -80,8 +118,7 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 	 * @return {@code true} if {@link #timeOut} should be called
 	 */
 	boolean isOverdue(long nowNanos) {
-		return this.timed && nowNanos - this.deadlineNanos >= 0 && !this.retired
-				&& !this.command.isDone();
+		return this.timed && nowNanos - deadlineNanos() >= 0 && !this.retired && !this.command.isDone();
 	}
 
 	/**
@@ -90,7 +127,7 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 	 * @return {@code true} while the deadline lies ahead
 	 */
 	boolean isBefore(long nowNanos) {
-		return this.timed && nowNanos - this.deadlineNanos < 0;
+		return this.timed && nowNanos - deadlineNanos() < 0;
 	}
 
 	/**
@@ -120,7 +157,17 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 		if (this.retired) {
 			return;
 		}
-		this.call.replied(this);
+		RetriedCall existing = this.call;
+		if (existing == null) {
+			// A first attempt answered without an error: the common case, settled here.
+			CommandOutput<K, V, T> output = this.command.getOutput();
+			if (output == null || output.getError() == null) {
+				this.command.complete();
+				return;
+			}
+			existing = call();
+		}
+		existing.replied(this);
 	}
 
 	@Override
@@ -128,7 +175,7 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 		if (this.retired) {
 			return false;
 		}
-		return this.call.failed(this, throwable);
+		return call().failed(this, throwable);
 	}
 
 	@Override
@@ -149,9 +196,17 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 
 	@Override
 	public void encode(ByteBuf buf) {
-		this.call.encode(buf);
+		RetriedCall existing = this.call;
+		if (existing != null) {
+			existing.encode(buf);
+		}
+		else if (this.tokenKey != null) {
+			this.retry.tokenScript().encode(buf, this.command, this.tokenKey, false);
+		}
+		else {
+			this.command.encode(buf);
+		}
 	}
-
 	@Override
 	public boolean isCancelled() {
 		return this.command.isCancelled();

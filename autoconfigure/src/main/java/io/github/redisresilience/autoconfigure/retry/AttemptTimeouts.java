@@ -11,7 +11,7 @@ import io.lettuce.core.protocol.RedisCommand;
  * <p>
  * Lettuce's timer completes the caller's command when it fires, so on a command's first write it
  * must be the overall deadline (the per-attempt timeout plus the retry budget); the first attempt
- * gets its per-attempt timeout from {@link Attempt#expireAfter}. A later attempt travels inside a
+ * gets its per-attempt timeout from {@link Attempt#written}. A later attempt travels inside a
  * new {@code ClusterCommand}, so Lettuce's timer on it ends that attempt only, and gets the
  * per-attempt timeout. Commands that are never retried, or that no cluster connection routed,
  * keep the per-attempt timeout, as without retries. A command buffered while its node was

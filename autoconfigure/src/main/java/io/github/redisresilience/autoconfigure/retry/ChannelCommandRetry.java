@@ -71,6 +71,8 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	private final Duration attemptTimeout;
 
+	private final long attemptTimeoutNanos;
+
 	private final long sweepPeriodNanos;
 
 	private final Consumer<AttemptsTimedOutEvent> timeouts;
@@ -91,6 +93,7 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		this.rules = new RetryRules(settings.getAmbiguous());
 		this.metrics = metrics;
 		this.attemptTimeout = attemptTimeout;
+		this.attemptTimeoutNanos = attemptTimeout.toNanos();
 		this.sweepPeriodNanos = sweepPeriod(attemptTimeout).toNanos();
 		this.tokenScript = new TokenScript(settings.getExactlyOnce(), settings.getExactlyOnceTtl());
 		this.policy = RetryPolicy.builder()
@@ -207,6 +210,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		return this.metrics;
 	}
 
+	long attemptTimeoutNanos() {
+		return this.attemptTimeoutNanos;
+	}
+
 	TokenScript tokenScript() {
 		return this.tokenScript;
 	}
@@ -218,25 +225,37 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	 * @return a first attempt, or the command itself when it is not retried here
 	 */
 	RedisCommand<?, ?, ?> firstAttempt(RedisCommand<?, ?, ?> command, ChannelHandlerContext ctx) {
-		RedisCommand<?, ?, ?> routed = null;
+		boolean routed = false;
 		RedisCommand<?, ?, ?> current = command;
 		while (current != null) {
 			if (current instanceof Attempt<?, ?, ?>) {
 				return command;
 			}
-			if (routed == null && ClusterWriters.isRouted(current)) {
-				routed = current;
-			}
+			routed = routed || ClusterWriters.isRouted(current);
 			current = delegateOf(current);
 		}
-		if (routed == null || command.isDone() || kindOf(command) == CommandKind.NEVER_RETRIED) {
+		if (!routed || command.isDone() || kindOf(command) == CommandKind.NEVER_RETRIED) {
 			return command;
 		}
 		byte[] tokenKey = this.tokenScript.isEnabled() ? this.tokenScript.tokenKeyFor(command) : null;
-		RetriedCall call = new RetriedCall(this, command, routed, tokenKey);
-		Attempt<?, ?, ?> attempt = call.firstAttempt();
-		attempt.expireAfter(call.startedNanos(), this.attemptTimeout);
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		Attempt<?, ?, ?> attempt = new Attempt(this, command, tokenKey);
+		attempt.written(System.nanoTime());
 		return attempt;
+	}
+
+	/**
+	 * The cluster connection's wrapper of a command, the one its writer routed by slot.
+	 * @param command a command that reached a channel
+	 * @return the outermost {@code ClusterCommand} among it and its delegates, or {@code null}
+	 */
+	static @Nullable RedisCommand<?, ?, ?> routedOf(RedisCommand<?, ?, ?> command) {
+		for (RedisCommand<?, ?, ?> current = command; current != null; current = delegateOf(current)) {
+			if (ClusterWriters.isRouted(current)) {
+				return current;
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -16,9 +16,10 @@ import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * One command as the caller issued it, across its attempts: when it started, its backoff, the
- * failures so far, and, for a command that runs exactly once, its token. Attempts follow one
- * another, never overlap, but run on different threads (an event loop, Lettuce's timer
- * executors), hence the synchronized state.
+ * failures so far, and, for a command that runs exactly once, its token. Made by its first
+ * {@link Attempt} when that fails or is answered with an error. Attempts follow one another,
+ * never overlap, but run on different threads (an event loop, Lettuce's timer executors), hence
+ * the synchronized state.
  */
 final class RetriedCall {
 
@@ -26,11 +27,12 @@ final class RetriedCall {
 
 	private final RedisCommand<?, ?, ?> target;
 
-	private final RedisCommand<?, ?, ?> routed;
+	/** The cluster connection's wrapper the command was routed in; {@code null} leaves it unretried. */
+	private final @Nullable RedisCommand<?, ?, ?> routed;
 
 	private final byte @Nullable [] tokenKey;
 
-	private final long started = System.nanoTime();
+	private final long started;
 
 	private volatile boolean withSource;
 
@@ -44,22 +46,29 @@ final class RetriedCall {
 
 	private @Nullable CommandKind kind;
 
-	RetriedCall(ChannelCommandRetry retry, RedisCommand<?, ?, ?> target, RedisCommand<?, ?, ?> routed,
-			byte @Nullable [] tokenKey) {
+	/**
+	 * The command of a first attempt.
+	 * @param retry the retry
+	 * @param target the command as the caller issued it, as it reached the channel
+	 * @param tokenKey its token key if it runs exactly once, otherwise {@code null}
+	 * @param startedNanos when it first reached a channel, in {@link System#nanoTime()}'s terms
+	 */
+	RetriedCall(ChannelCommandRetry retry, RedisCommand<?, ?, ?> target, byte @Nullable [] tokenKey,
+			long startedNanos) {
 		this.retry = retry;
 		this.target = target;
-		this.routed = routed;
+		this.routed = ChannelCommandRetry.routedOf(target);
 		this.tokenKey = tokenKey;
+		this.started = startedNanos;
 	}
 
-	/** When the caller's command first reached a channel, in {@link System#nanoTime()}'s terms. */
-	long startedNanos() {
-		return this.started;
+	ChannelCommandRetry retry() {
+		return this.retry;
 	}
 
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	Attempt<?, ?, ?> firstAttempt() {
-		return new Attempt(this, this.target);
+	/** The cluster writer that routed the command, the one later attempts are written into. */
+	private @Nullable RedisChannelWriter writer() {
+		return (this.routed != null) ? ClusterWriters.of(this.routed) : null;
 	}
 
 	void encode(ByteBuf buf) {
@@ -84,7 +93,7 @@ final class RetriedCall {
 			this.target.complete();
 			return;
 		}
-		RedisChannelWriter writer = ClusterWriters.of(this.routed);
+		RedisChannelWriter writer = writer();
 		if (this.tokenKey != null && TokenScript.isNoScript(error) && !this.withSource && writer != null) {
 			// The node lost its scripts (restarted, or new): nothing ran; send the source at once.
 			this.withSource = true;
@@ -150,7 +159,7 @@ final class RetriedCall {
 	private synchronized long nextDelay(Failure failure, Throwable cause) {
 		addFailure(cause);
 		if (!this.retry.rules().mayRetry(kind(), failure) || this.target.isCancelled()
-				|| this.attempts >= this.retry.settings().getMaxAttempts() || ClusterWriters.of(this.routed) == null) {
+				|| this.attempts >= this.retry.settings().getMaxAttempts() || writer() == null) {
 			return -1;
 		}
 		if (this.backOff == null) {
@@ -189,7 +198,7 @@ final class RetriedCall {
 	 * @return whether the next attempt is scheduled
 	 */
 	private boolean retryLater(Attempt<?, ?, ?> attempt, long delayMillis) {
-		RedisChannelWriter writer = ClusterWriters.of(this.routed);
+		RedisChannelWriter writer = writer();
 		if (writer == null) {
 			return false;
 		}

@@ -67,16 +67,34 @@ class ChannelCommandRetryTests {
 				Duration.ofSeconds(1), (timedOut) -> {
 				});
 		Command<String, String, String> command = command(CommandType.GET);
-		RetriedCall call = new RetriedCall(retry, command, command, null);
-		Attempt<?, ?, ?> attempt = call.firstAttempt();
+		Attempt<?, ?, ?> attempt = new Attempt<>(retry, command, null);
 		assertThat(attempt.isOverdue(Long.MAX_VALUE)).as("no deadline yet").isFalse();
 		long written = 1_000_000_000L;
-		attempt.expireAfter(written, Duration.ofSeconds(1));
+		attempt.written(written);
 		assertThat(attempt.isBefore(written + 999_999_999L)).isTrue();
 		assertThat(attempt.isOverdue(written + 999_999_999L)).isFalse();
 		assertThat(attempt.isOverdue(written + 1_000_000_000L)).isTrue();
 		command.complete();
 		assertThat(attempt.isOverdue(written + 2_000_000_000L)).as("answered").isFalse();
+	}
+
+	@Test
+	void aFirstAttemptAnsweredCompletesItsCommandWithTheReplyOrTheError() {
+		ChannelCommandRetry retry = new ChannelCommandRetry(new RedisResilienceRetryProperties(), RetryMetrics.NONE,
+				Duration.ofSeconds(1), (timedOut) -> {
+				});
+		Command<String, String, String> answered = command(CommandType.GET);
+		Attempt<?, ?, ?> first = new Attempt<>(retry, answered, null);
+		answered.getOutput().set(StandardCharsets.US_ASCII.encode("OK"));
+		first.complete();
+		assertThat(answered.isDone()).isTrue();
+		assertThat(answered.getOutput().get()).isEqualTo("OK");
+		Command<String, String, String> refused = command(CommandType.GET);
+		Attempt<?, ?, ?> refusedFirst = new Attempt<>(retry, refused, null);
+		refused.getOutput().setError("WRONGTYPE Operation against a key holding the wrong kind of value");
+		refusedFirst.complete();
+		assertThat(refused.isDone()).isTrue();
+		assertThat(refused.getOutput().getError()).startsWith("WRONGTYPE");
 	}
 
 	private static Command<String, String, String> command(ProtocolKeyword type) {
