@@ -276,7 +276,7 @@ final class OverheadBenchmark {
 	private Duration sessionLimit() {
 		int variants = this.settings.variants().size();
 		return this.settings.warmUp()
-			.plus(this.settings.round().multipliedBy(2L * this.settings.roundsPerSession()))
+			.plus(this.settings.round().multipliedBy(2L * (this.settings.roundsPerSession() + 1)))
 			.multipliedBy(variants)
 			.plus(SESSION_SLACK);
 	}
@@ -347,6 +347,15 @@ final class OverheadBenchmark {
 
 	private List<RoundPair> rounds(String label, int session, int count, int rate, RunningClient candidate,
 			RunningClient baseline, SteadyLoad.Step step) throws InterruptedException {
+		if (rate > 0) {
+			// The session warmed both clients up saturated: the first round at a fixed rate carried the
+			// switch (the compiler and the collector adjusting to a paced load), always on the same client.
+			for (RunningClient client : List.of(candidate, baseline)) {
+				SteadyLoad.Result result = load(client, rate, step).run(this.settings.round());
+				System.out.printf(Locale.ROOT, "[overhead] %s warm-up (%s, not counted): %.0f commands/s%n", label,
+						client.kind(), result.throughput());
+			}
+		}
 		List<RoundPair> rounds = new ArrayList<>();
 		for (int round = 1; round <= count; round++) {
 			boolean candidateFirst = round % 2 == 1;

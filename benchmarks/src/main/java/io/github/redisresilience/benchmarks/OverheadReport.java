@@ -106,7 +106,8 @@ final class OverheadReport {
 			md.append("## Steady state, ").append(variant).append("\n\n");
 			md.append(saturating ? "Each thread sends its next command as soon as the last one returned.\n\n"
 					: "Each thread follows a schedule; latency counts from when a command was due, so a stall is "
-							+ "charged for every command it delayed.\n\n");
+							+ "charged for every command it delayed. Each session runs both clients once at this rate, "
+							+ "unmeasured, before its rounds: its warm-up was saturated.\n\n");
 			steadyState(md, rounds, this.candidate, this.baseline, true, saturating);
 		});
 		if (!this.exactlyOnce.isEmpty()) {
