@@ -205,14 +205,19 @@ class SocketOptionsIT {
 		}
 	}
 
-	/** A key whose master is not the source of the starter's topology reads. */
+	/**
+	 * A key whose master is not the source of the starter's topology reads. The roles are read
+	 * again first: a failover the previous test's cut set off can complete after the cluster was
+	 * restored (seen on Redis 6.2: the read source was a master the kit still knew as a replica).
+	 */
 	private static String keyNotServedByTheReadSource() {
+		cluster.awaitHealthy();
 		Set<RedisPod> masters = new HashSet<>();
 		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot += 64) {
 			masters.add(cluster.masterOf(slot));
 		}
 		List<RedisPod> sources = masters.stream().filter(SocketOptionsIT::isReadSource).toList();
-		assertThat(sources).as("masters the starter read the topology from").isNotEmpty();
+		assertThat(sources).as("masters the starter read the topology from, among " + masters).isNotEmpty();
 		for (int i = 0; i < 1000; i++) {
 			String key = "cut-off:{" + Long.toString(System.nanoTime(), 36) + "-" + i + "}";
 			if (!sources.contains(cluster.masterOf(SlotHash.getSlot(key)))) {

@@ -1311,19 +1311,40 @@ public final class LocalRedisCluster implements AutoCloseable {
 		if (up.isEmpty()) {
 			return "no pod is running";
 		}
+		RedisPod first = null;
+		String firstMasters = null;
 		for (RedisPod observer : up) {
-			String reason = unhealthyReason(observer, up);
-			if (reason != null) {
-				return observer.name() + ": " + reason;
+			ObserverView view = observe(observer, up);
+			if (view.unhealthyReason() != null) {
+				return observer.name() + ": " + view.unhealthyReason();
+			}
+			if (first == null) {
+				first = observer;
+				firstMasters = view.masters();
+			}
+			else if (!view.masters().equals(firstMasters)) {
+				// A node that has just come back, or missed an election, can still list itself or another
+				// node as the master of slots that have moved on: healthy on its own, but not settled.
+				return first.name() + " and " + observer.name() + " disagree on the masters: " + firstMasters + " and "
+						+ view.masters();
 			}
 		}
 		return null;
 	}
 
-	private @Nullable String unhealthyReason(RedisPod observer, List<RedisPod> up) {
+	/**
+	 * What one node's view says of the cluster.
+	 * @param unhealthyReason why the node's view is not healthy, {@code null} if it is
+	 * @param masters the masters serving slots in the view and how many each serves, in id order
+	 */
+	private record ObserverView(@Nullable String unhealthyReason, String masters) {
+
+	}
+
+	private ObserverView observe(RedisPod observer, List<RedisPod> up) {
 		try (RespConnection connection = connect(observer)) {
 			if (!connection.callForString("CLUSTER", "INFO").contains("cluster_state:ok")) {
-				return "cluster_state is not ok";
+				return new ObserverView("cluster_state is not ok", "");
 			}
 			List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
 			Map<String, ClusterNodesLine> byId = view.stream()
@@ -1331,32 +1352,37 @@ public final class LocalRedisCluster implements AutoCloseable {
 			for (RedisPod other : up) {
 				ClusterNodesLine line = byId.get(other.nodeId());
 				if (line == null) {
-					return "does not know " + other.name();
+					return new ObserverView("does not know " + other.name(), "");
 				}
 				if (line.isFailing() || (!line.isMyself() && !line.connected())) {
-					return "sees " + other.name() + " as " + line.flags() + (line.connected() ? "" : ", disconnected");
+					return new ObserverView(
+							"sees " + other.name() + " as " + line.flags() + (line.connected() ? "" : ", disconnected"), "");
 				}
 				if (!line.host().equals(other.address().getHostString()) || line.port() != other.address().getPort()) {
-					return "sees " + other.name() + " at " + line.host() + ":" + line.port();
+					return new ObserverView("sees " + other.name() + " at " + line.host() + ":" + line.port(), "");
 				}
 			}
 			Set<String> upIds = up.stream().map(RedisPod::nodeId).collect(Collectors.toSet());
-			int served = view.stream()
-				.filter((line) -> line.isMaster() && !line.isFailing() && upIds.contains(line.id()))
-				.mapToInt(ClusterNodesLine::slotCount)
-				.sum();
+			List<ClusterNodesLine> serving = view.stream()
+				.filter((line) -> line.isMaster() && !line.isFailing() && upIds.contains(line.id()) && line.slotCount() > 0)
+				.sorted(Comparator.comparing(ClusterNodesLine::id))
+				.toList();
+			int served = serving.stream().mapToInt(ClusterNodesLine::slotCount).sum();
 			if (served != SLOTS) {
-				return "sees " + served + " slots served by running masters";
+				return new ObserverView("sees " + served + " slots served by running masters", "");
 			}
 			ClusterNodesLine myself = byId.get(observer.nodeId());
 			if (!myself.isMaster()
 					&& !connection.callForString("INFO", "replication").contains("master_link_status:up")) {
-				return "replication link is not up";
+				return new ObserverView("replication link is not up", "");
 			}
-			return null;
+			String masters = serving.stream()
+				.map((line) -> line.id() + "=" + line.slotCount())
+				.collect(Collectors.joining(", ", "[", "]"));
+			return new ObserverView(null, masters);
 		}
 		catch (IOException | RuntimeException ex) {
-			return ex.toString();
+			return new ObserverView(ex.toString(), "");
 		}
 	}
 
