@@ -17,18 +17,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisresilience.benchmarks.ClientKind.RunningClient;
 import io.github.redisresilience.test.LocalRedisCluster;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The starter against stock Spring Boot on a healthy cluster: steady-state throughput and latency
  * in alternating rounds, and cold context starts, interleaved the same way.
  * <p>
  * Both clients run in one JVM on the same cluster, seeds and transport and stay started through
- * a session; only one of them carries load at a time. The order flips every round (ABBA), so a
- * drift in the machine's load (other processes, JIT, the cluster's memory) falls on both alike,
- * and the comparison is the ratio within each round, not of totals.
+ * a session. Saturated, only one of them carries load at a time and the order flips every round
+ * (ABBA), so a drift in the machine's load (other processes, JIT, the cluster's memory) falls on
+ * both alike, and the comparison is the ratio within each round, not of totals. At a fixed rate
+ * both run at once, so that the machine's short stalls, which decide a tail latency, fall on both
+ * alike too ({@link #measureTogether}).
  * <p>
  * Rounds in one JVM share what that JVM happened to compile and where its threads landed, and
  * that differs from JVM to JVM by more than rounds differ within one: three runs of 60, 20 and 8
@@ -38,7 +42,7 @@ import io.github.redisresilience.test.LocalRedisCluster;
  * (which one first alternates), and the confidence interval is taken over the sessions' mean
  * ratios.
  * <p>
- * Each client's turn in a round also counts the CPU both sides spent in its measured window: the
+ * Each client's saturated turn in a round also counts the CPU both sides spent in its measured window: the
  * JVM's process CPU time and every redis-server's {@code INFO cpu}, read just before the window
  * opens and right after it closes (never in the load's hot path), each divided by the commands
  * completed. The clients share the JVM but carry load one after the other, so the JVM's CPU in one
@@ -275,6 +279,7 @@ final class OverheadBenchmark {
 
 	private Duration sessionLimit() {
 		int variants = this.settings.variants().size();
+		// Saturated rounds take the clients in turns, fixed-rate ones together: twice a round is a bound.
 		return this.settings.warmUp()
 			.plus(this.settings.round().multipliedBy(2L * (this.settings.roundsPerSession() + 1)))
 			.multipliedBy(variants)
@@ -349,26 +354,30 @@ final class OverheadBenchmark {
 			RunningClient baseline, SteadyLoad.Step step) throws InterruptedException {
 		if (rate > 0) {
 			// The session warmed both clients up saturated: the first round at a fixed rate carried the
-			// switch (the compiler and the collector adjusting to a paced load), always on the same client.
-			for (RunningClient client : List.of(candidate, baseline)) {
-				SteadyLoad.Result result = load(client, rate, step).run(this.settings.round());
-				System.out.printf(Locale.ROOT, "[overhead] %s warm-up (%s, not counted): %.0f commands/s%n", label,
-						client.kind(), result.throughput());
-			}
+			// switch (the compiler and the collector adjusting to a paced load).
+			RoundPair warmUp = measureTogether(candidate, baseline, rate, step, session);
+			System.out.printf(Locale.ROOT, "[overhead] %s warm-up (not counted): %.0f and %.0f commands/s%n", label,
+					warmUp.candidate().throughput(), warmUp.baseline().throughput());
 		}
 		List<RoundPair> rounds = new ArrayList<>();
 		for (int round = 1; round <= count; round++) {
-			boolean candidateFirst = round % 2 == 1;
-			RoundMeasure first = measure(candidateFirst ? candidate : baseline, rate, step);
-			RoundMeasure second = measure(candidateFirst ? baseline : candidate, rate, step);
-			RoundMeasure c = candidateFirst ? first : second;
-			RoundMeasure b = candidateFirst ? second : first;
-			RoundPair pair = new RoundPair(c, b, session);
+			RoundPair pair;
+			if (rate > 0) {
+				pair = measureTogether(candidate, baseline, rate, step, session);
+			}
+			else {
+				boolean candidateFirst = round % 2 == 1;
+				RoundMeasure first = measure(candidateFirst ? candidate : baseline, rate, step);
+				RoundMeasure second = measure(candidateFirst ? baseline : candidate, rate, step);
+				pair = new RoundPair(candidateFirst ? first : second, candidateFirst ? second : first, session);
+			}
 			rounds.add(pair);
 			if (this.forParent) {
 				System.out.println(ROUND_LINE + label + "\t" + session + "\t" + pair.candidate().encode() + "\t"
 						+ pair.baseline().encode());
 			}
+			RoundMeasure c = pair.candidate();
+			RoundMeasure b = pair.baseline();
 			System.out.printf(Locale.ROOT,
 					"[overhead] %s round %d: throughput %.3f, p50 %.3f, p99 %.3f (%s/%s; %.0f vs %.0f commands/s); "
 							+ "CPU per command: client %.1f vs %.1f µs, server %.1f vs %.1f µs; "
@@ -378,6 +387,37 @@ final class OverheadBenchmark {
 					c.serverCpu(), b.serverCpu(), c.allocated(), b.allocated());
 		}
 		return rounds;
+	}
+
+	/**
+	 * Both clients at the same fixed rate at the same time, each on threads of its own: a stall of
+	 * the machine (this one pauses for 2-10 ms a few times a minute) then delays both alike. Taken
+	 * in turns, as saturated rounds are, a fixed-rate p99 was decided by how many stalls fell into
+	 * each client's 5 s (ratios from 0.6 to 2.8 within a session). The JVM's and the servers' CPU
+	 * cannot be told apart by client then, and are not measured.
+	 */
+	private RoundPair measureTogether(RunningClient candidate, RunningClient baseline, int rate, SteadyLoad.Step step,
+			int session) throws InterruptedException {
+		SteadyLoad candidateLoad = load(candidate, rate, step);
+		AtomicReference<SteadyLoad.@Nullable Result> candidateResult = new AtomicReference<>();
+		AtomicReference<@Nullable InterruptedException> interrupted = new AtomicReference<>();
+		Thread candidateRun = new Thread(() -> {
+			try {
+				candidateResult.set(candidateLoad.run(this.settings.round()));
+			}
+			catch (InterruptedException ex) {
+				interrupted.set(ex);
+			}
+		}, "overhead-" + candidate.kind());
+		candidateRun.start();
+		SteadyLoad.Result baselineResult = load(baseline, rate, step).run(this.settings.round());
+		candidateRun.join(this.settings.round().toMillis() + 60_000);
+		SteadyLoad.Result result = candidateResult.get();
+		if (interrupted.get() != null || result == null) {
+			throw new IllegalStateException("The " + candidate.kind() + " load did not finish", interrupted.get());
+		}
+		return new RoundPair(RoundMeasure.of(result, -1, Double.NaN, -1),
+				RoundMeasure.of(baselineResult, -1, Double.NaN, -1), session);
 	}
 
 	/**

@@ -75,7 +75,8 @@ final class OverheadReport {
 				ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"), this.redisVersion,
 				this.settings));
 		md.append("Ratios are ").append(this.candidate).append(" / ").append(this.baseline)
-			.append(" within each round (the two clients run one after the other, order flipped every round), ")
+			.append(" within each round (saturated, the two clients run one after the other, order flipped every ")
+			.append("round; at a fixed rate, at the same time), ")
 			.append((this.settings.sessions() > 1)
 					? "as the mean over the sessions' mean ratios ± the half-width of its 95 % confidence interval "
 							+ "(Student's t; each session a JVM of its own with both clients started afresh: rounds "
@@ -106,8 +107,11 @@ final class OverheadReport {
 			md.append("## Steady state, ").append(variant).append("\n\n");
 			md.append(saturating ? "Each thread sends its next command as soon as the last one returned.\n\n"
 					: "Each thread follows a schedule; latency counts from when a command was due, so a stall is "
-							+ "charged for every command it delayed. Each session runs both clients once at this rate, "
-							+ "unmeasured, before its rounds: its warm-up was saturated.\n\n");
+							+ "charged for every command it delayed. Both clients run at this rate at the same time, each "
+							+ "on threads of its own, so that a stall of the machine delays both alike (taken in turns, "
+							+ "a fixed-rate p99 was decided by how many stalls fell into each client's turn); their CPU "
+							+ "cannot be told apart then and is not measured. Each session runs them once, unmeasured, "
+							+ "before its rounds: its warm-up was saturated.\n\n");
 			steadyState(md, rounds, this.candidate, this.baseline, true, saturating);
 		});
 		if (!this.exactlyOnce.isEmpty()) {
@@ -141,11 +145,16 @@ final class OverheadReport {
 					ratio, hasGoal ? ratio.verdict(goal, false) : "", rounds,
 					(result) -> result.percentileMillis(percentile) * 1000, "%.0f"));
 		}
-		// Informational, like p99.9: where the throughput and latency went, not a goal.
-		RatioInterval clientCpu = interval(rounds, RoundPair::clientCpuRatio);
-		md.append(row("client CPU per command, µs", "", clientCpu, "", rounds, RoundMeasure::clientCpu, "%.1f"));
-		RatioInterval serverCpu = interval(rounds, RoundPair::serverCpuRatio);
-		md.append(row("server CPU per command, µs", "", serverCpu, "", rounds, RoundMeasure::serverCpu, "%.1f"));
+		// Informational, like p99.9: where the throughput and latency went, not a goal; not measured when
+		// both clients run at once (fixed rate), since they share the JVM and the servers.
+		if (rounds.stream().noneMatch((r) -> Double.isNaN(r.candidate().clientCpu()))) {
+			RatioInterval clientCpu = interval(rounds, RoundPair::clientCpuRatio);
+			md.append(row("client CPU per command, µs", "", clientCpu, "", rounds, RoundMeasure::clientCpu, "%.1f"));
+		}
+		if (rounds.stream().noneMatch((r) -> Double.isNaN(r.candidate().serverCpu()))) {
+			RatioInterval serverCpu = interval(rounds, RoundPair::serverCpuRatio);
+			md.append(row("server CPU per command, µs", "", serverCpu, "", rounds, RoundMeasure::serverCpu, "%.1f"));
+		}
 		if (rounds.stream().noneMatch((r) -> Double.isNaN(r.candidate().allocated()))) {
 			RatioInterval allocated = interval(rounds, RoundPair::allocatedRatio);
 			md.append(row("allocated per command, bytes", "", allocated, "", rounds, RoundMeasure::allocated, "%.0f"));
