@@ -207,6 +207,7 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 			this.command.encode(buf);
 		}
 	}
+
 	@Override
 	public boolean isCancelled() {
 		return this.command.isCancelled();
