@@ -391,7 +391,7 @@ final class OverheadBenchmark {
 
 	/**
 	 * Both clients at the same fixed rate at the same time, each on threads of its own: a stall of
-	 * the machine (this one pauses for 2-10 ms a few times a minute) then delays both alike. Taken
+	 * the machine (this one pauses for 2-10 ms now and then) then delays both alike. Taken
 	 * in turns, as saturated rounds are, a fixed-rate p99 was decided by how many stalls fell into
 	 * each client's 5 s (ratios from 0.6 to 2.8 within a session). The JVM's and the servers' CPU
 	 * cannot be told apart by client then, and are not measured.
