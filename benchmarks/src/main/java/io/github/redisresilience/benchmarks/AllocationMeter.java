@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Bytes the JVM's threads allocated, exactly, as HotSpot counts them per thread: where a
  * difference in CPU per command comes from when profilers cannot tell (GC threads are not sampled
@@ -15,12 +17,12 @@ import java.util.Map;
  */
 final class AllocationMeter {
 
-	private static final com.sun.management.ThreadMXBean THREADS = threads();
+	private static final com.sun.management.@Nullable ThreadMXBean THREADS = threads();
 
 	private AllocationMeter() {
 	}
 
-	private static com.sun.management.ThreadMXBean threads() {
+	private static com.sun.management.@Nullable ThreadMXBean threads() {
 		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
 				&& threads.isThreadAllocatedMemorySupported()) {
 			threads.setThreadAllocatedMemoryEnabled(true);
@@ -36,17 +38,19 @@ final class AllocationMeter {
 
 	/** Bytes the calling thread allocated so far, -1 where the JVM does not tell. */
 	static long currentThread() {
-		return isSupported() ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+		com.sun.management.ThreadMXBean threads = THREADS;
+		return (threads != null) ? threads.getCurrentThreadAllocatedBytes() : -1;
 	}
 
 	/** Every live thread's allocated bytes so far, by thread id; empty where the JVM does not tell. */
 	static Map<Long, Long> snapshot() {
 		Map<Long, Long> bytes = new HashMap<>();
-		if (!isSupported()) {
+		com.sun.management.ThreadMXBean threads = THREADS;
+		if (threads == null) {
 			return bytes;
 		}
-		long[] ids = THREADS.getAllThreadIds();
-		long[] allocated = THREADS.getThreadAllocatedBytes(ids);
+		long[] ids = threads.getAllThreadIds();
+		long[] allocated = threads.getThreadAllocatedBytes(ids);
 		for (int i = 0; i < ids.length; i++) {
 			if (allocated[i] >= 0) {
 				bytes.put(ids[i], allocated[i]);

@@ -460,7 +460,7 @@ final class OverheadBenchmark {
 
 	}
 
-	/** One round: the same load on each client, one after the other, in a session. */
+	/** One round: the same load on each client, in turns (saturated) or together (fixed rate), in a session. */
 	record RoundPair(RoundMeasure candidate, RoundMeasure baseline, int session) {
 
 		double throughputRatio() {
