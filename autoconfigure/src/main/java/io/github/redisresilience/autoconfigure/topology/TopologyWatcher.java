@@ -740,19 +740,9 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	/**
 	 * Reports that a node did not answer within a bounded time (a probe's PING, say): a master of
-	 * the client's topology becomes suspect.
-	 * @param nodeId the node ID
-	 * @param cause what timed out
-	 * @param reason what was seen, for people
-	 */
-	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason) {
-		reportTimeout(nodeId, cause, reason, System.nanoTime());
-	}
-
-	/**
-	 * Reports that a node did not answer within a bounded time, unless what timed out was sent
-	 * before the view last moved a node or promoted a replica: a probe that PINGed a node at the
-	 * address it has just left would make the master suspect at its new address, where it answers.
+	 * the client's topology becomes suspect, unless what timed out was sent before the view last
+	 * moved a node or promoted a replica: a probe that PINGed a node at the address it has just
+	 * left would make the master suspect at its new address, where it answers.
 	 * @param nodeId the node ID
 	 * @param cause what timed out
 	 * @param reason what was seen, for people

@@ -63,9 +63,7 @@ class ChannelCommandRetryTests {
 
 	@Test
 	void aFirstAttemptIsOverdueOnlyFromItsDeadlineAndWhileUnanswered() {
-		ChannelCommandRetry retry = new ChannelCommandRetry(new RedisResilienceRetryProperties(), RetryMetrics.NONE,
-				Duration.ofSeconds(1), (timedOut) -> {
-				});
+		ChannelCommandRetry retry = retryWithOneSecondAttempts();
 		Command<String, String, String> command = command(CommandType.GET);
 		Attempt<?, ?, ?> attempt = new Attempt<>(retry, command, null);
 		assertThat(attempt.isOverdue(Long.MAX_VALUE)).as("no deadline yet").isFalse();
@@ -80,9 +78,7 @@ class ChannelCommandRetryTests {
 
 	@Test
 	void aFirstAttemptAnsweredCompletesItsCommandWithTheReplyOrTheError() {
-		ChannelCommandRetry retry = new ChannelCommandRetry(new RedisResilienceRetryProperties(), RetryMetrics.NONE,
-				Duration.ofSeconds(1), (timedOut) -> {
-				});
+		ChannelCommandRetry retry = retryWithOneSecondAttempts();
 		Command<String, String, String> answered = command(CommandType.GET);
 		Attempt<?, ?, ?> first = new Attempt<>(retry, answered, null);
 		answered.getOutput().set(StandardCharsets.US_ASCII.encode("OK"));
@@ -95,6 +91,12 @@ class ChannelCommandRetryTests {
 		refusedFirst.complete();
 		assertThat(refused.isDone()).isTrue();
 		assertThat(refused.getOutput().getError()).startsWith("WRONGTYPE");
+	}
+
+	private static ChannelCommandRetry retryWithOneSecondAttempts() {
+		return new ChannelCommandRetry(new RedisResilienceRetryProperties(), RetryMetrics.NONE, Duration.ofSeconds(1),
+				(timedOut) -> {
+				});
 	}
 
 	private static Command<String, String, String> command(ProtocolKeyword type) {
