@@ -13,7 +13,8 @@ import java.util.Map;
  * two looks at the topology.
  * <p>
  * A node missing from one look (failed and filtered out while it moved) keeps its last address,
- * so its reappearance at a new address still counts as a move.
+ * so its reappearance at a new address still counts as a move; once more nodes are remembered than
+ * any cluster holds, those missing from the look are forgotten.
  */
 final class AddressBook {
 
@@ -38,6 +39,10 @@ final class AddressBook {
 				changes.add(new NodeAddressChangedEvent(nodeId, previous, address, at));
 			}
 		});
+		if (this.addresses.size() > Promotions.MAX_NODES) {
+			// Replaced pods with new node IDs must not pile up over a client's life.
+			this.addresses.keySet().retainAll(current.keySet());
+		}
 		for (NodeAddressChangedEvent change : changes) {
 			if (this.recent.size() == RECENT_CHANGES) {
 				this.recent.removeFirst();
@@ -53,6 +58,11 @@ final class AddressBook {
 	 */
 	synchronized List<NodeAddressChangedEvent> recent() {
 		return List.copyOf(this.recent);
+	}
+
+	/** How many nodes it remembers an address of. */
+	synchronized int remembered() {
+		return this.addresses.size();
 	}
 
 }

@@ -22,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class Promotions {
 
-	/** More replicas than any cluster holds: beyond it, replicas gone from the view are forgotten. */
-	static final int MAX_REPLICAS = 2000;
+	/**
+	 * More nodes than any cluster holds (Redis Cluster is meant for up to 1000): beyond it, nodes
+	 * gone from the view are forgotten, here and wherever the watcher remembers nodes by ID.
+	 */
+	static final int MAX_NODES = 2000;
 
 	/** The master each replica of the last look followed, by replica ID; masters are absent. */
 	private final Map<String, @Nullable String> replicaOf = new HashMap<>();
@@ -59,7 +62,7 @@ final class Promotions {
 				this.replicaOf.put(nodeId, node.getSlaveOf());
 			}
 		}
-		if (this.replicaOf.size() > MAX_REPLICAS || this.reportedAt.size() > MAX_REPLICAS) {
+		if (this.replicaOf.size() > MAX_NODES || this.reportedAt.size() > MAX_NODES) {
 			this.replicaOf.keySet().retainAll(seen);
 			this.reportedAt.keySet().retainAll(seen);
 		}

@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 import io.lettuce.core.cluster.SlotHash;
@@ -115,7 +117,31 @@ final class ViewOrdering {
 					.put(previous, now.plus(ADDRESS_MEMORY));
 			}
 		}
+		forget(view, now);
 		return regressed;
+	}
+
+	/**
+	 * Drops what no longer matters, so that a client living through endless moves and replaced
+	 * pods keeps as much as its cluster holds: addresses left longer ago than
+	 * {@link #ADDRESS_MEMORY}, and, once more nodes are remembered than any cluster holds, the
+	 * nodes missing from the view.
+	 */
+	private void forget(Collection<RedisClusterNode> view, Instant now) {
+		for (Map<String, Instant> left : this.leftAddresses.values()) {
+			left.values().removeIf(now::isAfter);
+		}
+		this.leftAddresses.values().removeIf(Map::isEmpty);
+		if (this.addresses.size() > Promotions.MAX_NODES) {
+			Set<String> seen = new HashSet<>();
+			view.forEach((node) -> seen.add(node.getNodeId()));
+			this.addresses.keySet().retainAll(seen);
+		}
+	}
+
+	/** How many nodes it remembers an address of, and how many it remembers left addresses of. */
+	int remembered() {
+		return this.addresses.size() + this.leftAddresses.size();
 	}
 
 	/**

@@ -53,4 +53,16 @@ class AddressBookTests {
 			.isEqualTo("10.0.0." + (AddressBook.RECENT_CHANGES + 1) + ":6379");
 	}
 
+	@Test
+	void replacedPodsAreForgottenOnceMoreNodesAreRememberedThanAnyClusterHolds() {
+		this.book.update(Map.of("a", "10.0.0.1:6379"), NOW);
+		for (int i = 0; i <= Promotions.MAX_NODES; i++) {
+			// Each look: a pod replaced by one with a new node ID.
+			this.book.update(Map.of("replaced-" + i, "10.0.1.1:6379"), NOW);
+		}
+		assertThat(this.book.remembered()).isLessThanOrEqualTo(Promotions.MAX_NODES + 1);
+		// Forgotten with the others: its return is a new node, not a move.
+		assertThat(this.book.update(Map.of("a", "10.0.0.9:6379"), NOW)).isEmpty();
+	}
+
 }

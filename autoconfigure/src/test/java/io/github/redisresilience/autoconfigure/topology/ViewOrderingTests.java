@@ -73,6 +73,20 @@ class ViewOrderingTests {
 	}
 
 	@Test
+	void remembersNoMoreThanItsClusterHoldsThroughEndlessMovesAndReplacedPods() {
+		this.ordering.observe(this.before, NOW);
+		Instant now = NOW;
+		for (int i = 0; i < Promotions.MAX_NODES + 10; i++) {
+			// A pod replaced with a new node ID, and every pod moved, again and again.
+			now = now.plus(ViewOrdering.ADDRESS_MEMORY);
+			String octet = "127.1." + (i / 250) + "." + (i % 250 + 1);
+			this.ordering.observe(view(master(A, octet + ":6379", 1, "0-8191"), master(B, octet + ":6380", 2, "8192-16383"),
+					replica(String.format("%040d", i), octet + ":6381", A, 1)), now);
+		}
+		assertThat(this.ordering.remembered()).isLessThanOrEqualTo(Promotions.MAX_NODES + 1 + 3);
+	}
+
+	@Test
 	void readGivingSlotsBackToAMasterWithAnOlderEpochIsRefused() {
 		List<RedisClusterNode> promoted = view(replica(A, "127.0.1.1:6379", A1, 3),
 				master(B, "127.0.1.2:6379", 2, "8192-16383"), master(A1, "127.0.1.3:6379", 3, "0-8191"));
