@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The benchmarks profile's entry point: runs the suite {@code -Dbench.suite} names
- * ({@code resilience}, the default, {@code overhead}, {@code scale}, {@code fleet} or {@code all}).
+ * ({@code resilience}, the default, {@code overhead}, {@code scale}, {@code fleet}, {@code soak} or
+ * {@code all}, which runs all but the soak).
  */
 public final class BenchmarkSuites {
 
@@ -31,6 +32,11 @@ public final class BenchmarkSuites {
 				ensureHostsFile();
 				FleetCostBenchmark.run(FleetCostSettings.fromSystemProperties());
 			}
+			case "soak" -> {
+				ensureHostsFile();
+				SoakResult result = SoakRun.run(SoakSettings.fromSystemProperties());
+				System.exit(result.problems().isEmpty() ? 0 : 1);
+			}
 			case "all" -> {
 				ensureHostsFile();
 				OverheadBenchmark.run(OverheadSettings.fromSystemProperties());
@@ -39,7 +45,7 @@ public final class BenchmarkSuites {
 				ResilienceBenchmark.main(args);
 			}
 			default -> throw new IllegalArgumentException(
-					"Unknown bench.suite '" + suite + "'; known: " + List.of("resilience", "overhead", "scale", "fleet", "all"));
+					"Unknown bench.suite '" + suite + "'; known: " + List.of("resilience", "overhead", "scale", "fleet", "soak", "all"));
 		}
 		// Client threads stuck on a cluster they never found again must not keep the JVM alive.
 		System.exit(0);

@@ -222,11 +222,16 @@ final class Workload {
 	/** Stops starting operations; waits a little for running ones, which may be stuck for long. */
 	void stop(Duration wait) throws InterruptedException {
 		this.running.set(false);
+		joinAll(this.workers, wait);
+	}
+
+	/** Waits for threads to end, for at most {@code wait} in all. */
+	static void joinAll(List<Thread> threads, Duration wait) throws InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
-		for (Thread worker : this.workers) {
+		for (Thread thread : threads) {
 			long left = deadline - System.nanoTime();
 			if (left > 0) {
-				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
 			}
 		}
 	}

@@ -82,6 +82,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final List<BlackHole> blackHoles = new ArrayList<>();
 
+	/** The black holes moves left at old addresses ({@link OldAddresses#BLACK_HOLE}), until released. */
+	private final List<BlackHole> oldAddressHoles = new ArrayList<>();
+
 	/** The ACL user's passwords now; pods started later get them all. */
 	private final Set<String> aclPasswords = new LinkedHashSet<>();
 
@@ -746,6 +749,20 @@ public final class LocalRedisCluster implements AutoCloseable {
 		BlackHole hole = BlackHole.open(address);
 		this.blackHoles.add(hole);
 		return hole;
+	}
+
+	/**
+	 * Releases the old addresses that moves left hanging ({@link OldAddresses#BLACK_HOLE}): from
+	 * now on they refuse connections, as an IP that no pod holds any more does once the network
+	 * has forgotten it. A long run that moves pods again and again calls it once its clients have
+	 * recovered, so that the sockets holding the black holes open do not pile up in the JVM.
+	 * @return how many addresses (client and cluster bus ports) were released
+	 */
+	public synchronized int releaseOldAddresses() {
+		int released = this.oldAddressHoles.size();
+		this.oldAddressHoles.forEach(BlackHole::close);
+		this.oldAddressHoles.clear();
+		return released;
 	}
 
 	/**
@@ -1498,8 +1515,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		// A cut-off address stays cut off; the pod's new one is reachable.
 		pod.isolated(false);
 		if (oldAddresses == OldAddresses.BLACK_HOLE) {
-			this.blackHoles.add(BlackHole.open(from));
-			this.blackHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
+			this.oldAddressHoles.add(BlackHole.open(from));
+			this.oldAddressHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
 		}
 		return new AddressChange(pod.nodeId(), from, to);
 	}
@@ -1824,6 +1841,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		this.blackHoles.forEach(BlackHole::close);
 		this.blackHoles.clear();
+		releaseOldAddresses();
 		if (this.iptables != null) {
 			try {
 				this.iptables.close();
@@ -1866,7 +1884,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 		/** Nothing listens there any more: connects are refused at once. */
 		REFUSE,
 
-		/** Connects hang until the client's own timeout, as with a vanished pod IP. */
+		/**
+		 * Connects hang until the client's own timeout, as with a vanished pod IP, until the
+		 * cluster closes or {@link LocalRedisCluster#releaseOldAddresses()}.
+		 */
 		BLACK_HOLE
 
 	}

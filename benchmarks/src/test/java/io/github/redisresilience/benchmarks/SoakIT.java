@@ -1,0 +1,50 @@
+package io.github.redisresilience.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The soak for five minutes, with the judgements of the hour-long run: the ledger exact, no
+ * operation failed within the retry budget, every resource flat, recovery not growing. Runs in
+ * the {@code chaos} profile only; the schedule's seed is fixed, so that every run applies the same
+ * disruptions.
+ */
+class SoakIT {
+
+	/** A schedule with every kind of disruption but the scale-in within five minutes. */
+	private static final long SEED = 7;
+
+	@BeforeAll
+	static void hostsFile() throws Exception {
+		BenchmarkSuites.ensureHostsFile();
+	}
+
+	@Test
+	void fiveMinutesOfDisruptionsLeaveNothingBehind() throws Exception {
+		SoakResult result = SoakRun.run(settings(Duration.ofMinutes(5), false, "soak-five-minutes"));
+		assertThat(result.disruptions()).as("disruptions applied").hasSizeGreaterThanOrEqualTo(4);
+		assertThat(result.problems()).as("what the soak judged wrong").isEmpty();
+	}
+
+	/**
+	 * The negative control: one connection kept open per topology change the starter applies
+	 * must make the trend judgement fail on the client's connections.
+	 */
+	@Test
+	void controlALeakedConnectionPerTopologyChangeFailsTheTrend() throws Exception {
+		SoakResult result = SoakRun.run(settings(Duration.ofMinutes(4), true, "soak-leaking"));
+		assertThat(result.grown()).as("resources judged as growing").contains(SoakResource.CLIENT_CONNECTIONS);
+	}
+
+	private static SoakSettings settings(Duration duration, boolean leak, String name) {
+		return new SoakSettings(duration, Duration.ofSeconds(60), SEED, Duration.ofSeconds(20), Duration.ofSeconds(40), 4,
+				Duration.ofMillis(20), Duration.ofSeconds(5), leak, name,
+				Path.of(System.getProperty("bench.results", "target/soak")));
+	}
+
+}
