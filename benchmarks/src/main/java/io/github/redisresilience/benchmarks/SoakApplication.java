@@ -1,11 +1,14 @@
 package io.github.redisresilience.benchmarks;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
@@ -21,9 +24,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 
 import io.github.redisresilience.autoconfigure.topology.TopologyRefreshedEvent;
-import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
  * The application the soak runs: Boot's auto-configuration with the starter, a meter registry
@@ -59,8 +62,12 @@ class SoakApplication {
 
 	@Bean
 	@ConditionalOnProperty(name = "bench.soak.leak", havingValue = "true")
-	ConnectionLeak connectionLeak(TopologyWatcher watcher) {
-		return new ConnectionLeak(watcher);
+	ConnectionLeak connectionLeak(ClientResources resources, Environment environment) {
+		String firstSeed = environment.getRequiredProperty("spring.data.redis.cluster.nodes").split(",")[0].strip();
+		int colon = firstSeed.lastIndexOf(':');
+		RedisURI seed = RedisURI.create(firstSeed.substring(0, colon), Integer.parseInt(firstSeed.substring(colon + 1)));
+		seed.setClientName(environment.getRequiredProperty("spring.data.redis.client-name"));
+		return new ConnectionLeak(resources, seed);
 	}
 
 	/**
@@ -96,41 +103,68 @@ class SoakApplication {
 	}
 
 	/**
-	 * The negative control: one more cluster connection kept open for every topology change the
-	 * starter applies, as a bug that forgot to close one would. The soak's trend judgement must
-	 * fail with it.
+	 * The negative control: {@value #PER_CHANGE} more connections kept open for every topology
+	 * change the starter applies, as a bug that forgot to close them would. Each goes to the first seed, a Service name
+	 * that leads to a running pod after every move, so that it reconnects there and stays open
+	 * whatever the disruptions do; it carries the application's client name. The soak's trend
+	 * judgement must fail with it.
 	 */
 	static final class ConnectionLeak implements DisposableBean {
 
-		private final TopologyWatcher watcher;
+		/** A soak sees one or two changes per disruption: a few connections each make the leak plain within minutes. */
+		static final int PER_CHANGE = 3;
 
-		private final List<StatefulRedisClusterConnection<String, String>> kept = new CopyOnWriteArrayList<>();
+		private final ClientResources resources;
 
-		ConnectionLeak(TopologyWatcher watcher) {
-			this.watcher = watcher;
+		private final RedisURI seed;
+
+		private final List<RedisClient> kept = new CopyOnWriteArrayList<>();
+
+		/** Connects off the watcher's thread, which publishes the event and must not wait on it. */
+		private final ExecutorService connector = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, "soak-connection-leak");
+			thread.setDaemon(true);
+			return thread;
+		});
+
+		ConnectionLeak(ClientResources resources, RedisURI seed) {
+			this.resources = resources;
+			this.seed = seed;
 		}
 
 		@EventListener
 		void onRefresh(TopologyRefreshedEvent event) {
-			RedisClusterClient client = this.watcher.clusterClient();
-			if (client != null) {
+			for (int i = 0; i < PER_CHANGE; i++) {
+				this.connector.execute(this::leakOne);
+			}
+		}
+
+		/** One connection, tried again each second while the cluster is still being disrupted. */
+		private void leakOne() {
+			RedisClient client = RedisClient.create(this.resources, this.seed);
+			this.kept.add(client);
+			for (int attempt = 0; attempt < 60; attempt++) {
 				try {
-					StatefulRedisClusterConnection<String, String> connection = client.connect();
-					// Its default node connection opens on the first command.
-					connection.sync().ping();
-					this.kept.add(connection);
+					client.connect();
+					return;
 				}
 				catch (RuntimeException ex) {
-					// Mid-disruption: this change leaks nothing.
+					try {
+						Thread.sleep(1000);
+					}
+					catch (InterruptedException interrupted) {
+						Thread.currentThread().interrupt();
+						return;
+					}
 				}
 			}
 		}
 
 		@Override
 		public void destroy() {
-			this.kept.forEach(StatefulRedisClusterConnection::close);
+			this.connector.shutdownNow();
+			this.kept.forEach((client) -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
 		}
 
 	}
-
 }

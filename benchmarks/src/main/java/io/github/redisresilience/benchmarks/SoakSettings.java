@@ -19,8 +19,8 @@ import org.springframework.boot.convert.DurationStyle;
  * @param threads {@code bench.soak.threads}: workload threads
  * @param pace {@code bench.soak.pace}: each thread starts one operation this often
  * @param sampleEvery {@code bench.soak.sample-every}: how often resources are sampled
- * @param leak {@code bench.soak.leak}: the negative control: the application keeps one extra
- * connection per topology change it applies, which the trend judgement must catch
+ * @param leak {@code bench.soak.leak}: the negative control: the application keeps three extra
+ * connections per topology change it applies, which the trend judgement must catch
  * @param name {@code bench.soak.name}: the results' file name, without extension
  * @param results {@code bench.results}: the folder the results are written to
  */
@@ -65,7 +65,7 @@ record SoakSettings(Duration duration, Duration warmUp, long seed, Duration minG
 				+ ", a disruption " + this.minGap.toSeconds() + "-" + this.maxGap.toSeconds() + " s after each heal, "
 				+ this.threads + " threads each starting an operation every " + this.pace.toMillis()
 				+ " ms, resources sampled every " + this.sampleEvery.toSeconds() + " s"
-				+ (this.leak ? ", LEAKING one connection per applied topology change (negative control)" : "");
+				+ (this.leak ? ", LEAKING three connections per applied topology change (negative control)" : "");
 	}
 
 }
