@@ -5,17 +5,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import reactor.core.Disposable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.SpringBootConfiguration;
@@ -30,8 +26,8 @@ import io.github.redisresilience.autoconfigure.topology.TopologyRefreshedEvent;
 
 /**
  * The application the soak runs: Boot's auto-configuration with the starter, a meter registry
- * for the starter's metrics (as Actuator would provide), a count of the Lettuce client's open
- * connections and, for the negative control only, a leak.
+ * for the starter's metrics (as Actuator would provide) and, for the negative control only,
+ * a leak.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -56,11 +52,6 @@ class SoakApplication {
 	}
 
 	@Bean
-	OpenConnections openConnections(ClientResources resources) {
-		return new OpenConnections(resources);
-	}
-
-	@Bean
 	@ConditionalOnProperty(name = "bench.soak.leak", havingValue = "true")
 	ConnectionLeak connectionLeak(ClientResources resources, Environment environment) {
 		String firstSeed = environment.getRequiredProperty("spring.data.redis.cluster.nodes").split(",")[0].strip();
@@ -68,38 +59,6 @@ class SoakApplication {
 		RedisURI seed = RedisURI.create(firstSeed.substring(0, colon), Integer.parseInt(firstSeed.substring(colon + 1)));
 		seed.setClientName(environment.getRequiredProperty("spring.data.redis.client-name"));
 		return new ConnectionLeak(resources, seed);
-	}
-
-	/**
-	 * The connections the client's resources have open, from Lettuce's events: counted from the
-	 * creation of the resources, before the first connection.
-	 */
-	static final class OpenConnections implements DisposableBean {
-
-		private final AtomicLong open = new AtomicLong();
-
-		private final Disposable subscription;
-
-		OpenConnections(ClientResources resources) {
-			this.subscription = resources.eventBus().get().subscribe((event) -> {
-				if (event instanceof ConnectionActivatedEvent) {
-					this.open.incrementAndGet();
-				}
-				else if (event instanceof ConnectionDeactivatedEvent) {
-					this.open.decrementAndGet();
-				}
-			});
-		}
-
-		long count() {
-			return this.open.get();
-		}
-
-		@Override
-		public void destroy() {
-			this.subscription.dispose();
-		}
-
 	}
 
 	/**

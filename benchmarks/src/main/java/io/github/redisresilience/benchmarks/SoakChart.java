@@ -26,7 +26,7 @@ final class SoakChart {
 
 	private static final int GAP = 22;
 
-	private static final int HEADER = 64;
+	private static final int HEADER = 84;
 
 	private static final Map<SoakDisruption, String> COLORS = Map.of(SoakDisruption.ALL_PODS_MOVE, "#d62728",
 			SoakDisruption.ROLLING_MOVE, "#ff7f0e", SoakDisruption.MASTER_REPLACED, "#9467bd",

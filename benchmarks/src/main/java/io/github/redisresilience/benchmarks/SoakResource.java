@@ -10,29 +10,29 @@ import java.util.function.ToDoubleFunction;
  */
 enum SoakResource {
 
-	HEAP_AFTER_GC("heap after GC", "MiB", 1.0 / (1024 * 1024), SoakSample::heapAfterGc, 8, 0.15),
+	HEAP_AFTER_GC("heap after GC", "MiB", 1.0 / (1024 * 1024), SoakSample::heapAfterGc, 8, 0.15, false),
 
-	THREADS("live threads", "", 1, SoakSample::threads, 2, 0),
+	THREADS("live threads", "", 1, SoakSample::threads, 2, 0, false),
 
-	OPEN_FILES("open file descriptors", "", 1, SoakSample::openFiles, 8, 0),
+	OPEN_FILES("open file descriptors", "", 1, SoakSample::openFiles, 8, 0, true),
 
-	DIRECT_MEMORY_JDK("direct buffers (JDK)", "MiB", 1.0 / (1024 * 1024), SoakSample::directJdk, 4, 0.25),
+	DIRECT_MEMORY_JDK("direct buffers (JDK)", "MiB", 1.0 / (1024 * 1024), SoakSample::directJdk, 4, 0.25, true),
 
 	DIRECT_MEMORY_NETTY("direct memory (Netty allocator)", "MiB", 1.0 / (1024 * 1024), SoakSample::directNetty, 16,
-			0.25),
+			0.25, true),
 
-	CLIENT_CONNECTIONS("Lettuce connections open", "", 1, SoakSample::clientConnections, 4, 0),
+	CLIENT_CONNECTIONS("TCP connections to Redis from the JVM", "", 1, SoakSample::clientConnections, 4, 0, true),
 
-	SERVER_CLIENTS("connected clients on the servers", "", 1, SoakSample::serverClients, 4, 0),
+	SERVER_CLIENTS("connected clients on the servers", "", 1, SoakSample::serverClients, 4, 0, true),
 
-	METERS("meters registered", "", 1, SoakSample::meters, 8, 0.1),
+	METERS("meters registered", "", 1, SoakSample::meters, 8, 0.1, false),
 
-	TAG_VALUES("tag values registered", "", 1, SoakSample::tagValues, 8, 0.1),
+	TAG_VALUES("tag values registered", "", 1, SoakSample::tagValues, 8, 0.1, false),
 
-	SUSPECT_NODES("suspect nodes", "", 1, SoakSample::suspectNodes, 1, 0),
+	SUSPECT_NODES("suspect nodes", "", 1, SoakSample::suspectNodes, 1, 0, false),
 
 	/** Bounded by design: judged against its bound. */
-	RECENT_ADDRESS_CHANGES("recent address changes kept", "", 1, SoakSample::recentAddressChanges, 0, 0) {
+	RECENT_ADDRESS_CHANGES("recent address changes kept", "", 1, SoakSample::recentAddressChanges, 0, 0, false) {
 		@Override
 		Verdict judge(double first, double last, double max) {
 			boolean within = max <= ADDRESS_CHANGES_KEPT;
@@ -55,14 +55,26 @@ enum SoakResource {
 
 	private final double relativeTolerance;
 
+	private final boolean followsClusterSize;
+
 	SoakResource(String label, String unit, double scale, ToDoubleFunction<SoakSample> value,
-			double absoluteTolerance, double relativeTolerance) {
+			double absoluteTolerance, double relativeTolerance, boolean followsClusterSize) {
 		this.label = label;
 		this.unit = unit;
 		this.scale = scale;
 		this.value = value;
 		this.absoluteTolerance = absoluteTolerance;
 		this.relativeTolerance = relativeTolerance;
+		this.followsClusterSize = followsClusterSize;
+	}
+
+	/**
+	 * Whether the resource follows the cluster's size (a connection per node, its socket and
+	 * buffers): judged on the samples taken at the cluster's usual size only, so that a scale-out
+	 * in the last third is not taken for growth.
+	 */
+	boolean followsClusterSize() {
+		return this.followsClusterSize;
 	}
 
 	String label() {

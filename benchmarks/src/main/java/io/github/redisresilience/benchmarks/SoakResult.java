@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -97,14 +98,25 @@ record SoakResult(SoakSettings settings, String server, Instant started, Instant
 	}
 
 	private List<Double> values(SoakResource resource, Instant from, Instant to) {
+		int usualSize = usualClusterSize();
 		List<Double> values = new ArrayList<>();
 		for (SoakSample sample : this.samples) {
 			double value = resource.of(sample);
-			if (!sample.at().isBefore(from) && sample.at().isBefore(to) && value >= 0) {
+			if (!sample.at().isBefore(from) && sample.at().isBefore(to) && value >= 0
+					&& (!resource.followsClusterSize() || sample.pods() == usualSize)) {
 				values.add(value);
 			}
 		}
 		return values;
+	}
+
+	/** The number of running pods most samples after the warm-up saw. */
+	int usualClusterSize() {
+		Map<Integer, Long> counts = new TreeMap<>();
+		this.samples.stream()
+			.filter((sample) -> !sample.at().isBefore(judgedFrom()))
+			.forEach((sample) -> counts.merge(sample.pods(), 1L, Long::sum));
+		return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0);
 	}
 
 	static double median(List<Double> values) {

@@ -75,7 +75,7 @@ final class SoakRun {
 			List<SoakResult.Disrupted> disruptions = new ArrayList<>();
 			List<String> disruptionFailures = new ArrayList<>();
 			try (SoakSampler sampler = new SoakSampler(cluster, CLIENT_NAME, context.getBean(MeterRegistry.class),
-					context.getBean(TopologyWatcher.class), context.getBean(SoakApplication.OpenConnections.class))) {
+					context.getBean(TopologyWatcher.class))) {
 				sampler.start(this.settings.sampleEvery());
 				disrupt(cluster, workload, end, disruptions, disruptionFailures);
 				sleepUntil(end);

@@ -11,15 +11,17 @@ import java.time.Instant;
  * @param openFiles file descriptors the JVM holds open
  * @param directJdk bytes held by the JDK's direct buffers
  * @param directNetty direct bytes Netty's default allocator has in use (Lettuce's buffers)
- * @param clientConnections connections the application's Lettuce client has open
+ * @param clientConnections TCP connections the JVM has established to the Redis port (the
+ * application's, and the kit's administration while a disruption runs)
  * @param serverClients connections the servers count for the application's client name
  * @param meters meters in the application's registry
  * @param tagValues distinct tag key-value pairs over those meters
  * @param suspectNodes nodes the starter suspects now
  * @param recentAddressChanges address changes the starter keeps for its endpoint
+ * @param pods the cluster's running pods: connections and what they hold follow the cluster's size
  */
 record SoakSample(Instant at, long heapAfterGc, long threads, long openFiles, long directJdk, long directNetty,
 		long clientConnections, long serverClients, long meters, long tagValues, long suspectNodes,
-		long recentAddressChanges) {
+		long recentAddressChanges, int pods) {
 
 }

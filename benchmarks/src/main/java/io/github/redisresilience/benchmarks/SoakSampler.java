@@ -52,8 +52,6 @@ final class SoakSampler implements AutoCloseable {
 
 	private final TopologyWatcher watcher;
 
-	private final SoakApplication.OpenConnections connections;
-
 	private final List<SoakSample> samples = new CopyOnWriteArrayList<>();
 
 	/**
@@ -75,13 +73,11 @@ final class SoakSampler implements AutoCloseable {
 		return thread;
 	});
 
-	SoakSampler(LocalRedisCluster cluster, String clientName, MeterRegistry registry, TopologyWatcher watcher,
-			SoakApplication.OpenConnections connections) {
+	SoakSampler(LocalRedisCluster cluster, String clientName, MeterRegistry registry, TopologyWatcher watcher) {
 		this.cluster = cluster;
 		this.clientName = clientName;
 		this.registry = registry;
 		this.watcher = watcher;
-		this.connections = connections;
 	}
 
 	void start(Duration every) {
@@ -124,9 +120,11 @@ final class SoakSampler implements AutoCloseable {
 				tags.add(meter.getId().getName() + ":" + tag.getKey() + "=" + tag.getValue());
 			}
 		}
-		return new SoakSample(at, heap, threads, files, directJdk, directNetty, this.connections.count(),
-				serverClients(), meters.size(), tags.size(), this.watcher.suspectNodes().size(),
-				this.watcher.recentAddressChanges().size());
+		long connections = RedisConnectionsCount.established(this.cluster.port());
+		int pods = (int) this.cluster.pods().stream().filter(RedisPod::isRunning).count();
+		return new SoakSample(at, heap, threads, files, directJdk, directNetty, connections, serverClients(),
+				meters.size(), tags.size(), this.watcher.suspectNodes().size(),
+				this.watcher.recentAddressChanges().size(), pods);
 	}
 
 	/** The application's connections as the servers count them, -1 if a running pod did not say. */

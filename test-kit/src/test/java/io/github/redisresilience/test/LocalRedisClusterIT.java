@@ -1,6 +1,7 @@
 package io.github.redisresilience.test;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -62,7 +63,7 @@ class LocalRedisClusterIT {
 
 	@Test
 	@Order(3)
-	void movingAllPodsWithBlackHolesMakesOldAddressesHang() throws IOException {
+	void movingAllPodsWithBlackHolesMakesOldAddressesHangUntilReleased() throws IOException {
 		Map<String, String> before = ClusterData.writeKeys(cluster, "black-hole", 200);
 
 		ChaosReport report = cluster.moveAllPods(OldAddresses.BLACK_HOLE);
@@ -72,6 +73,13 @@ class LocalRedisClusterIT {
 		}
 		assertThat(cluster.isHealthy()).isTrue();
 		assertAllReadable(before);
+
+		// Client and cluster bus port of every moved pod.
+		assertThat(cluster.releaseOldAddresses()).isEqualTo(2 * report.addressChanges().size());
+		for (AddressChange change : report.addressChanges()) {
+			assertThatExceptionOfType(ConnectException.class).as("released: refused at once")
+				.isThrownBy(() -> connect(change.from(), 300));
+		}
 	}
 
 	@Test
