@@ -124,8 +124,9 @@ final class SoakRun {
 			// Clients have left the old addresses: they refuse from now on, and their sockets close.
 			cluster.releaseOldAddresses();
 			disruptions.add(new SoakResult.Disrupted(applied, recovered));
-			System.out.printf(Locale.ROOT, "[soak] %s at +%d s: healed after %d ms, recovered %s%n", disruption.id(),
-					Duration.between(workload.origin(), applied.started()).toSeconds(), applied.unhealthyFor().toMillis(),
+			System.out.printf(Locale.ROOT, "[soak] %s at +%d s: healed after %d ms (whole after %d ms), recovered %s%n",
+					disruption.id(), Duration.between(workload.origin(), applied.started()).toSeconds(),
+					applied.unhealthyFor().toMillis(), Duration.between(applied.started(), applied.over()).toMillis(),
 					(recovered != null) ? Duration.between(applied.healed(), recovered).toMillis() + " ms after the heal"
 							: "not within " + RECOVERY_LIMIT.toSeconds() + " s");
 		}

@@ -53,12 +53,6 @@ record SoakSettings(Duration duration, Duration warmUp, long seed, Duration minG
 		return DurationStyle.detectAndParse(ScaleSettings.property(property, defaultValue));
 	}
 
-	/** The same run under another name, shorter, or as the leaking control. */
-	SoakSettings with(Duration duration, Duration warmUp, boolean leak, String name) {
-		return new SoakSettings(duration, warmUp, this.seed, this.minGap, this.maxGap, this.threads, this.pace,
-				this.sampleEvery, leak, name, this.results);
-	}
-
 	@Override
 	public String toString() {
 		return this.duration.toMinutes() + " min (" + this.warmUp.toSeconds() + " s warm-up), seed " + this.seed

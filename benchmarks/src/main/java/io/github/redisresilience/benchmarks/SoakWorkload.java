@@ -126,13 +126,7 @@ final class SoakWorkload {
 	static SoakWorkload start(StringRedisTemplate redis, ReactiveStringRedisTemplate reactive, int threads,
 			Duration pace, Duration budget, Duration longest) {
 		SoakWorkload workload = new SoakWorkload(redis, reactive, threads, pace, budget, longest);
-		for (int i = 0; i < threads; i++) {
-			int thread = i;
-			Thread worker = new Thread(() -> workload.run(thread), "soak-workload-" + i);
-			worker.setDaemon(true);
-			workload.workers.add(worker);
-			worker.start();
-		}
+		workload.workers.addAll(Workload.startThreads(threads, "soak-workload", workload::run));
 		return workload;
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -75,14 +76,21 @@ final class Workload {
 
 	static Workload start(String client, Operations operations, int threads, Duration pace) {
 		Workload workload = new Workload(client, operations, threads, pace);
-		for (int i = 0; i < threads; i++) {
-			int thread = i;
-			Thread worker = new Thread(() -> workload.run(thread), "workload-" + client + "-" + i);
-			worker.setDaemon(true);
-			workload.workers.add(worker);
-			worker.start();
-		}
+		workload.workers.addAll(startThreads(threads, "workload-" + client, workload::run));
 		return workload;
+	}
+
+	/** Starts daemon threads named {@code prefix-0..n-1}, each running the body with its number. */
+	static List<Thread> startThreads(int count, String prefix, IntConsumer body) {
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			int number = i;
+			Thread thread = new Thread(() -> body.accept(number), prefix + "-" + i);
+			thread.setDaemon(true);
+			threads.add(thread);
+			thread.start();
+		}
+		return threads;
 	}
 
 	private void run(int thread) {
