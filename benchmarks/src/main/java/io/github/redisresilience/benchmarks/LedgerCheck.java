@@ -33,6 +33,22 @@ final class LedgerCheck implements AutoCloseable {
 		.addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
 		.build();
 
+	/** The default user's password, {@code null} for a cluster without one. */
+	private final @Nullable String password;
+
+	/** Reads the ledger of a cluster without a password. */
+	LedgerCheck() {
+		this(null);
+	}
+
+	/**
+	 * Reads the ledger of a cluster whose default user has a password.
+	 * @param password the default user's password, {@code null} if it has none
+	 */
+	LedgerCheck(@Nullable String password) {
+		this.password = password;
+	}
+
 	/**
 	 * Reads a ledger back.
 	 * @param seeds the cluster's seeds
@@ -56,6 +72,9 @@ final class LedgerCheck implements AutoCloseable {
 	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters, @Nullable ClusterTls tls) {
 		RedisURI uri = RedisURI.create(((tls != null) ? "rediss://" : "redis://") + seeds);
 		uri.setTimeout(Duration.ofSeconds(5));
+		if (this.password != null) {
+			uri.setPassword(this.password.toCharArray());
+		}
 		RedisClusterClient client = RedisClusterClient.create(this.resources, uri);
 		if (tls != null) {
 			client.setOptions(ClusterClientOptions.builder()

@@ -1,5 +1,6 @@
 package io.github.redisresilience.benchmarks;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
@@ -14,20 +16,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 import io.github.redisresilience.autoconfigure.topology.TopologyRefreshedEvent;
 
 /**
  * The application the soak runs: Boot's auto-configuration with the starter, a meter registry
- * for the starter's metrics (as Actuator would provide) and, for the negative control only,
- * a leak.
+ * for the starter's metrics (as Actuator would provide), its password read from a mounted secret
+ * and, for the negative control only, a leak.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -51,13 +57,34 @@ class SoakApplication {
 		return (builder) -> builder.commandLatencyRecorder(CommandLatencyRecorder.disabled());
 	}
 
+	/**
+	 * The password read from the mounted secret on every connect, as the README shows, so that a
+	 * rotation needs no restart; the user name from {@code spring.data.redis.username}.
+	 */
+	@Bean
+	LettuceClientConfigurationBuilderCustomizer passwordFromSecretFile(
+			@Value("${bench.soak.password-file}") Path secretFile) {
+		RedisCredentialsProvider credentials = SoakCredentials.fromSecretFile(secretFile);
+		return (builder) -> builder.redisCredentialsProviderFactory(new RedisCredentialsProviderFactory() {
+
+			@Override
+			public RedisCredentialsProvider createCredentialsProvider(RedisConfiguration configuration) {
+				return credentials;
+			}
+
+		});
+	}
+
 	@Bean
 	@ConditionalOnProperty(name = "bench.soak.leak", havingValue = "true")
-	ConnectionLeak connectionLeak(ClientResources resources, Environment environment) {
+	ConnectionLeak connectionLeak(ClientResources resources, Environment environment,
+			@Value("${bench.soak.password-file}") Path secretFile) {
 		String firstSeed = environment.getRequiredProperty("spring.data.redis.cluster.nodes").split(",")[0].strip();
 		int colon = firstSeed.lastIndexOf(':');
 		RedisURI seed = RedisURI.create(firstSeed.substring(0, colon), Integer.parseInt(firstSeed.substring(colon + 1)));
 		seed.setClientName(environment.getRequiredProperty("spring.data.redis.client-name"));
+		// Read again on every reconnect: the leaked connections outlive password rotations.
+		seed.setCredentialsProvider(SoakCredentials.fromSecretFile(secretFile));
 		return new ConnectionLeak(resources, seed);
 	}
 

@@ -31,7 +31,7 @@ final class SoakChart {
 	private static final Map<SoakDisruption, String> COLORS = Map.of(SoakDisruption.ALL_PODS_MOVE, "#d62728",
 			SoakDisruption.ROLLING_MOVE, "#ff7f0e", SoakDisruption.MASTER_REPLACED, "#9467bd",
 			SoakDisruption.MASTER_FROZEN, "#1f77b4", SoakDisruption.NODE_LOSS, "#8c564b", SoakDisruption.SCALE_OUT,
-			"#2ca02c", SoakDisruption.SCALE_IN, "#17becf");
+			"#2ca02c", SoakDisruption.SCALE_IN, "#17becf", SoakDisruption.PASSWORD_ROTATION, "#e377c2");
 
 	private SoakChart() {
 	}

@@ -21,7 +21,7 @@ enum SoakDisruption {
 	/** Every pod rescheduled to a new IP, all at once; the old IPs hang. */
 	ALL_PODS_MOVE("all pods moved, old IPs black-holed") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			return Applied.of(this, cluster.moveAllPods(OldAddresses.BLACK_HOLE));
 		}
 	},
@@ -29,7 +29,7 @@ enum SoakDisruption {
 	/** A rolling upgrade: one pod after the other to a new IP; the old IPs hang. */
 	ROLLING_MOVE("rolling move, old IPs black-holed") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			return Applied.of(this, cluster.rollingMove(OldAddresses.BLACK_HOLE));
 		}
 	},
@@ -37,7 +37,7 @@ enum SoakDisruption {
 	/** A master killed, its replica promoted, the pod replaced at a new IP, where it rejoins as a replica. */
 	MASTER_REPLACED("master killed, replica promoted, pod replaced at a new IP") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			RedisPod master = pick(cluster.masters(), random);
 			ChaosReport killed = cluster.killMaster(master);
 			ChaosReport replaced = cluster.movePod(master, OldAddresses.BLACK_HOLE);
@@ -48,7 +48,7 @@ enum SoakDisruption {
 	/** A master frozen (SIGSTOP) until its replica is promoted, woken once the application recovered. */
 	MASTER_FROZEN("master frozen past failover, resumed after recovery") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			RedisPod master = pick(cluster.masters(), random);
 			ChaosReport failover = cluster.pauseUntilFailover(master);
 			recovery.await(failover.healed());
@@ -63,7 +63,7 @@ enum SoakDisruption {
 	 */
 	NODE_LOSS("node lost (a master and another master's replica)") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			NodeLoss loss = cluster.loseNode(cluster.podsOfOneNode());
 			return new Applied(this, loss.started(), loss.promoted(), loss.healed());
 		}
@@ -77,7 +77,7 @@ enum SoakDisruption {
 	/** A master and its replica added, and slots migrated to the master under load (ASK, then MOVED). */
 	SCALE_OUT("scaled out: a master and its replica added, " + SoakDisruption.MIGRATED_SLOTS + " slots migrated") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			Instant started = Instant.now();
 			RedisPod master = cluster.addMaster();
 			cluster.addReplica(master);
@@ -94,7 +94,7 @@ enum SoakDisruption {
 	/** The newest master drained and removed, and one replica removed, back to three of each. */
 	SCALE_IN("scaled in: the newest master drained and removed, then a replica") {
 		@Override
-		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery) {
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
 			RedisPod master = cluster.masters()
 				.stream()
 				.max(Comparator.comparingInt(RedisPod::ordinal))
@@ -115,6 +115,20 @@ enum SoakDisruption {
 		@Override
 		boolean possible(LocalRedisCluster cluster) {
 			return cluster.masters().size() > BASE_MASTERS;
+		}
+	},
+
+	/**
+	 * The application's ACL password rotated on every node while it runs: the new password added,
+	 * the mounted secret replaced, every client connection closed, the old password removed, every
+	 * client connection closed again.
+	 */
+	PASSWORD_ROTATION("ACL password rotated, the mounted secret replaced, clients reconnected twice") {
+		@Override
+		Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials) {
+			Instant started = Instant.now();
+			Instant onlyNewPassword = credentials.rotate(cluster, recovery);
+			return new Applied(this, started, onlyNewPassword, onlyNewPassword);
 		}
 	};
 
@@ -143,9 +157,10 @@ enum SoakDisruption {
 	 * @param cluster the cluster
 	 * @param random the schedule's random source, for choices within the disruption
 	 * @param recovery waits, bounded, until the application has recovered
+	 * @param credentials the application's credentials, for a rotation
 	 * @return when it started, when the application could recover, and when it was over
 	 */
-	abstract Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery);
+	abstract Applied apply(LocalRedisCluster cluster, Random random, Recovery recovery, SoakCredentials credentials);
 
 	/**
 	 * Whether the disruption can follow now (a scale-in needs a scale-out before it; a node loss

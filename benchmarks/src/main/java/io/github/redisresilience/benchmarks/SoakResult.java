@@ -182,9 +182,17 @@ record SoakResult(SoakSettings settings, String server, Instant started, Instant
 		return problems;
 	}
 
-	/** The resources that grew: what the negative control must show. */
+	/**
+	 * The resources judged and found growing: what the negative control must show. A resource
+	 * that could not be judged (too few samples in a third) is a problem of the run, never
+	 * counted as grown, so that the control cannot pass on missing samples.
+	 */
 	List<SoakResource> grown() {
-		return trends().values().stream().filter((trend) -> !trend.verdict().passed()).map(Trend::resource).toList();
+		return trends().values()
+			.stream()
+			.filter((trend) -> trend.first() >= 0 && trend.last() >= 0 && !trend.verdict().passed())
+			.map(Trend::resource)
+			.toList();
 	}
 
 	/** How often each disruption ran. */

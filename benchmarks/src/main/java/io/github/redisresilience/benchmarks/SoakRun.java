@@ -2,6 +2,8 @@ package io.github.redisresilience.benchmarks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +42,11 @@ final class SoakRun {
 
 	private final SoakSettings settings;
 
-	private SoakRun(SoakSettings settings) {
+	private final SoakCredentials credentials;
+
+	private SoakRun(SoakSettings settings, SoakCredentials credentials) {
 		this.settings = settings;
+		this.credentials = credentials;
 	}
 
 	/**
@@ -51,14 +56,20 @@ final class SoakRun {
 	 */
 	static SoakResult run(SoakSettings settings) throws IOException, InterruptedException {
 		System.out.println("[soak] " + settings);
-		try (LocalRedisCluster cluster = LocalRedisCluster.builder().name("soak").start()) {
+		Path secrets = Files.createTempDirectory("soak-secret");
+		SoakCredentials credentials = new SoakCredentials(secrets);
+		try (LocalRedisCluster cluster = credentials.protect(LocalRedisCluster.builder().name("soak")).start()) {
 			System.out.println("[soak] cluster " + cluster.name() + " on redis-server " + cluster.binary().version()
 					+ ", seeds " + cluster.seedNodes());
-			SoakResult result = new SoakRun(settings).run(cluster);
+			SoakResult result = new SoakRun(settings, credentials).run(cluster);
 			new SoakReport(result).write();
 			List<String> problems = result.problems();
 			System.out.println("[soak] " + (problems.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", problems)));
 			return result;
+		}
+		finally {
+			Files.deleteIfExists(credentials.secretFile());
+			Files.deleteIfExists(secrets);
 		}
 	}
 
@@ -74,7 +85,7 @@ final class SoakRun {
 			Instant end = started.plus(this.settings.duration());
 			List<SoakResult.Disrupted> disruptions = new ArrayList<>();
 			List<String> disruptionFailures = new ArrayList<>();
-			try (SoakSampler sampler = new SoakSampler(cluster, CLIENT_NAME, context.getBean(MeterRegistry.class),
+			try (SoakSampler sampler = new SoakSampler(cluster, SoakCredentials.ADMIN_PASSWORD, CLIENT_NAME, context.getBean(MeterRegistry.class),
 					context.getBean(TopologyWatcher.class))) {
 				sampler.start(this.settings.sampleEvery());
 				disrupt(cluster, workload, end, disruptions, disruptionFailures);
@@ -86,7 +97,7 @@ final class SoakRun {
 				System.out.printf(Locale.ROOT, "[soak] %d operations, %d disruptions; reading the ledger back%n",
 						workload.operations(), disruptions.size());
 				LedgerCheck.Verdict ledger;
-				try (LedgerCheck check = new LedgerCheck()) {
+				try (LedgerCheck check = new LedgerCheck(SoakCredentials.ADMIN_PASSWORD)) {
 					ledger = check.check(cluster.seedNodes(), workload.writes(), workload.counters());
 				}
 				return new SoakResult(this.settings, cluster.binary().version().toString(), started, ended,
@@ -112,7 +123,7 @@ final class SoakRun {
 			SoakDisruption disruption = pick(cluster, random);
 			SoakDisruption.Applied applied;
 			try {
-				applied = disruption.apply(cluster, random, (from) -> awaitRecovery(workload, from));
+				applied = disruption.apply(cluster, random, (from) -> awaitRecovery(workload, from), this.credentials);
 			}
 			catch (RuntimeException ex) {
 				// The cluster did not heal: no further disruption means anything; the workload runs on.
@@ -182,6 +193,9 @@ final class SoakRun {
 				// changed by every move.
 				"--redis.resilience.dns.resolver=netty", "--redis.resilience.dns.servers=" + nameServer,
 				"--spring.data.redis.client-name=" + CLIENT_NAME,
+				// An ACL user whose password the application reads from a mounted secret on every connect.
+				"--spring.data.redis.username=" + SoakCredentials.USER,
+				"--bench.soak.password-file=" + this.credentials.secretFile(),
 				// Counters too are retried, each applied once: the ledger demands every INCR exactly once.
 				"--redis.resilience.retry.exactly-once=INCR", "--spring.main.banner-mode=off",
 				"--spring.jmx.enabled=false", "--spring.application.name=soak",

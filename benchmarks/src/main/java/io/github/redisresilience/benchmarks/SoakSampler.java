@@ -46,6 +46,9 @@ final class SoakSampler implements AutoCloseable {
 
 	private final LocalRedisCluster cluster;
 
+	/** The default user's password, for {@code CLIENT LIST}. */
+	private final String adminPassword;
+
 	private final String clientName;
 
 	private final MeterRegistry registry;
@@ -73,8 +76,10 @@ final class SoakSampler implements AutoCloseable {
 		return thread;
 	});
 
-	SoakSampler(LocalRedisCluster cluster, String clientName, MeterRegistry registry, TopologyWatcher watcher) {
+	SoakSampler(LocalRedisCluster cluster, String adminPassword, String clientName, MeterRegistry registry,
+			TopologyWatcher watcher) {
 		this.cluster = cluster;
+		this.adminPassword = adminPassword;
 		this.clientName = clientName;
 		this.registry = registry;
 		this.watcher = watcher;
@@ -136,6 +141,7 @@ final class SoakSampler implements AutoCloseable {
 			}
 			RedisURI uri = RedisURI.create(pod.address().getHostString(), pod.address().getPort());
 			uri.setTimeout(SERVER_TIMEOUT);
+			uri.setPassword(this.adminPassword.toCharArray());
 			RedisClient client = RedisClient.create(this.resources, uri);
 			try (StatefulRedisConnection<String, String> connection = client.connect()) {
 				String list = connection.sync().clientList();

@@ -17,10 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SoakIT {
 
 	/**
-	 * A schedule whose first seven disruptions are one of each kind: scale-out, node loss,
-	 * scale-in, master replaced, all pods moved, rolling move, master frozen.
+	 * A schedule whose first eight disruptions are one of each kind, with short gaps: password
+	 * rotation, master replaced, all pods moved, master frozen, scale-out, scale-in, rolling move,
+	 * node loss (five minutes hold eight or nine). The scale-out comes late enough and the scale-in
+	 * early enough that the first and the last third both hold samples at the cluster's usual size,
+	 * where what follows the cluster's size is judged.
 	 */
-	private static final long SEED = 400;
+	private static final long SEED = 257556;
 
 	@BeforeAll
 	static void hostsFile() throws Exception {
