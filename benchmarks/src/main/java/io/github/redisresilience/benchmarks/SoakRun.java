@@ -85,8 +85,8 @@ final class SoakRun {
 			Instant end = started.plus(this.settings.duration());
 			List<SoakResult.Disrupted> disruptions = new ArrayList<>();
 			List<String> disruptionFailures = new ArrayList<>();
-			try (SoakSampler sampler = new SoakSampler(cluster, SoakCredentials.ADMIN_PASSWORD, CLIENT_NAME, context.getBean(MeterRegistry.class),
-					context.getBean(TopologyWatcher.class))) {
+			try (SoakSampler sampler = new SoakSampler(cluster, SoakCredentials.ADMIN_PASSWORD, CLIENT_NAME,
+					context.getBean(MeterRegistry.class), context.getBean(TopologyWatcher.class))) {
 				sampler.start(this.settings.sampleEvery());
 				disrupt(cluster, workload, end, disruptions, disruptionFailures);
 				sleepUntil(end);
