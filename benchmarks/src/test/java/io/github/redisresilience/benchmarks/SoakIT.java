@@ -19,7 +19,7 @@ class SoakIT {
 	/**
 	 * A schedule whose first eight disruptions are one of each kind, with short gaps: password
 	 * rotation, master replaced, all pods moved, master frozen, scale-out, scale-in, rolling move,
-	 * node loss (five minutes hold eight or nine). The scale-out comes late enough and the scale-in
+	 * node loss (five minutes hold eight to ten). The scale-out comes late enough and the scale-in
 	 * early enough that the first and the last third both hold samples at the cluster's usual size,
 	 * where what follows the cluster's size is judged.
 	 */
