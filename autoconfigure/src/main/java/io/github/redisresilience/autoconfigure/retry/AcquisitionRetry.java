@@ -35,19 +35,27 @@ import org.springframework.util.backoff.BackOffExecution;
  * provider again each time (with the topology it has then). Everything else reaches the provider
  * unchanged. The writers are found as their connections connect
  * ({@link RedisConnectionStateListener}), before the connection is handed out.
+ * <p>
+ * A slot lookup can also hand out a node connection Lettuce has already closed: when a
+ * topology refresh closes a node's connection as stale while another thread routes a command
+ * by the view just replaced, that thread puts the connection into the provider's per-slot cache
+ * after the refresh emptied it, and every command for the slot then fails with "Connection is
+ * closed" until the next refresh. The proxy never hands out a closed connection: it empties
+ * the cache the way a refresh does (the writer's partitions set again) and asks again.
  */
 final class AcquisitionRetry implements RedisConnectionStateListener {
 
 	private static final Log logger = LogFactory.getLog(AcquisitionRetry.class);
 
-	private static final String WRITER_CLASS = "io.lettuce.core.cluster.ClusterDistributionChannelWriter";
+	private static final @Nullable Method GET_PROVIDER = ClusterWriters.writerMethod("getClusterConnectionProvider");
 
-	private static final @Nullable Class<?> WRITER = ClassUtils.isPresent(WRITER_CLASS, null)
-			? ClassUtils.resolveClassName(WRITER_CLASS, null) : null;
+	private static final @Nullable Method SET_PROVIDER = ClusterWriters.writerMethod("setClusterConnectionProvider");
 
-	private static final @Nullable Method GET_PROVIDER = accessible("getClusterConnectionProvider");
+	private static final @Nullable Method GET_PARTITIONS = ClusterWriters.writerMethod("getPartitions");
 
-	private static final @Nullable Method SET_PROVIDER = accessible("setClusterConnectionProvider");
+	private static final @Nullable Method SET_PARTITIONS = ClusterWriters.writerMethod("setPartitions");
+
+	private static final Failure CLOSED_CONNECTION = new Failure(FailureKind.NOT_EXECUTED, "closed-connection");
 
 	private final ChannelCommandRetry retry;
 
@@ -55,23 +63,10 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 		this.retry = retry;
 	}
 
-	private static @Nullable Method accessible(String name) {
-		if (WRITER == null) {
-			return null;
-		}
-		for (Method method : WRITER.getMethods()) {
-			if (method.getName().equals(name)) {
-				ReflectionUtils.makeAccessible(method);
-				return method;
-			}
-		}
-		return null;
-	}
-
 	@Override
 	public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
 		RedisChannelWriter writer = connection.getChannelWriter();
-		if (WRITER == null || !WRITER.isInstance(writer) || GET_PROVIDER == null || SET_PROVIDER == null) {
+		if (!ClusterWriters.isWriter(writer) || GET_PROVIDER == null || SET_PROVIDER == null) {
 			return;
 		}
 		Object provider = ReflectionUtils.invokeMethod(GET_PROVIDER, writer);
@@ -81,7 +76,7 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 		}
 		Object proxy = Proxy.newProxyInstance(provider.getClass().getClassLoader(),
 				ClassUtils.getAllInterfacesForClass(provider.getClass(), provider.getClass().getClassLoader()),
-				new RetryingProvider(provider, writer.getClientResources()));
+				new RetryingProvider(provider, writer));
 		ReflectionUtils.invokeMethod(SET_PROVIDER, writer, proxy);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection acquisition retried for " + connection);
@@ -95,22 +90,43 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 
 		private final Object provider;
 
-		private final ClientResources resources;
+		private final RedisChannelWriter writer;
 
-		RetryingProvider(Object provider, ClientResources resources) {
+		RetryingProvider(Object provider, RedisChannelWriter writer) {
 			this.provider = provider;
-			this.resources = resources;
+			this.writer = writer;
 		}
 
 		@Override
 		public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
 			Object result = call(method, args);
-			if (!isSlotLookup(method, args) || !(result instanceof CompletableFuture<?> future)
-					|| (future.isDone() && !future.isCompletedExceptionally())) {
+			if (!isSlotLookup(method, args) || !(result instanceof CompletableFuture<?> future)) {
 				return result;
 			}
-			return new Acquisition(() -> (CompletableFuture<?>) callUnchecked(method, args), this.resources)
-				.follow(future);
+			if (isOpenConnection(future)) {
+				return result;
+			}
+			Acquisition acquisition = new Acquisition(() -> (CompletableFuture<?>) callUnchecked(method, args),
+					this::forgetSlotConnections, this.writer.getClientResources());
+			if (future.isDone() && !future.isCompletedExceptionally()) {
+				// A closed connection cached for the slot: a lookup in an emptied cache heals it at once.
+				return acquisition.retryClosedAtOnce();
+			}
+			return acquisition.follow(future);
+		}
+
+		/**
+		 * Empty the provider's per-slot connection cache, as a topology refresh does: the
+		 * writer's partitions set again (the same ones), which also closes connections of nodes
+		 * no longer in them.
+		 */
+		private void forgetSlotConnections() {
+			if (GET_PARTITIONS != null && SET_PARTITIONS != null) {
+				Object partitions = ReflectionUtils.invokeMethod(GET_PARTITIONS, this.writer);
+				if (partitions != null) {
+					ReflectionUtils.invokeMethod(SET_PARTITIONS, this.writer, partitions);
+				}
+			}
 		}
 
 		private boolean isSlotLookup(Method method, @Nullable Object @Nullable [] args) {
@@ -146,12 +162,23 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 
 	}
 
+	/** Whether a lookup is done and found a connection that is not closed. */
+	private static boolean isOpenConnection(CompletableFuture<?> lookup) {
+		return lookup.isDone() && !lookup.isCompletedExceptionally() && !isClosed(lookup.join());
+	}
+
+	private static boolean isClosed(@Nullable Object connection) {
+		return connection instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
+	}
+
 	/**
 	 * One slot lookup and its retries.
 	 */
 	private final class Acquisition {
 
 		private final Supplier<CompletableFuture<?>> lookup;
+
+		private final Runnable forgetSlotConnections;
 
 		private final ClientResources resources;
 
@@ -165,8 +192,9 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 
 		private @Nullable Failure retrying;
 
-		Acquisition(Supplier<CompletableFuture<?>> lookup, ClientResources resources) {
+		Acquisition(Supplier<CompletableFuture<?>> lookup, Runnable forgetSlotConnections, ClientResources resources) {
 			this.lookup = lookup;
+			this.forgetSlotConnections = forgetSlotConnections;
 			this.resources = resources;
 		}
 
@@ -175,27 +203,53 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 			return this.result;
 		}
 
+		/**
+		 * The first lookup found a closed connection: empty the cache and look up again, without
+		 * a delay (the result is complete at once when the node's connection is open).
+		 */
+		CompletableFuture<Object> retryClosedAtOnce() {
+			this.retrying = CLOSED_CONNECTION;
+			this.attempts++;
+			this.forgetSlotConnections.run();
+			return follow(this.lookup.get());
+		}
+
 		private void completed(@Nullable Object connection, @Nullable Throwable failure) {
-			if (failure == null) {
+			boolean closed = failure == null && isClosed(connection);
+			if (failure == null && !closed) {
 				count(true);
 				this.result.complete(connection);
 				return;
 			}
 			Throwable cause = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
-			Failure classified = Failure.of(cause);
+			Failure classified = closed ? CLOSED_CONNECTION : Failure.of(cause);
 			long delay = nextDelay(classified);
-			if (delay < 0) {
-				count(false);
-				this.result.completeExceptionally(cause);
-				return;
-			}
 			count(false);
-			this.retrying = classified;
-			this.attempts++;
-			if (!LaterAttempts.schedule(this.resources, () -> follow(this.lookup.get()), delay)) {
+			this.retrying = (delay >= 0) ? classified : null;
+			if (delay < 0 || !schedule(closed, delay)) {
+				// Given up: a closed connection goes to the writer, which fails the command as Lettuce does.
 				this.retrying = null;
+				giveUp(connection, cause);
+			}
+		}
+
+		private boolean schedule(boolean closed, long delay) {
+			this.attempts++;
+			return LaterAttempts.schedule(this.resources, () -> {
+				if (closed) {
+					this.forgetSlotConnections.run();
+				}
+				follow(this.lookup.get());
+			}, delay);
+		}
+
+		private void giveUp(@Nullable Object connection, @Nullable Throwable cause) {
+			if (cause != null) {
 				this.result.completeExceptionally(cause);
+			}
+			else {
+				this.result.complete(connection);
 			}
 		}
 

@@ -1,6 +1,7 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 
 import io.lettuce.core.RedisChannelWriter;
 import io.lettuce.core.protocol.RedisCommand;
@@ -36,6 +37,15 @@ final class ClusterWriters {
 	private static final @Nullable Field FIELD = accessible(
 			ReflectionUtils.findField(TYPE, FIELD_NAME, RedisChannelWriter.class));
 
+	/** Lettuce's cluster writer, package-private too: its public methods are called by reflection. */
+	static final String WRITER_CLASS_NAME = "io.lettuce.core.cluster.ClusterDistributionChannelWriter";
+
+	private static final @Nullable Class<?> WRITER_TYPE = ClassUtils.isPresent(WRITER_CLASS_NAME,
+			ClusterWriters.class.getClassLoader())
+					? ClassUtils.resolveClassName(WRITER_CLASS_NAME, ClusterWriters.class.getClassLoader()) : null;
+
+	private static final @Nullable Method GET_PROVIDER = writerMethod("getClusterConnectionProvider");
+
 	private ClusterWriters() {
 	}
 
@@ -62,6 +72,44 @@ final class ClusterWriters {
 	 */
 	static boolean isRouted(RedisCommand<?, ?, ?> command) {
 		return TYPE != null && TYPE.isInstance(command);
+	}
+
+	/**
+	 * Whether a writer is Lettuce's cluster writer.
+	 * @param writer a connection's writer
+	 * @return {@code true} for a {@code ClusterDistributionChannelWriter}
+	 */
+	static boolean isWriter(@Nullable RedisChannelWriter writer) {
+		return WRITER_TYPE != null && WRITER_TYPE.isInstance(writer);
+	}
+
+	/**
+	 * A public method of Lettuce's cluster writer, made callable (its class is package-private).
+	 * @param name the method's name, one without overloads
+	 * @return the method, or {@code null} if this Lettuce has none
+	 */
+	static @Nullable Method writerMethod(String name) {
+		if (WRITER_TYPE == null) {
+			return null;
+		}
+		for (Method method : WRITER_TYPE.getMethods()) {
+			if (method.getName().equals(name)) {
+				ReflectionUtils.makeAccessible(method);
+				return method;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether a cluster writer is closed, the caller's connection with it: Lettuce's writer lets
+	 * go of its connection provider when it closes, and rejects every command from then on
+	 * with "Connection is closed", the message a closed node connection gives too.
+	 * @param writer a cluster writer
+	 * @return {@code true} if it is closed, {@code false} if it is open or cannot be told
+	 */
+	static boolean isClosed(RedisChannelWriter writer) {
+		return GET_PROVIDER != null && isWriter(writer) && ReflectionUtils.invokeMethod(GET_PROVIDER, writer) == null;
 	}
 
 	/**

@@ -137,16 +137,25 @@ final class RetriedCall {
 		if (this.target.isDone()) {
 			return false;
 		}
-		long delay = writerClosed(failure) ? -1 : nextDelay(Failure.of(failure), failure);
+		if (writerClosed(failure)) {
+			return this.target.completeExceptionally(finalFailure(failure, "its connection was closed"));
+		}
+		long delay = nextDelay(Failure.of(failure), failure);
 		if (delay >= 0 && retryLater(attempt, delay)) {
 			return true;
 		}
 		return this.target.completeExceptionally(finalFailure(failure));
 	}
 
-	/** The cluster writer rejects every write once the caller's connection is closed. */
+	/**
+	 * The cluster writer rejects every later attempt once the caller's connection is closed: no
+	 * use retrying. The same message from a node connection (closed as stale by a topology
+	 * refresh while the attempt was routed to it) is retried.
+	 */
 	private boolean writerClosed(Throwable failure) {
-		return attemptCount() > 1 && failure instanceof RedisException && "Connection is closed".equals(failure.getMessage());
+		RedisChannelWriter writer = writer();
+		return attemptCount() > 1 && failure instanceof RedisException && "Connection is closed".equals(failure.getMessage())
+				&& (writer == null || ClusterWriters.isClosed(writer));
 	}
 
 	private synchronized int attemptCount() {
@@ -243,7 +252,11 @@ final class RetriedCall {
 	 * on (or the budget was spent by a single retriable attempt), as the connection-level retry
 	 * reported it.
 	 */
-	private synchronized Throwable finalFailure(Throwable last) {
+	private Throwable finalFailure(Throwable last) {
+		return finalFailure(last, null);
+	}
+
+	private synchronized Throwable finalFailure(Throwable last, @Nullable String stopReason) {
 		List<Throwable> all = (this.failures != null) ? this.failures : List.of(last);
 		Failure failure = Failure.of(last);
 		boolean retriable = this.retry.rules().mayRetry(kind(), failure);
@@ -254,7 +267,8 @@ final class RetriedCall {
 		countRetry(false);
 		Duration elapsed = elapsed();
 		RedisRetriesExhaustedException summary = new RedisRetriesExhaustedException(
-				this.target.getType().toString(), this.attempts, elapsed, stopReason(failure, retriable));
+				this.target.getType().toString(), this.attempts, elapsed,
+				(stopReason != null) ? stopReason : stopReason(failure, retriable));
 		this.retry.metrics().exhausted(failure.reason());
 		for (Throwable earlier : all) {
 			if (earlier != last) {

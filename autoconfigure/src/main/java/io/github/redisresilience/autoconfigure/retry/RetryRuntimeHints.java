@@ -1,6 +1,9 @@
 package io.github.redisresilience.autoconfigure.retry;
 
+import java.util.List;
+
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.ExecutableMode;
@@ -12,14 +15,12 @@ import org.springframework.util.ClassUtils;
 /**
  * What the retry reaches by reflection or proxies at run time, for Spring AOT and native images:
  * the writer a routed command keeps ({@link ClusterWriters}), the cluster client's seeds
- * ({@link ClusterClientPreparer}), and the connection provider of a cluster writer, its accessors
- * and the JDK proxy of its interfaces ({@link AcquisitionRetry}).
+ * ({@link ClusterClientPreparer}), and the connection provider of a cluster writer, its accessors,
+ * the writer's partitions and the JDK proxy of its interfaces ({@link AcquisitionRetry}).
  */
 class RetryRuntimeHints implements RuntimeHintsRegistrar {
 
 	static final String PROVIDER = "io.lettuce.core.cluster.PooledClusterConnectionProvider";
-
-	static final String WRITER = "io.lettuce.core.cluster.ClusterDistributionChannelWriter";
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
@@ -27,11 +28,13 @@ class RetryRuntimeHints implements RuntimeHintsRegistrar {
 			.registerType(TypeReference.of(ClusterWriters.CLASS_NAME),
 					(type) -> type.withField(ClusterWriters.FIELD_NAME))
 			.registerType(RedisClusterClient.class, (type) -> type.withField(ClusterClientPreparer.FIELD_NAME))
-			.registerType(TypeReference.of(WRITER),
-					(type) -> type.withMethod("getClusterConnectionProvider", java.util.List.of(), ExecutableMode.INVOKE)
+			.registerType(TypeReference.of(ClusterWriters.WRITER_CLASS_NAME),
+					(type) -> type.withMethod("getClusterConnectionProvider", List.of(), ExecutableMode.INVOKE)
 						.withMethod("setClusterConnectionProvider",
-								java.util.List.of(TypeReference.of("io.lettuce.core.cluster.ClusterConnectionProvider")),
-								ExecutableMode.INVOKE));
+								List.of(TypeReference.of("io.lettuce.core.cluster.ClusterConnectionProvider")),
+								ExecutableMode.INVOKE)
+						.withMethod("getPartitions", List.of(), ExecutableMode.INVOKE)
+						.withMethod("setPartitions", List.of(TypeReference.of(Partitions.class)), ExecutableMode.INVOKE));
 		if (ClassUtils.isPresent(PROVIDER, classLoader)) {
 			Class<?> provider = ClassUtils.resolveClassName(PROVIDER, classLoader);
 			hints.proxies().registerJdkProxy(ClassUtils.getAllInterfacesForClass(provider, classLoader));

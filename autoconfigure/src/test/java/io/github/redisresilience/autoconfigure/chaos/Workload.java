@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.redisresilience.autoconfigure.retry.RedisRetriesExhaustedException;
+
 /**
  * A fixed-pace workload through the application's template: each operation writes a unique key,
  * reads it back, and increments a counter of its own ({@code INCR} of a fresh key), keeping a
@@ -211,7 +213,15 @@ final class Workload implements AutoCloseable {
 			root = root.getCause();
 		}
 		String text = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-		return (root == ex) ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+		String described = (root == ex) ? text
+				: text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+		for (Throwable suppressed : root.getSuppressed()) {
+			if (suppressed instanceof RedisRetriesExhaustedException retries) {
+				// How many attempts and why the retry stopped: what tells one cause from another.
+				return described + " [" + retries.getMessage() + "]";
+			}
+		}
+		return described;
 	}
 
 	List<String> sampleErrors(int max) {

@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.PartitionSelectorException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -159,6 +162,37 @@ class ClusterDownRetryIT {
 		}
 		finally {
 			client.refreshPartitions();
+		}
+	}
+
+	/**
+	 * A command waiting for its next attempt when the application closes its connection: from
+	 * then on Lettuce's writer rejects every attempt with "Connection is closed", so the retry
+	 * ends the command at once instead of spending its budget (here a minute) on attempts that
+	 * cannot be written. The same message from one node's connection is retried (see
+	 * {@link ClosedSlotConnectionIT}).
+	 */
+	@Test
+	void aRetriedCommandEndsWhenTheApplicationClosesItsConnection() throws Exception {
+		start("--redis.resilience.retry.budget=60s", "--redis.resilience.retry.exactly-once-ttl=180s",
+				"--redis.resilience.retry.max-attempts=1000");
+		String key = "clusterdown:" + this.run + ":closed";
+		this.context.getBean(StringRedisTemplate.class).opsForValue().set(key, "value");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		StatefulRedisClusterConnection<String, String> connection = clusterClient().connect();
+		try (SlotOwner owner = SlotOwner.of(key)) {
+			owner.stopServing();
+			RedisFuture<String> read = connection.async().get(key);
+			await("a retry after CLUSTERDOWN").atMost(LIMIT).until(() -> retries(registry, "clusterdown", "failed") > 0);
+			assertThat(read.isDone()).isFalse();
+			connection.close();
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> read.get(LIMIT.toSeconds(), TimeUnit.SECONDS))
+				.withStackTraceContaining("Connection is closed")
+				.withStackTraceContaining("its connection was closed");
+		}
+		finally {
+			connection.close();
 		}
 	}
 

@@ -1,7 +1,11 @@
 package io.github.redisresilience.autoconfigure.retry;
 
+import java.lang.reflect.Method;
+
 import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
@@ -31,6 +35,15 @@ class RetryRuntimeHintsTests {
 	void seedsOfTheClusterClientAreReachable() {
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onFieldAccess(RedisClusterClient.class, ClusterClientPreparer.FIELD_NAME)).accepts(this.hints);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "getClusterConnectionProvider", "setClusterConnectionProvider", "getPartitions",
+			"setPartitions" })
+	void methodsOfTheClusterWriterAreInvocable(String name) {
+		Method method = ClusterWriters.writerMethod(name);
+		assertThat(method).as(name).isNotNull();
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(method)).accepts(this.hints);
 	}
 
 	@Test
