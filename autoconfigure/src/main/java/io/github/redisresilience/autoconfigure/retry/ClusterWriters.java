@@ -21,6 +21,9 @@ import org.springframework.util.ReflectionUtils;
  * in a private field, the one Lettuce itself writes a command back into after MOVED or ASK. No
  * public accessor exists in Lettuce 6.8 or 7.5, so it is read by reflection (with a runtime hint
  * for native images); without it commands are not retried, with a warning.
+ * <p>
+ * The writer's class is package-private too: its public methods (its connection provider, its
+ * partitions) are called by reflection, and whether it is closed is told from them.
  */
 final class ClusterWriters {
 
