@@ -63,6 +63,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(1);
 
+	/** The node timeout of a pod cut off the cluster bus: longer than any freeze a test holds it in. */
+	private static final Duration CUT_NODE_TIMEOUT = Duration.ofMinutes(10);
+
 	/** How long a master's writes are held, at most, before a disruption fails it over. */
 	private static final Duration WRITE_HOLD = Duration.ofSeconds(1);
 
@@ -793,16 +796,40 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * its client port stays reachable, as a network policy or a partition that spares the Service
 	 * does. The rest of the cluster fails a cut-off master over after the node timeout, and the pod
 	 * learns nothing of it until the cut is closed: frozen as well ({@link #pause(RedisPod)}), it
-	 * wakes still believing it is the master, and serves its clients as one until then. While cut,
-	 * the kit leaves the pod out of its health checks and administration, as for
-	 * {@link #partition(RedisPod)}. Closed with the cluster at the latest.
+	 * wakes still believing it is the master, and serves its clients as one until then (its own
+	 * {@code cluster-node-timeout} is raised while cut, so it never counts its peers as failing and
+	 * refuses commands with {@code CLUSTERDOWN}). While cut, the kit leaves the pod out of its health
+	 * checks and administration, as for {@link #partition(RedisPod)}. Closed with the cluster at the
+	 * latest.
 	 * @param pod a running pod
 	 * @return the cut, to close early
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
 	 */
 	public synchronized Partition cutClusterBus(RedisPod pod) {
 		int busPort = this.settings.port + 10000;
-		return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort));
+		// A pod that hears from no peer for the node timeout flags the peers it had pinged as
+		// failing and, left without a majority, answers CLUSTERDOWN: after a freeze longer than
+		// that, it would do so as soon as it wakes whenever pings to the other masters were
+		// pending at the cut. Its own timeout is raised for the cut, so it serves as the master
+		// it believes it is, as documented; the rest of the cluster keeps its timeout.
+		boolean raised = !pod.isPaused();
+		if (raised) {
+			setNodeTimeout(pod, CUT_NODE_TIMEOUT);
+		}
+		return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), () -> {
+			if (raised && pod.isRunning() && !pod.isPaused()) {
+				setNodeTimeout(pod, this.settings.nodeTimeout);
+			}
+		});
+	}
+
+	private void setNodeTimeout(RedisPod pod, Duration timeout) {
+		try {
+			callOn(pod, "CONFIG", "SET", "cluster-node-timeout", Long.toString(timeout.toMillis()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not set the node timeout of " + pod, ex);
+		}
 	}
 
 	/**
@@ -824,6 +851,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 	}
 
 	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop) {
+		return cutOff(pod, drop, () -> {
+		});
+	}
+
+	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop, Runnable afterRestore) {
 		if (!pod.isRunning()) {
 			throw new IllegalStateException(pod + " is not running");
 		}
@@ -845,6 +877,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 			finally {
 				if (pod.address().getAddress().equals(address)) {
 					pod.isolated(false);
+					afterRestore.run();
 				}
 			}
 		});

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Cutting pod IPs off with iptables, and losing a Kubernetes node with it, against a real cluster.
@@ -102,6 +103,41 @@ class NodeLossIT {
 		}
 
 		assertThat(iptables("-S")).doesNotContain(name).doesNotContain(orphan);
+	}
+
+	/**
+	 * A master cut off the cluster bus is failed over by the rest of the cluster and, for as long
+	 * as the cut lasts (here well past the node timeout, when its unanswered pings would have it
+	 * count its peers as failing and refuse commands), keeps serving as the master it believes it
+	 * is; once the cut closes it hears of its failover and rejoins as a replica.
+	 */
+	@Test
+	@Order(4)
+	void aMasterCutOffTheClusterBusServesAsOneUntilTheCutCloses() throws IOException {
+		RedisPod master = cluster.masterOf(0);
+
+		try (Partition cut = cluster.cutClusterBus(master)) {
+			cluster.awaitHealthy();
+			assertThat(cluster.masterOf(0)).as("promoted replica").isNotSameAs(master);
+			await("the cut-off master's view of the cluster staying ok").during(Duration.ofSeconds(5))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> clusterState(master).equals("ok"));
+		}
+
+		cluster.awaitHealthy();
+		assertThat(master.role()).isEqualTo(Role.REPLICA);
+		assertThat(clusterState(master)).isEqualTo("ok");
+	}
+
+	private static String clusterState(RedisPod pod) throws IOException {
+		try (RespConnection connection = cluster.connect(pod)) {
+			String info = connection.callForString("CLUSTER", "INFO");
+			return info.lines()
+				.filter((line) -> line.startsWith("cluster_state:"))
+				.map((line) -> line.substring("cluster_state:".length()).strip())
+				.findFirst()
+				.orElse("");
+		}
 	}
 
 	private static String iptables(String... arguments) throws Exception {

@@ -310,7 +310,7 @@ class PodMovesIT extends ChaosTestSupport {
 				write.get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
 			}
 			catch (ExecutionException ex) {
-				error = ex.getCause().toString();
+				error = Workload.describe(ex.getCause());
 			}
 		}
 		cluster.awaitHealthy();

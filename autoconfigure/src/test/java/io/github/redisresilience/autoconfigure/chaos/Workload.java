@@ -207,7 +207,7 @@ final class Workload implements AutoCloseable {
 	}
 
 	/** A failure and, when Spring Data wrapped it, its root cause: "Error in execution" alone says nothing. */
-	private static String describe(RuntimeException ex) {
+	static String describe(Throwable ex) {
 		Throwable root = ex;
 		for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
 			root = root.getCause();
