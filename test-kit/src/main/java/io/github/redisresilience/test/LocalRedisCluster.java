@@ -812,15 +812,22 @@ public final class LocalRedisCluster implements AutoCloseable {
 		// that, it would do so as soon as it wakes whenever pings to the other masters were
 		// pending at the cut. Its own timeout is raised for the cut, so it serves as the master
 		// it believes it is, as documented; the rest of the cluster keeps its timeout.
-		boolean raised = !pod.isPaused();
+		boolean raised = pod.isRunning() && !pod.isPaused();
 		if (raised) {
 			setNodeTimeout(pod, CUT_NODE_TIMEOUT);
 		}
-		return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), () -> {
+		Runnable restoreNodeTimeout = () -> {
 			if (raised && pod.isRunning() && !pod.isPaused()) {
 				setNodeTimeout(pod, this.settings.nodeTimeout);
 			}
-		});
+		};
+		try {
+			return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), restoreNodeTimeout);
+		}
+		catch (RuntimeException ex) {
+			restoreNodeTimeout.run();
+			throw ex;
+		}
 	}
 
 	private void setNodeTimeout(RedisPod pod, Duration timeout) {
