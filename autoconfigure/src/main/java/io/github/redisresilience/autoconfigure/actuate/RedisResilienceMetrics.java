@@ -99,6 +99,9 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService poller;
 
+	/** Guards the subscription against a poll that runs while the metrics stop. */
+	private final Object subscribing = new Object();
+
 	RedisResilienceMetrics(TopologyWatcher watcher, ClusterProbe probe, Clock clock) {
 		this.watcher = watcher;
 		this.probe = probe;
@@ -256,12 +259,25 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private void subscribe() {
 		RedisClusterClient client = this.watcher.clusterClient();
-		if (client == null || client == this.subscribedClient) {
-			return;
+		synchronized (this.subscribing) {
+			// A poll still running when the metrics stopped must not subscribe again: a subscription
+			// left at shutdown is handed the events of connections that close after Lettuce's
+			// executors stopped, and Reactor logs each rejected hand-over as an error.
+			if (this.poller == null || client == null || client == this.subscribedClient) {
+				return;
+			}
+			dispose();
+			this.subscription = client.getResources().eventBus().get().subscribe(this::onLettuceEvent);
+			this.subscribedClient = client;
 		}
-		dispose();
-		this.subscription = client.getResources().eventBus().get().subscribe(this::onLettuceEvent);
-		this.subscribedClient = client;
+	}
+
+	/**
+	 * Whether the metrics follow Lettuce's events now.
+	 * @return {@code true} while subscribed to the client's event bus
+	 */
+	boolean isSubscribed() {
+		return this.subscription != null;
 	}
 
 	private void countRefresh() {
@@ -288,12 +304,15 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.poller;
+		ScheduledExecutorService executor;
+		synchronized (this.subscribing) {
+			executor = this.poller;
+			this.poller = null;
+			dispose();
+		}
 		if (executor != null) {
 			executor.shutdownNow();
 		}
-		this.poller = null;
-		dispose();
 	}
 
 	private void dispose() {

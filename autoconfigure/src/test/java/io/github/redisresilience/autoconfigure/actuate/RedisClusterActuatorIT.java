@@ -126,6 +126,22 @@ class RedisClusterActuatorIT {
 		return metric.<Number>read("$.measurements[0].value").doubleValue();
 	}
 
+	/**
+	 * A poll of the metrics that was still running when they stopped (at a shutdown, now and then)
+	 * must not subscribe to Lettuce's events again: the subscription would be handed the events of
+	 * connections closing after Lettuce's executors stopped, which Reactor logs as errors.
+	 */
+	@Test
+	void metricsStoppedFollowNoEventsEvenAfterALatePoll() {
+		startApplication();
+		RedisResilienceMetrics metrics = this.context.getBean(RedisResilienceMetrics.class);
+		await().atMost(CONDITION_LIMIT).until(metrics::isSubscribed);
+		metrics.stop();
+		assertThat(metrics.isSubscribed()).as("subscribed after the stop").isFalse();
+		metrics.poll();
+		assertThat(metrics.isSubscribed()).as("subscribed again by a poll after the stop").isFalse();
+	}
+
 	/** Boot maps only the read operation of an endpoint with read-only access: a POST is not allowed. */
 	@Test
 	void refreshIsRefusedByDefault() {
