@@ -4,16 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +34,6 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.test.LocalRedisCluster;
-import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.WithLocalRedisCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,7 +144,7 @@ class TypeTransparencyIT {
 		Cache cache = this.context.getBean(RedisCacheManager.class).getCache("lookups");
 		String id = key("cached");
 		cache.put(id, "found " + id);
-		assertThat(cache.get(id, String.class)).as(() -> whereIs("lookups::" + id)).isEqualTo("found " + id);
+		assertThat(cache.get(id, String.class)).isEqualTo("found " + id);
 		assertThat(cache.getNativeCache()).isInstanceOf(RedisCacheWriter.class);
 		assertThat(this.context.getBean(StringRedisTemplate.class).hasKey("lookups::" + id)).isTrue();
 		cache.evict(id);
@@ -181,58 +171,6 @@ class TypeTransparencyIT {
 			.block(Duration.ofSeconds(15))).isEqualTo("ok");
 	}
 
-	/**
-	 * Where a key is, for a failure's message (a read after its write came back empty once, with
-	 * Redis 6.2 late in a full build): the node the client routes its slot to, and each node's
-	 * role, the owner of the slot it sees and whether it holds the key (replicas read with
-	 * {@code READONLY}).
-	 */
-	private String whereIs(String key) {
-		int slot = SlotHash.getSlot(key);
-		RedisClusterClient client = (RedisClusterClient) this.context.getBean(LettuceConnectionFactory.class)
-			.getNativeClient();
-		RedisClusterNode routed = client.getPartitions().getPartitionBySlot(slot);
-		StringBuilder where = new StringBuilder("key ").append(key)
-			.append(", slot ")
-			.append(slot)
-			.append(", routed by the client to ")
-			.append((routed != null) ? routed.getUri() : "no node");
-		RedisClient direct = RedisClient.create();
-		try {
-			for (RedisPod pod : cluster.pods()) {
-				where.append("\n  ").append(pod.address()).append(": ");
-				try (StatefulRedisConnection<String, String> connection = direct
-					.connect(RedisURI.create(pod.address().getHostString(), pod.address().getPort()))) {
-					RedisCommands<String, String> commands = connection.sync();
-					commands.readOnly();
-					RedisClusterNode owner = ClusterPartitionParser.parse(commands.clusterNodes())
-						.getPartitionBySlot(slot);
-					where.append(commands.role().get(0))
-						.append(", sees the slot at ")
-						.append((owner != null) ? owner.getUri() : "no node")
-						.append(", holds the key: ")
-						.append(holds(commands, key));
-				}
-				catch (RuntimeException ex) {
-					where.append("unreadable (").append(ex.getMessage()).append(")");
-				}
-			}
-		}
-		finally {
-			direct.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		}
-		return where.toString();
-	}
-
-	private static String holds(RedisCommands<String, String> commands, String key) {
-		try {
-			return (commands.exists(key) == 1) ? "yes" : "no";
-		}
-		catch (RedisCommandExecutionException ex) {
-			return (ex.getMessage() != null && ex.getMessage().startsWith("MOVED")) ? "not its slot" : ex.getMessage();
-		}
-	}
-
 	private String key(String name) {
 		return "transparency:" + this.run + ":" + name;
 	}
@@ -245,9 +183,16 @@ class TypeTransparencyIT {
 	@EnableAutoConfiguration
 		static class TransparencyApplication {
 
+		/**
+		 * Writes the cache's entries before {@code put} returns: Spring Data Redis 4 writes them
+		 * asynchronously by default with Lettuce, so a read right after a write could miss it (1 in
+		 * ~200 here, with and without the starter).
+		 */
 		@Bean
 		RedisCacheManager cacheManager(RedisConnectionFactory connectionFactory) {
-			return RedisCacheManager.create(connectionFactory);
+			return RedisCacheManager
+				.builder(RedisCacheWriter.create(connectionFactory, (writer) -> writer.immediateWrites()))
+				.build();
 		}
 
 		/** Without the starter: the kit's names live in the JVM's hosts file, which only the JDK resolver reads. */
