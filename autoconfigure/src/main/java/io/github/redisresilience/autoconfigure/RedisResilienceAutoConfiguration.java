@@ -53,13 +53,13 @@ public final class RedisResilienceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AddressRemapper redisResilienceAddressRemapper(RedisResilienceProperties properties) {
-		return AddressRemapper.from(properties.getRemap());
+		return AddressRemapper.from(properties.getRemap().settings());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	DnsResolution redisResilienceDnsResolution(RedisResilienceProperties properties) {
-		return DnsResolution.from(properties.getDns());
+		return DnsResolution.from(properties.getDns().settings());
 	}
 
 	@Bean

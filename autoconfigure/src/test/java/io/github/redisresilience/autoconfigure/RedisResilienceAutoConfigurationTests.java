@@ -28,11 +28,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.AdaptiveTrigger;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.FoldPolicy;
+import io.github.redisresilience.autoconfigure.dns.DnsResolverType;
+import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.ReconnectDelay;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -388,7 +389,7 @@ class RedisResilienceAutoConfigurationTests {
 
 		@Bean
 		AddressRemapper ownRemapper() {
-			return AddressRemapper.from(new RedisResilienceProperties.Remap());
+			return AddressRemapper.from(RemapSettings.NONE);
 		}
 
 	}

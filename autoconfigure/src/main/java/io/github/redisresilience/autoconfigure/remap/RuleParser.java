@@ -8,7 +8,7 @@ import java.util.regex.PatternSyntaxException;
 import io.lettuce.core.internal.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap.Rule;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings.Rule;
 
 /**
  * Parses the configured remap rules and the proxy endpoint, failing with an
@@ -40,10 +40,10 @@ final class RuleParser {
 
 	static RemapRule parseRule(int index, Rule rule) {
 		String name = RULES + "[" + index + "]";
-		AddressPattern pattern = parseFrom(rule.getFrom(), name + ".from");
+		AddressPattern pattern = parseFrom(rule.from(), name + ".from");
 		boolean regex = pattern instanceof AddressPattern.Regex;
-		TargetTemplate target = TemplateParser.parse(rule.getTo(), name + ".to", pattern.groupCount(), regex);
-		return new RemapRule(name, rule.getFrom().strip(), rule.getTo().strip(), pattern, target);
+		TargetTemplate target = TemplateParser.parse(rule.to(), name + ".to", pattern.groupCount(), regex);
+		return new RemapRule(name, rule.from().strip(), rule.to().strip(), pattern, target);
 	}
 
 	static AddressPattern parseFrom(@Nullable String from, String property) {

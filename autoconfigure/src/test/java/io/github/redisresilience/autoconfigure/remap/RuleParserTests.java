@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
 
 import static io.github.redisresilience.autoconfigure.remap.RemapFixtures.rules;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,8 +87,7 @@ class RuleParserTests {
 
 	@Test
 	void proxyEndpointWithoutPortFailsNamingTheProperty() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("redis-proxy.example");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "redis-proxy.example");
 		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.satisfies((ex) -> assertThat(ex.getProperty())
 				.isEqualTo("redis.resilience.remap.proxy-endpoint"));
@@ -97,8 +95,7 @@ class RuleParserTests {
 
 	@Test
 	void proxyEndpointThatIsARangeFails() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("10.0.0.0/24");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "10.0.0.0/24");
 		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.withMessageContaining("one host with a port");
 	}

@@ -7,9 +7,9 @@ import java.util.List;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,12 +44,7 @@ class DialledHostTests {
 	}
 
 	private static AddressRemapper remapper(String from, String to) {
-		Remap.Rule rule = new Remap.Rule();
-		rule.setFrom(from);
-		rule.setTo(to);
-		Remap remap = new RedisResilienceProperties().getRemap();
-		remap.setRules(List.of(rule));
-		return AddressRemapper.from(remap);
+		return AddressRemapper.from(new RemapSettings(List.of(new RemapSettings.Rule(from, to)), null, FoldPolicy.FAIL));
 	}
 
 }

@@ -10,8 +10,8 @@ import io.lettuce.core.RedisConnectionException;
 import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.Test;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +61,7 @@ class NodeCertificateCheckTests {
 	void doesNothingWithoutTls() {
 		NodeCertificateCheck check = new NodeCertificateCheck(() -> {
 			throw new AssertionError("the client must not be asked for without TLS");
-		}, AddressRemapper.from(new RedisResilienceProperties().getRemap()), null, 1);
+		}, AddressRemapper.from(RemapSettings.NONE), null, 1);
 
 		check.start();
 
