@@ -27,6 +27,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionCloser;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Auto-configuration that makes the Lettuce Redis Cluster client Spring Boot configures

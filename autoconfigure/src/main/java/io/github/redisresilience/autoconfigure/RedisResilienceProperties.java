@@ -15,6 +15,7 @@ import io.github.redisresilience.autoconfigure.dns.DnsResolverType;
 import io.github.redisresilience.autoconfigure.dns.DnsSettings;
 import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
 import io.github.redisresilience.autoconfigure.remap.RemapSettings;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Configuration properties that make a Lettuce Redis Cluster client survive nodes moving

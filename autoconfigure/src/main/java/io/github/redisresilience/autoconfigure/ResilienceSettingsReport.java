@@ -13,6 +13,7 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Reconne
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.settings.Durations;
 
 /**
  * Logs one INFO line summarising the settings in effect once all singletons exist (and so

@@ -16,6 +16,7 @@ import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.NetUtil;
 
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * The DNS resolver Lettuce uses to turn node and seed host names into addresses, as
@@ -79,13 +80,13 @@ public final class DnsResolution implements AutoCloseable {
 	 * Create the resolver chosen by the properties.
 	 * @param dns the {@code redis.resilience.dns} settings, already validated
 	 * @return the resolution
-	 * @throws InvalidDnsServerException if a name server cannot be used
+	 * @throws InvalidResilienceSettingException if a name server cannot be used
 	 */
 	public static DnsResolution from(DnsSettings dns) {
 		List<InetSocketAddress> servers = NameServers.parse(dns.servers());
 		if (dns.resolver() == DnsResolverType.JDK) {
 			if (!servers.isEmpty()) {
-				throw new InvalidDnsServerException(NameServers.PROPERTY, String.join(",", dns.servers()),
+				throw new InvalidResilienceSettingException(NameServers.PROPERTY, String.join(",", dns.servers()),
 						"the jdk resolver asks only the operating system's name servers (/etc/resolv.conf, port 53)",
 						"remove it, or set redis.resilience.dns.resolver=netty to ask these servers.");
 			}

@@ -19,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.github.redisresilience.autoconfigure.remap.FoldDetector.Fold;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Maps the addresses cluster nodes announce to the addresses the client dials, as
@@ -51,7 +52,7 @@ public final class AddressRemapper {
 	 * @param remap the {@code redis.resilience.remap} settings
 	 * @return the remapper; {@link #isActive() inactive} when neither rules nor a proxy
 	 * endpoint are configured
-	 * @throws InvalidRemapRuleException if a rule or the proxy endpoint cannot be parsed
+	 * @throws InvalidResilienceSettingException if a rule or the proxy endpoint cannot be parsed
 	 * @throws RemapFoldException if rules fold several nodes onto one address, no proxy
 	 * endpoint is set and {@code on-fold} is {@code fail}
 	 */

@@ -14,8 +14,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails.Cluster;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails.Node;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Checks at startup that the application has cluster seeds the client can start from: set, not

@@ -13,8 +13,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,6 +10,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +73,7 @@ class DnsServersFailureAnalyzerTests {
 		FailureAnalysis[] analysis = new FailureAnalysis[1];
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			analysis[0] = new InvalidDnsServerFailureAnalyzer().analyze(context.getStartupFailure());
+			analysis[0] = RegisteredFailureAnalyzers.analyze(context.getStartupFailure());
 		});
 		assertThat(analysis[0]).as("analysis of %s", properties[properties.length - 1]).isNotNull();
 		return analysis[0];

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static io.github.redisresilience.autoconfigure.remap.RemapFixtures.rules;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,7 @@ class RuleParserTests {
 	@ParameterizedTest(name = "from ''{0}'' fails: {1}")
 	@MethodSource("malformedFrom")
 	void malformedFromFailsNamingTheFromProperty(String from, String reason) {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules(from, "redis.example")))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty())
@@ -47,7 +48,7 @@ class RuleParserTests {
 	@ParameterizedTest(name = "to ''{1}'' fails: {2}")
 	@MethodSource("malformedTo")
 	void malformedToFailsNamingTheToProperty(String from, String to, String reason) {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules(from, to)))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty())
@@ -80,7 +81,7 @@ class RuleParserTests {
 
 	@Test
 	void invalidRuleIsNamedByItsIndex() {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules("10.0.0.5", "redis.example", "10.0.0.0/40", "{host}:1")))
 			.withMessageContaining("redis.resilience.remap.rules[1].from");
 	}
@@ -88,7 +89,7 @@ class RuleParserTests {
 	@Test
 	void proxyEndpointWithoutPortFailsNamingTheProperty() {
 		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "redis-proxy.example");
-		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
+		assertThatExceptionOfType(InvalidResilienceSettingException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.satisfies((ex) -> assertThat(ex.getProperty())
 				.isEqualTo("redis.resilience.remap.proxy-endpoint"));
 	}
@@ -96,7 +97,7 @@ class RuleParserTests {
 	@Test
 	void proxyEndpointThatIsARangeFails() {
 		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "10.0.0.0/24");
-		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
+		assertThatExceptionOfType(InvalidResilienceSettingException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.withMessageContaining("one host with a port");
 	}
 

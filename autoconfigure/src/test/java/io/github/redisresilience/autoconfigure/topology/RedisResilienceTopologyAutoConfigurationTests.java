@@ -8,8 +8,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,8 +10,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

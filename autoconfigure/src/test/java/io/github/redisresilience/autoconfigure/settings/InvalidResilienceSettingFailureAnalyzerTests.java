@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.settings;
 
 import java.util.stream.Stream;
 
@@ -11,6 +11,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

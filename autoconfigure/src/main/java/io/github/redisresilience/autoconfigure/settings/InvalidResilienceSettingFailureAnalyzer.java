@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.settings;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

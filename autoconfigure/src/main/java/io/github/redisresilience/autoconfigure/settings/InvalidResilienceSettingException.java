@@ -1,8 +1,10 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.settings;
 
 /**
  * Thrown at startup when a {@code redis.resilience.*} property holds a value that cannot
- * work. It carries the full property name, the bad value, the reason and the fix, which
+ * work: out of range, a remap rule or proxy endpoint that cannot be parsed, a name server
+ * that cannot be used. It carries the full property name (such as
+ * {@code redis.resilience.remap.rules[0].from}), the bad value, the reason and the fix, which
  * {@code InvalidResilienceSettingFailureAnalyzer} turns into a failure report.
  */
 public class InvalidResilienceSettingException extends IllegalArgumentException {
