@@ -15,7 +15,7 @@ class FailureAnalyzerRegistrationTests {
 		assertThat(RegisteredFailureAnalyzers.all()).extracting((analyzer) -> analyzer.getClass().getName())
 			.contains("io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingFailureAnalyzer",
 					"io.github.redisresilience.autoconfigure.remap.RemapFoldFailureAnalyzer",
-					"io.github.redisresilience.autoconfigure.topology.RedisCredentialsRejectedFailureAnalyzer");
+					"io.github.redisresilience.autoconfigure.startup.RedisCredentialsRejectedFailureAnalyzer");
 	}
 
 }

@@ -25,8 +25,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 
 /**
- * Watches the topology of the Redis Cluster client Spring Boot created: checks its seeds at
- * startup, refreshes it while nodes are unreachable and publishes {@link NodeAddressChangedEvent}s.
+ * Watches the topology of the Redis Cluster client Spring Boot created: refreshes it while
+ * nodes are unreachable and publishes {@link NodeAddressChangedEvent}s.
  */
 @AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class })
 @ConditionalOnClass({ RedisClusterClient.class, LettuceConnectionFactory.class })
@@ -54,22 +54,6 @@ public final class RedisResilienceTopologyAutoConfiguration {
 			return List.of();
 		}
 		return cluster.getNodes().stream().map((node) -> HostAndPort.of(node.host(), node.port())).toList();
-	}
-
-	@Bean
-	CredentialsCheck redisResilienceCredentialsCheck(LettuceConnectionFactory connectionFactory,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
-		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-		boolean usernameSet = details != null && details.getUsername() != null;
-		// Once the factory has created its client: the check reads the topology with it.
-		return new CredentialsCheck(() -> clusterClient(connectionFactory), usernameSet,
-				connectionFactory.getPhase() + 1);
-	}
-
-	@Bean
-	SeedNodesCheck redisResilienceSeedNodesCheck(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
-		return new SeedNodesCheck(properties.isRequireCluster(), connectionDetails.getIfAvailable(), addressRemapper);
 	}
 
 	private static @Nullable RedisClusterClient clusterClient(LettuceConnectionFactory connectionFactory) {

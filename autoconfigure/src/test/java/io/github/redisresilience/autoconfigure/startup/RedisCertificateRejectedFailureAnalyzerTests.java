@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import org.junit.jupiter.api.Test;
 

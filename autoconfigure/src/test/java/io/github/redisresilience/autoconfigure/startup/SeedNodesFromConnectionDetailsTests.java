@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.util.List;
 
@@ -24,7 +24,7 @@ class SeedNodesFromConnectionDetailsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-				RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class));
+				RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class));
 
 	@Test
 	void startsOnClusterSeedsFromAConnectionDetailsBeanWithoutTheProperty() {

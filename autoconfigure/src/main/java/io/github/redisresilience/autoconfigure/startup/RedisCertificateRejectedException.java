@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 /**
  * The client rejected the TLS certificate of a Redis Cluster node at startup. It carries the

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,7 +116,7 @@ class TlsStartupIT {
 	 */
 	@Test
 	void controlWithoutTheCertificateCheckTheApplicationStartsAndItsFirstCommandFailsUnexplained(CapturedOutput output) {
-		start("--spring.autoconfigure.exclude=" + RedisResilienceTlsAutoConfiguration.class.getName());
+		start("--spring.autoconfigure.exclude=" + RedisResilienceStartupAutoConfiguration.class.getName());
 		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
 		assertThatException().isThrownBy(() -> redis.opsForValue().set("unchecked", "value"))
 			.satisfies((ex) -> {

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -14,8 +14,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-
-import io.github.redisresilience.autoconfigure.FailureCauses;
 
 /**
  * Reads the cluster topology once at startup, so that credentials the cluster rejects stop

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

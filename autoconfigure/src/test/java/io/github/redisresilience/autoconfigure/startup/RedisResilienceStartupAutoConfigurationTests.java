@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -13,14 +13,15 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RedisResilienceTlsAutoConfigurationTests {
+class RedisResilienceStartupAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-				RedisResilienceTlsAutoConfiguration.class, DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+				RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1");
 
 	@Test
@@ -48,6 +49,46 @@ class RedisResilienceTlsAutoConfigurationTests {
 	void backsOffWithoutLettuce() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClusterClient.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(NodeCertificateCheck.class));
+	}
+
+	@Test
+	void startupFailsNamingThePropertyWhenNoClusterSeedsAreSet() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+					RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidResilienceSettingException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo("spring.data.redis.cluster.nodes");
+					assertThat(ex.getFix()).contains("redis.resilience.require-cluster=false");
+				}));
+	}
+
+	@Test
+	void startsWithoutClusterSeedsWhenTheClusterIsNotRequired() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+					RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class))
+			.withPropertyValues("redis.resilience.require-cluster=false")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void startupFailsNamingTheUnknownHostsWhenNoSeedResolves() {
+		this.contextRunner.withPropertyValues("spring.data.redis.cluster.nodes=no-such-redis.invalid:6379")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidResilienceSettingException.class, (ex) -> {
+					assertThat(ex.getValue()).isEqualTo("no-such-redis.invalid:6379");
+					assertThat(ex.getReason()).contains("unknown hosts: no-such-redis.invalid");
+				}));
+	}
+
+	@Test
+	void startsWhenOneSeedResolves() {
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.cluster.nodes=no-such-redis.invalid:6379,127.0.0.1:6379")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.startup;
 
 /**
  * The Redis Cluster refused the application's credentials at startup. It carries Redis's

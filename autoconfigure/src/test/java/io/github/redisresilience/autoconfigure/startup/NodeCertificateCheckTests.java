@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.net.ConnectException;
 import java.security.cert.CertificateException;

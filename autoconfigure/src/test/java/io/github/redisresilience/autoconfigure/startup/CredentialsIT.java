@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

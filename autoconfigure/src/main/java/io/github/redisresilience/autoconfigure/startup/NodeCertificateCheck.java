@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.tls;
+package io.github.redisresilience.autoconfigure.startup;
 
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -26,7 +26,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
-import io.github.redisresilience.autoconfigure.FailureCauses;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 
 /**
