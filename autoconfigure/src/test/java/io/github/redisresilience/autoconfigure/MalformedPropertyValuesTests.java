@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceHealthContributorAutoConfiguration;
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceMetricsAutoConfiguration;
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceTopologyEndpointAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.retry.RedisResilienceRetryAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
@@ -33,6 +34,7 @@ class MalformedPropertyValuesTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				RedisResilienceTopologyAutoConfiguration.class, RedisResilienceRetryAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, RedisResilienceHealthContributorAutoConfiguration.class,
 				RedisResilienceTopologyEndpointAutoConfiguration.class, RedisResilienceMetricsAutoConfiguration.class))

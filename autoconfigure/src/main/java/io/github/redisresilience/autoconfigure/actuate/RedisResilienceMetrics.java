@@ -32,7 +32,7 @@ import reactor.core.Disposable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
 import io.github.redisresilience.autoconfigure.topology.SuspectNode;

@@ -21,7 +21,7 @@ import io.lettuce.core.internal.HostAndPort;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 
 /**
  * Decides which masters are suspect: not answering while the client's topology still lists them

@@ -43,7 +43,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.retry.AttemptsTimedOutEvent;
 
 /**

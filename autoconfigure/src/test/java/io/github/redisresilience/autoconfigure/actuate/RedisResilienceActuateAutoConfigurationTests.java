@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
@@ -23,6 +24,7 @@ class RedisResilienceActuateAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				RedisResilienceHealthContributorAutoConfiguration.class,
 				RedisResilienceTopologyEndpointAutoConfiguration.class, RedisResilienceMetricsAutoConfiguration.class))

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsServersFailureAnalyzerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class));
+			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, RedisResilienceClientAutoConfiguration.class,
+					DataRedisAutoConfiguration.class));
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """

@@ -27,6 +27,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,7 @@ class RedisResilienceRetryAutoConfigurationTests {
 	// Nothing listens on port 1: every connect is refused, a failure where no command ran.
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 				RedisResilienceRetryAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");

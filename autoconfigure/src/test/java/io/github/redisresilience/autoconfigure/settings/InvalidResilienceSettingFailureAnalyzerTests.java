@@ -13,6 +13,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InvalidResilienceSettingFailureAnalyzerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class));
+			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, RedisResilienceClientAutoConfiguration.class,
+					DataRedisAutoConfiguration.class));
 
 	@ParameterizedTest(name = "{0}={1}")
 	@MethodSource("invalidSettings")

@@ -13,6 +13,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +22,7 @@ class RedisResilienceStartupAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1");
 
@@ -55,6 +57,7 @@ class RedisResilienceStartupAutoConfigurationTests {
 	void startupFailsNamingThePropertyWhenNoClusterSeedsAreSet() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+					RedisResilienceClientAutoConfiguration.class,
 					RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class))
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
@@ -68,6 +71,7 @@ class RedisResilienceStartupAutoConfigurationTests {
 	void startsWithoutClusterSeedsWhenTheClusterIsNotRequired() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+					RedisResilienceClientAutoConfiguration.class,
 					RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class))
 			.withPropertyValues("redis.resilience.require-cluster=false")
 			.run((context) -> assertThat(context).hasNotFailed());

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ class SeedNodesFromConnectionDetailsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				RedisResilienceStartupAutoConfiguration.class, DataRedisAutoConfiguration.class));
 
 	@Test

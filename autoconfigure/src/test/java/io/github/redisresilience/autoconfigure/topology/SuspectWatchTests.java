@@ -18,7 +18,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.internal.HostAndPort;
 import org.junit.jupiter.api.Test;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

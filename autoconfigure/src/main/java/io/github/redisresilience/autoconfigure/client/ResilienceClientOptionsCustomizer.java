@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -31,6 +31,7 @@ import org.springframework.util.ReflectionUtils;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.AdaptiveTrigger;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket.Keepalive;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topology;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 
 /**
  * Applies socket options to any Lettuce client options Spring Boot builds, and topology

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -27,12 +27,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.AdaptiveTrigger;
-import io.github.redisresilience.autoconfigure.dns.DnsResolverType;
-import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.ReconnectDelay;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
+import io.github.redisresilience.autoconfigure.dns.DnsResolverType;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
 import io.github.redisresilience.autoconfigure.remap.RemapSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +45,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and resources it was configured with can be inspected.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class RedisResilienceAutoConfigurationTests {
+class RedisResilienceClientAutoConfigurationTests {
 
 	private static final String CLUSTER_NODES = "spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class));
+			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, RedisResilienceClientAutoConfiguration.class,
+					DataRedisAutoConfiguration.class));
 
 	@Test
 	void bindsDefaults() {

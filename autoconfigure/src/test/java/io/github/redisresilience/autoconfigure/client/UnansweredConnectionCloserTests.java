@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.connection;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.client;
 
 import io.lettuce.core.resource.DefaultClientResources;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.connection;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.time.Duration;
 import java.time.Instant;

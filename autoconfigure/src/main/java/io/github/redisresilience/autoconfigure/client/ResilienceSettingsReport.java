@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -9,8 +9,10 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Reconnect;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket;
+import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 import io.github.redisresilience.autoconfigure.settings.Durations;

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure;
+package io.github.redisresilience.autoconfigure.client;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ReflectionUtils;
 
+import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,8 @@ class EffectiveClientSettingsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
-				AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class))
+				AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+						RedisResilienceClientAutoConfiguration.class, DataRedisAutoConfiguration.class))
 		.withPropertyValues(CLUSTER_NODES);
 
 	@Test
