@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -85,7 +84,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final ClusterServices services;
 
+	private final ClusterHealth health;
+
 	private final ClusterTopology topology;
+
+	private final ClusterMembership membership;
 
 	private final NetworkCuts cuts;
 
@@ -114,7 +117,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 				new RedisConfigFile(settings, this.tls, () -> this.aclPasswords), this.admin);
 		this.services = new ClusterServices(this.names, this.pods, settings.readinessDelay(), settings.dnsTtl(),
 				this.network::nextAddress);
+		this.health = new ClusterHealth(this.name, settings.healTimeout(), this.pods, this.admin);
 		this.topology = new ClusterTopology(this.pods, this.admin);
+		this.membership = new ClusterMembership(settings, this.pods, this.admin, this.processes, this.services);
 		this.cuts = new NetworkCuts(this.name, settings, this.admin);
 		this.writeHold = new WriteHold(this.admin, this.topology);
 		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
@@ -397,8 +402,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 			if (certificateNames != null) {
 				this.tls.generate(this.directory, this.names.certificateNames(certificateNames, this.pods.all()));
 			}
-			form();
-			awaitHealthy();
+			this.membership.form();
+			this.health.awaitHealthy();
 			logger.info("Redis Cluster {} ready: {} masters, {} replicas each, redis-server {}{}; seeds {}", this.name,
 					masters, this.settings.replicasPerMaster(), binary().version(), isTls() ? ", TLS" : "", seedNodes());
 		}
@@ -406,37 +411,6 @@ public final class LocalRedisCluster implements AutoCloseable {
 			close();
 			throw (ex instanceof RuntimeException runtime) ? runtime
 					: new UncheckedIOException("Could not start Redis Cluster " + this.name, (IOException) ex);
-		}
-	}
-
-	/** Starts the listed pods and forms a cluster of them: the first ones masters, the others their replicas. */
-	private void form() throws IOException {
-		List<RedisPod> all = this.pods.all();
-		for (RedisPod pod : all) {
-			Files.createDirectories(pod.dataDirectory());
-			this.processes.start(pod);
-			pod.nodeId(this.admin.callOn(pod, "CLUSTER", "MYID"));
-			this.admin.callOn(pod, "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(pod.ordinal() + 1));
-		}
-		publishAndMeet();
-		assignSlots(all);
-		Poll.until(this.settings.healTimeout(), "every node to know every other", this::everyNodeKnowsEveryOther);
-		int masters = this.settings.masters();
-		for (int i = masters; i < all.size(); i++) {
-			RedisPod master = all.get(i % masters);
-			this.admin.callOn(all.get(i), "CLUSTER", "REPLICATE", master.nodeId());
-		}
-	}
-
-	private void assignSlots(List<RedisPod> all) throws IOException {
-		int masters = this.settings.masters();
-		for (int i = 0; i < masters; i++) {
-			int first = SLOTS * i / masters;
-			int last = SLOTS * (i + 1) / masters - 1;
-			// ADDSLOTS with every slot spelled out: ADDSLOTSRANGE needs Redis 7.
-			List<String> command = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
-			IntStream.rangeClosed(first, last).forEach((slot) -> command.add(Integer.toString(slot)));
-			this.admin.callOn(all.get(i), command.toArray(String[]::new));
 		}
 	}
 
@@ -457,10 +431,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 			changes.add(this.network.relocate(pod, oldAddresses));
 		}
 		moving.forEach(this.processes::start);
-		publishAndMeet();
+		this.membership.publishAndMeet();
 		logger.debug("Restarted and introduced {} pods {} ms after the move began", moving.size(),
 				Duration.between(started, Instant.now()).toMillis());
-		return new ChaosReport("move-all-pods", started, awaitHealthy(), changes).logged();
+		return new ChaosReport("move-all-pods", started, this.health.awaitHealthy(), changes).logged();
 	}
 
 	/**
@@ -496,8 +470,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.processes.stop(pod);
 		AddressChange change = this.network.relocate(pod, oldAddresses);
 		this.processes.start(pod);
-		publishAndMeet();
-		return new ChaosReport("move-pod " + pod.name(), started, awaitHealthy(), List.of(change)).logged();
+		this.membership.publishAndMeet();
+		return new ChaosReport("move-pod " + pod.name(), started, this.health.awaitHealthy(), List.of(change)).logged();
 	}
 
 	/**
@@ -514,7 +488,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Instant started = Instant.now();
 		this.processes.kill(master);
 		this.services.publish();
-		return new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of()).logged();
+		return new ChaosReport("kill-master " + master.name(), started, this.health.awaitHealthy(), List.of()).logged();
 	}
 
 	/**
@@ -546,8 +520,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		Instant started = Instant.now();
 		this.processes.stop(pod);
 		this.processes.start(pod);
-		publishAndMeet();
-		return new ChaosReport("restart " + pod.name(), started, awaitHealthy(), List.of()).logged();
+		this.membership.publishAndMeet();
+		return new ChaosReport("restart " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
 	}
 
 	/**
@@ -579,7 +553,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.writeHold.untilReplicated(master);
 		Instant started = Instant.now();
 		pause(master);
-		return new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of()).logged();
+		return new ChaosReport("pause-master " + master.name(), started, this.health.awaitHealthy(), List.of()).logged();
 	}
 
 	/**
@@ -595,7 +569,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		PodProcesses.signal(pod, "CONT");
 		pod.paused(false);
 		this.services.publish();
-		return new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of()).logged();
+		return new ChaosReport("resume " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
 	}
 
 	/**
@@ -716,7 +690,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		Instant started = Instant.now();
 		pods.forEach(this::partition);
-		Instant promoted = awaitHealthy();
+		Instant promoted = this.health.awaitHealthy();
 		logger.debug("{} failed over {} ms after the cut", pods, Duration.between(started, promoted).toMillis());
 		List<AddressChange> changes = new ArrayList<>();
 		Set<String> cutOff = pods.stream().map((pod) -> pod.address().getAddress().getHostAddress()).collect(Collectors.toSet());
@@ -726,8 +700,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 			changes.add(this.network.relocate(pod, OldAddresses.REFUSE));
 		}
 		pods.forEach(this.processes::start);
-		publishAndMeet();
-		NodeLoss loss = new NodeLoss(started, promoted, awaitHealthy(), pods, changes);
+		this.membership.publishAndMeet();
+		NodeLoss loss = new NodeLoss(started, promoted, this.health.awaitHealthy(), pods, changes);
 		closeConnectionsFrom(cutOff);
 		logger.info("{}", loss);
 		return loss;
@@ -787,7 +761,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	public synchronized RedisPod addMaster() {
 		Instant started = Instant.now();
 		RedisPod pod = newPod(Role.MASTER);
-		new ChaosReport("add-master " + pod.name(), started, awaitHealthy(), List.of()).logged();
+		new ChaosReport("add-master " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
 		return pod;
 	}
 
@@ -807,7 +781,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not make " + pod + " a replica of " + master, ex);
 		}
-		new ChaosReport("add-replica " + pod.name() + " of " + master.name(), started, awaitHealthy(),
+		new ChaosReport("add-replica " + pod.name() + " of " + master.name(), started, this.health.awaitHealthy(),
 				List.of())
 			.logged();
 		return pod;
@@ -866,7 +840,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		int keys = migrate(plan, target, batchPause);
 		return new ChaosReport("migrate " + count + " slots (" + keys + " keys) to " + target.name(), started,
-				awaitSlotsAgreed(), List.of())
+				this.health.awaitSlotsAgreed(), List.of())
 			.logged();
 	}
 
@@ -896,7 +870,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 			plan.forEach((target, share) -> migration.move(master, target, share));
 			keys = migration.keysMoved();
 		}
-		awaitSlotsAgreed();
+		this.health.awaitSlotsAgreed();
 		RedisPod heir = others.get(others.size() - 1);
 		for (RedisPod replica : replicas) {
 			try {
@@ -906,9 +880,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 				throw new UncheckedIOException("Could not move " + replica + " to " + heir, ex);
 			}
 		}
-		forget(master);
+		this.membership.forget(master);
 		return new ChaosReport("remove-master " + master.name() + " (" + slots.size() + " slots, " + keys
-				+ " keys moved)", started, awaitHealthy(), List.of())
+				+ " keys moved)", started, this.health.awaitHealthy(), List.of())
 			.logged();
 	}
 
@@ -921,8 +895,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 	public synchronized ChaosReport removeReplica(RedisPod replica) {
 		Pods.requireRole(replica, Role.REPLICA);
 		Instant started = Instant.now();
-		forget(replica);
-		return new ChaosReport("remove-replica " + replica.name(), started, awaitHealthy(), List.of())
+		this.membership.forget(replica);
+		return new ChaosReport("remove-replica " + replica.name(), started, this.health.awaitHealthy(), List.of())
 			.logged();
 	}
 
@@ -939,7 +913,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 		}
 		this.pods.add(pod);
 		this.processes.start(pod);
-		join(pod);
+		this.membership.join(pod);
 		return pod;
 	}
 
@@ -1029,43 +1003,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if it is not healthy within the heal timeout
 	 */
 	public synchronized Instant awaitHealthy() {
-		Instant healed = Poll.until(this.settings.healTimeout(), this::describeUnhealthy, () -> {
-			repointReplicas();
-			return isHealthy();
-		});
-		refreshRoles();
-		return healed;
-	}
-
-	/**
-	 * Points each replica whose master moved at the master's new address, as operators do.
-	 * <p>
-	 * Redis updates a peer's address from gossip without moving the replication link, and once the
-	 * address is updated the direct path that would move it sees nothing new: a replica whose master
-	 * moved can keep dialling the old address for ever. {@code CLUSTER REPLICATE} re-targets it.
-	 */
-	private void repointReplicas() {
-		for (RedisPod pod : this.pods.up()) {
-			try (RespConnection connection = this.admin.connect(pod)) {
-				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-				ClusterNodesLine myself = view.stream().filter(ClusterNodesLine::isMyself).findFirst().orElse(null);
-				if (myself == null || myself.isMaster()) {
-					continue;
-				}
-				ClusterNodesLine master = view.stream()
-					.filter((line) -> line.id().equals(myself.masterId()) && !line.isFailing())
-					.findFirst()
-					.orElse(null);
-				String replication = connection.callForString("INFO", "replication");
-				if (master != null && !replication.contains("master_host:" + master.host() + "\r\n")) {
-					logger.debug("Re-pointing replica {} at its master {}:{}", pod, master.host(), master.port());
-					connection.call("CLUSTER", "REPLICATE", master.id());
-				}
-			}
-			catch (IOException ex) {
-				logger.debug("Could not check the replication target of {}", pod, ex);
-			}
-		}
+		return this.health.awaitHealthy();
 	}
 
 	/**
@@ -1073,229 +1011,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return {@code true} if healthy
 	 */
 	public synchronized boolean isHealthy() {
-		return unhealthyReason() == null;
-	}
-
-	private @Nullable String unhealthyReason() {
-		List<RedisPod> up = this.pods.up();
-		if (up.isEmpty()) {
-			return "no pod is running";
-		}
-		RedisPod first = null;
-		String firstMasters = null;
-		for (RedisPod observer : up) {
-			ObserverView view = observe(observer, up);
-			if (view.unhealthyReason() != null) {
-				return observer.name() + ": " + view.unhealthyReason();
-			}
-			if (first == null) {
-				first = observer;
-				firstMasters = view.masters();
-			}
-			else if (!view.masters().equals(firstMasters)) {
-				// A node that has just come back, or missed an election, can still list itself or another
-				// node as the master of slots that have moved on: healthy on its own, but not settled.
-				return first.name() + " and " + observer.name() + " disagree on the masters: " + firstMasters + " and "
-						+ view.masters();
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * What one node's view says of the cluster.
-	 * @param unhealthyReason why the node's view is not healthy, {@code null} if it is
-	 * @param masters the masters serving slots in the view and how many each serves, in id order
-	 */
-	private record ObserverView(@Nullable String unhealthyReason, String masters) {
-
-	}
-
-	private ObserverView observe(RedisPod observer, List<RedisPod> up) {
-		try (RespConnection connection = this.admin.connect(observer)) {
-			if (!connection.callForString("CLUSTER", "INFO").contains("cluster_state:ok")) {
-				return new ObserverView("cluster_state is not ok", "");
-			}
-			List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-			Map<String, ClusterNodesLine> byId = view.stream()
-				.collect(Collectors.toMap(ClusterNodesLine::id, (line) -> line, (a, b) -> a));
-			for (RedisPod other : up) {
-				ClusterNodesLine line = byId.get(other.nodeId());
-				if (line == null) {
-					return new ObserverView("does not know " + other.name(), "");
-				}
-				if (line.isFailing() || (!line.isMyself() && !line.connected())) {
-					return new ObserverView(
-							"sees " + other.name() + " as " + line.flags() + (line.connected() ? "" : ", disconnected"), "");
-				}
-				if (!line.host().equals(other.address().getHostString()) || line.port() != other.address().getPort()) {
-					return new ObserverView("sees " + other.name() + " at " + line.host() + ":" + line.port(), "");
-				}
-			}
-			Set<String> upIds = up.stream().map(RedisPod::nodeId).collect(Collectors.toSet());
-			List<ClusterNodesLine> serving = view.stream()
-				.filter((line) -> line.isMaster() && !line.isFailing() && upIds.contains(line.id()) && line.slotCount() > 0)
-				.sorted(Comparator.comparing(ClusterNodesLine::id))
-				.toList();
-			int served = serving.stream().mapToInt(ClusterNodesLine::slotCount).sum();
-			if (served != SLOTS) {
-				return new ObserverView("sees " + served + " slots served by running masters", "");
-			}
-			ClusterNodesLine myself = byId.get(observer.nodeId());
-			if (!myself.isMaster()
-					&& !connection.callForString("INFO", "replication").contains("master_link_status:up")) {
-				return new ObserverView("replication link is not up", "");
-			}
-			String masters = serving.stream()
-				.map((line) -> line.id() + "=" + line.slotCount())
-				.collect(Collectors.joining(", ", "[", "]"));
-			return new ObserverView(null, masters);
-		}
-		catch (IOException | RuntimeException ex) {
-			return new ObserverView(ex.toString(), "");
-		}
-	}
-
-	private String describeUnhealthy() {
-		StringBuilder description = new StringBuilder("Redis Cluster ").append(this.name)
-			.append(" to be healthy (last reason: ")
-			.append(unhealthyReason())
-			.append(")");
-		// A frozen pod that still answers its peers would keep the cluster from failing it over: say
-		// what the kernel thinks of its process ('T' is stopped).
-		for (RedisPod pod : this.pods.all()) {
-			if (pod.isPaused()) {
-				description.append("; ").append(pod.name()).append(" is paused: PID ").append(pod.pid())
-					.append(", process state ").append(PodProcesses.processState(pod.pid()));
-			}
-		}
-		description.append("; views:");
-		for (RedisPod observer : this.pods.up()) {
-			description.append("\n--- ").append(observer).append('\n');
-			try (RespConnection connection = this.admin.connect(observer)) {
-				description.append(connection.callForString("CLUSTER", "NODES"));
-			}
-			catch (IOException | RuntimeException ex) {
-				description.append(ex);
-			}
-		}
-		return description.toString();
-	}
-
-	/** Every running node sees the same owner for every slot, none of them importing or migrating. */
-	private Instant awaitSlotsAgreed() {
-		return Poll.until(this.settings.healTimeout(), "every node to agree on the slots' owners", () -> {
-			String agreed = null;
-			for (RedisPod pod : this.pods.up()) {
-				try (RespConnection connection = this.admin.connect(pod)) {
-					String owners = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
-						.stream()
-						.filter((line) -> line.isMaster() && line.slotCount() > 0)
-						.map((line) -> line.id() + "=" + line.slotCount())
-						.sorted()
-						.collect(Collectors.joining(","));
-					if (agreed != null && !agreed.equals(owners)) {
-						return false;
-					}
-					agreed = owners;
-				}
-				catch (IOException ex) {
-					return false;
-				}
-			}
-			return true;
-		});
-	}
-
-	private void refreshRoles() {
-		for (RedisPod pod : this.pods.up()) {
-			try (RespConnection connection = this.admin.connect(pod)) {
-				ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
-					.stream()
-					.filter(ClusterNodesLine::isMyself)
-					.findFirst()
-					.ifPresent((myself) -> pod.role(myself.isMaster() ? Role.MASTER : Role.REPLICA));
-			}
-			catch (IOException ex) {
-				logger.debug("Could not read the role of {}", pod, ex);
-			}
-		}
-	}
-
-	/** A new pod, started: every node knows it once this returns. */
-	private void join(RedisPod pod) {
-		try {
-			pod.nodeId(this.admin.callOn(pod, "CLUSTER", "MYID"));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the node ID of " + pod, ex);
-		}
-		publishAndMeet();
-		Poll.until(this.settings.healTimeout(), () -> "every node to know " + pod, this::everyNodeKnowsEveryOther);
-	}
-
-	/** After pods started at their addresses: clients find them by name, peers by a handshake. */
-	private void publishAndMeet() {
-		this.services.publish();
-		meetAll();
-	}
-
-	/**
-	 * Introduces every running pod to every other at its current address. Between every pair, not
-	 * through one introducer: a node learns a moved peer's address through a handshake at once,
-	 * while gossip only moves it once the peer is flagged failing, and a failed master keeps its
-	 * flag for twice the node timeout after it is reachable again.
-	 */
-	private void meetAll() {
-		List<RedisPod> up = this.pods.up();
-		for (RedisPod pod : up) {
-			for (RedisPod other : up) {
-				if (pod == other) {
-					continue;
-				}
-				try {
-					this.admin.callOn(pod, "CLUSTER", "MEET", other.address().getHostString(),
-							Integer.toString(this.settings.port()));
-				}
-				catch (IOException ex) {
-					logger.debug("CLUSTER MEET from {} to {} failed; gossip will retry", pod, other, ex);
-				}
-			}
-		}
-	}
-
-	private boolean everyNodeKnowsEveryOther() {
-		for (RedisPod pod : this.pods.up()) {
-			try (RespConnection connection = this.admin.connect(pod)) {
-				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-				long known = view.stream().filter((line) -> !line.flags().contains("handshake")).count();
-				if (known < this.pods.count()) {
-					return false;
-				}
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/** Every other node forgets the pod (within the 60 s ban it cannot rejoin), then it stops for good. */
-	private void forget(RedisPod pod) {
-		for (RedisPod other : this.pods.up()) {
-			if (other == pod) {
-				continue;
-			}
-			try {
-				this.admin.callOn(other, "CLUSTER", "FORGET", pod.nodeId());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(other + " could not forget " + pod, ex);
-			}
-		}
-		this.processes.stop(pod);
-		this.pods.remove(pod);
-		this.services.publish();
+		return this.health.isHealthy();
 	}
 
 	RespConnection connect(RedisPod pod) throws IOException {
