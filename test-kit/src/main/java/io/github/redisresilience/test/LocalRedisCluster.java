@@ -3,22 +3,17 @@ package io.github.redisresilience.test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -77,8 +72,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final Pods pods;
 
-	/** The ACL user's passwords now; pods started later get them all. */
-	private final Set<String> aclPasswords = new LinkedHashSet<>();
+	private final AclPasswords aclPasswords;
 
 	private final PodProcesses processes;
 
@@ -92,7 +86,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final NetworkCuts cuts;
 
-	private final WriteHold writeHold;
+	private final NodeConnections connections;
+
+	private final PodMoves moves;
+
+	private final ProcessDisruptions disruptions;
+
+	private final NodeLosses nodeLosses;
+
+	private final ClusterScaling scaling;
 
 	private final Thread shutdownHook;
 
@@ -110,18 +112,24 @@ public final class LocalRedisCluster implements AutoCloseable {
 		this.tls = new ClusterTls(this.name);
 		this.admin = new AdminConnections(this.tls, settings.password());
 		this.pods = new Pods(this.names, this.directory, this.network::nextAddress);
-		if (settings.aclPassword() != null) {
-			this.aclPasswords.add(settings.aclPassword());
-		}
+		this.aclPasswords = new AclPasswords(settings.aclUsername(), settings.aclPassword(), this.pods, this.admin);
 		this.processes = new PodProcesses(settings.binary(), this.directory,
-				new RedisConfigFile(settings, this.tls, () -> this.aclPasswords), this.admin);
+				new RedisConfigFile(settings, this.tls, this.aclPasswords::current), this.admin);
 		this.services = new ClusterServices(this.names, this.pods, settings.readinessDelay(), settings.dnsTtl(),
 				this.network::nextAddress);
 		this.health = new ClusterHealth(this.name, settings.healTimeout(), this.pods, this.admin);
 		this.topology = new ClusterTopology(this.pods, this.admin);
 		this.membership = new ClusterMembership(settings, this.pods, this.admin, this.processes, this.services);
 		this.cuts = new NetworkCuts(this.name, settings, this.admin);
-		this.writeHold = new WriteHold(this.admin, this.topology);
+		this.connections = new NodeConnections(this.pods, this.admin);
+		WriteHold writeHold = new WriteHold(this.admin, this.topology);
+		this.moves = new PodMoves(this.pods, this.processes, this.network, this.membership, this.health);
+		this.disruptions = new ProcessDisruptions(this.processes, this.services, this.membership, this.health,
+				writeHold);
+		this.nodeLosses = new NodeLosses(this.pods, this.topology, this.processes, this.network, this.cuts,
+				this.membership, this.health, writeHold, this.connections);
+		this.scaling = new ClusterScaling(this.pods, this.tls, this.admin, this.processes, this.membership,
+				this.topology, this.health, settings.password());
 		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
 	}
 
@@ -422,19 +430,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again and which addresses changed
 	 */
 	public synchronized ChaosReport moveAllPods(OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		List<RedisPod> moving = this.pods.running();
-		moving.parallelStream().forEach(this.processes::stop);
-		logger.debug("Stopped {} pods in {} ms", moving.size(), Duration.between(started, Instant.now()).toMillis());
-		List<AddressChange> changes = new ArrayList<>();
-		for (RedisPod pod : moving) {
-			changes.add(this.network.relocate(pod, oldAddresses));
-		}
-		moving.forEach(this.processes::start);
-		this.membership.publishAndMeet();
-		logger.debug("Restarted and introduced {} pods {} ms after the move began", moving.size(),
-				Duration.between(started, Instant.now()).toMillis());
-		return new ChaosReport("move-all-pods", started, this.health.awaitHealthy(), changes).logged();
+		return this.moves.moveAll(oldAddresses);
 	}
 
 	/**
@@ -444,19 +440,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return from the first stop to the last heal, with every address change
 	 */
 	public synchronized ChaosReport rollingMove(OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		List<AddressChange> changes = new ArrayList<>();
-		Instant healed = started;
-		List<RedisPod> order = this.pods.running()
-			.stream()
-			.sorted(Comparator.comparingInt(RedisPod::ordinal).reversed())
-			.toList();
-		for (RedisPod pod : order) {
-			ChaosReport step = movePod(pod, oldAddresses);
-			changes.addAll(step.addressChanges());
-			healed = step.healed();
-		}
-		return new ChaosReport("rolling-move", started, healed, changes).logged();
+		return this.moves.rolling(oldAddresses);
 	}
 
 	/**
@@ -466,12 +450,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again
 	 */
 	public synchronized ChaosReport movePod(RedisPod pod, OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		this.processes.stop(pod);
-		AddressChange change = this.network.relocate(pod, oldAddresses);
-		this.processes.start(pod);
-		this.membership.publishAndMeet();
-		return new ChaosReport("move-pod " + pod.name(), started, this.health.awaitHealthy(), List.of(change)).logged();
+		return this.moves.move(pod, oldAddresses);
 	}
 
 	/**
@@ -483,12 +462,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the promoted replica served the slots
 	 */
 	public synchronized ChaosReport killMaster(RedisPod master) {
-		Pods.requireRole(master, Role.MASTER);
-		this.writeHold.untilReplicated(master);
-		Instant started = Instant.now();
-		this.processes.kill(master);
-		this.services.publish();
-		return new ChaosReport("kill-master " + master.name(), started, this.health.awaitHealthy(), List.of()).logged();
+		return this.disruptions.killMaster(master);
 	}
 
 	/**
@@ -497,8 +471,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param pod a running pod
 	 */
 	public synchronized void stop(RedisPod pod) {
-		this.processes.stop(pod);
-		this.services.publish();
+		this.disruptions.stop(pod);
 	}
 
 	/**
@@ -517,11 +490,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again with the pod in it
 	 */
 	public synchronized ChaosReport restart(RedisPod pod) {
-		Instant started = Instant.now();
-		this.processes.stop(pod);
-		this.processes.start(pod);
-		this.membership.publishAndMeet();
-		return new ChaosReport("restart " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
+		return this.disruptions.restart(pod);
 	}
 
 	/**
@@ -532,13 +501,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param pod a running pod
 	 */
 	public synchronized void pause(RedisPod pod) {
-		// A pod cut off with iptables can be frozen too: only its process matters here.
-		if (!pod.isRunning() || pod.isPaused()) {
-			throw new IllegalStateException(pod + " is not running or already paused");
-		}
-		PodProcesses.signal(pod, "STOP");
-		pod.paused(true);
-		this.services.republishAfterReadinessDelay();
+		this.disruptions.pause(pod);
 	}
 
 	/**
@@ -549,11 +512,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the rest of the cluster was healthy without it
 	 */
 	public synchronized ChaosReport pauseUntilFailover(RedisPod master) {
-		Pods.requireRole(master, Role.MASTER);
-		this.writeHold.untilReplicated(master);
-		Instant started = Instant.now();
-		pause(master);
-		return new ChaosReport("pause-master " + master.name(), started, this.health.awaitHealthy(), List.of()).logged();
+		return this.disruptions.pauseUntilFailover(master);
 	}
 
 	/**
@@ -562,14 +521,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again
 	 */
 	public synchronized ChaosReport resume(RedisPod pod) {
-		if (!pod.isPaused()) {
-			throw new IllegalStateException(pod + " is not paused");
-		}
-		Instant started = Instant.now();
-		PodProcesses.signal(pod, "CONT");
-		pod.paused(false);
-		this.services.publish();
-		return new ChaosReport("resume " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
+		return this.disruptions.resume(pod);
 	}
 
 	/**
@@ -658,13 +610,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if no other master has a replica
 	 */
 	public synchronized List<RedisPod> podsOfOneNode() {
-		RedisPod master = masterOf(0);
-		RedisPod replica = masters().stream()
-			.filter((other) -> other != master)
-			.flatMap((other) -> replicasOf(other).stream())
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("No master other than " + master + " has a replica"));
-		return List.of(master, replica);
+		return this.nodeLosses.podsOfOneNode();
 	}
 
 	/**
@@ -678,76 +624,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the failover was done and when the cluster was healthy again
 	 */
 	public synchronized NodeLoss loseNode(List<RedisPod> pods) {
-		for (RedisPod pod : pods) {
-			if (!pod.isUp()) {
-				throw new IllegalArgumentException(pod + " is not running and reachable");
-			}
-		}
-		for (RedisPod pod : pods) {
-			if (pod.role() == Role.MASTER) {
-				this.writeHold.untilReplicated(pod);
-			}
-		}
-		Instant started = Instant.now();
-		pods.forEach(this::partition);
-		Instant promoted = this.health.awaitHealthy();
-		logger.debug("{} failed over {} ms after the cut", pods, Duration.between(started, promoted).toMillis());
-		List<AddressChange> changes = new ArrayList<>();
-		Set<String> cutOff = pods.stream().map((pod) -> pod.address().getAddress().getHostAddress()).collect(Collectors.toSet());
-		for (RedisPod pod : pods) {
-			this.processes.kill(pod);
-			// Nothing listens at the old address any more, and its iptables rules stay: it hangs.
-			changes.add(this.network.relocate(pod, OldAddresses.REFUSE));
-		}
-		pods.forEach(this.processes::start);
-		this.membership.publishAndMeet();
-		NodeLoss loss = new NodeLoss(started, promoted, this.health.awaitHealthy(), pods, changes);
-		closeConnectionsFrom(cutOff);
-		logger.info("{}", loss);
-		return loss;
-	}
-
-	/**
-	 * Closes the connections the other nodes still hold from cut-off addresses. No FIN or RST ever
-	 * comes from a cut-off address, so they stay open until Redis' own timeouts: a master keeps
-	 * its lost replica's link for {@code repl-timeout} (60 s) and, stopped with SIGTERM meanwhile,
-	 * waits {@code shutdown-timeout} (10 s) for that replica to catch up, which slows down the next
-	 * chaos operation by as much.
-	 */
-	private void closeConnectionsFrom(Set<String> addresses) {
-		for (RedisPod pod : this.pods.up()) {
-			try (RespConnection connection = this.admin.connect(pod)) {
-				for (String client : connection.callForString("CLIENT", "LIST").split("\n")) {
-					String peer = field(client, "addr");
-					if (peer != null && addresses.contains(peer.substring(0, peer.lastIndexOf(':')))) {
-						logger.debug("Closing the connection from {} on {}", peer, pod);
-						killClient(connection, peer);
-					}
-				}
-			}
-			catch (IOException ex) {
-				logger.debug("Could not list the connections of {}", pod, ex);
-			}
-		}
-	}
-
-	private static void killClient(RespConnection connection, String peer) {
-		try {
-			connection.call("CLIENT", "KILL", "ADDR", peer);
-		}
-		catch (IOException ex) {
-			// Gone in the meantime.
-			logger.debug("Could not close the connection from {}", peer, ex);
-		}
-	}
-
-	private static @Nullable String field(String clientLine, String name) {
-		for (String field : clientLine.strip().split(" ")) {
-			if (field.startsWith(name + "=") && field.indexOf(':') > 0) {
-				return field.substring(name.length() + 1);
-			}
-		}
-		return null;
+		return this.nodeLosses.lose(pods);
 	}
 
 	/**
@@ -759,10 +636,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * was made for
 	 */
 	public synchronized RedisPod addMaster() {
-		Instant started = Instant.now();
-		RedisPod pod = newPod(Role.MASTER);
-		new ChaosReport("add-master " + pod.name(), started, this.health.awaitHealthy(), List.of()).logged();
-		return pod;
+		return this.scaling.addMaster();
 	}
 
 	/**
@@ -772,19 +646,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the new pod
 	 */
 	public synchronized RedisPod addReplica(RedisPod master) {
-		Pods.requireRole(master, Role.MASTER);
-		Instant started = Instant.now();
-		RedisPod pod = newPod(Role.REPLICA);
-		try {
-			this.admin.callOn(pod, "CLUSTER", "REPLICATE", master.nodeId());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not make " + pod + " a replica of " + master, ex);
-		}
-		new ChaosReport("add-replica " + pod.name() + " of " + master.name(), started, this.health.awaitHealthy(),
-				List.of())
-			.logged();
-		return pod;
+		return this.scaling.addReplica(master);
 	}
 
 	/**
@@ -819,29 +681,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when every node agreed on the new owners
 	 */
 	public synchronized ChaosReport migrateSlots(RedisPod target, int count, Duration batchPause) {
-		Pods.requireRole(target, Role.MASTER);
-		Instant started = Instant.now();
-		List<RedisPod> sources = masters().stream().filter((master) -> master != target).toList();
-		Map<RedisPod, List<Integer>> owned = new LinkedHashMap<>();
-		sources.forEach((source) -> owned.put(source, slotsOf(source)));
-		int available = owned.values().stream().mapToInt(List::size).sum();
-		if (count < 1 || count > available) {
-			throw new IllegalArgumentException("count must be between 1 and " + available + ", not " + count);
-		}
-		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
-		int planned = 0;
-		for (int i = 0; i < sources.size(); i++) {
-			List<Integer> slots = owned.get(sources.get(i));
-			int share = (i == sources.size() - 1) ? count - planned
-					: Math.min(slots.size(), (int) ((long) count * slots.size() / available));
-			// The highest slots of each source, as redis-cli takes them.
-			plan.put(sources.get(i), slots.subList(slots.size() - share, slots.size()));
-			planned += share;
-		}
-		int keys = migrate(plan, target, batchPause);
-		return new ChaosReport("migrate " + count + " slots (" + keys + " keys) to " + target.name(), started,
-				this.health.awaitSlotsAgreed(), List.of())
-			.logged();
+		return this.scaling.migrateSlots(target, count, batchPause);
 	}
 
 	/**
@@ -853,37 +693,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy without it
 	 */
 	public synchronized ChaosReport removeMaster(RedisPod master) {
-		Pods.requireRole(master, Role.MASTER);
-		List<RedisPod> others = masters().stream().filter((other) -> other != master).toList();
-		if (others.size() < 3) {
-			throw new IllegalStateException("A Redis Cluster needs at least 3 masters; " + master + " is one of them");
-		}
-		Instant started = Instant.now();
-		List<RedisPod> replicas = replicasOf(master);
-		List<Integer> slots = slotsOf(master);
-		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
-		for (int i = 0; i < others.size(); i++) {
-			plan.put(others.get(i), slots.subList(slots.size() * i / others.size(), slots.size() * (i + 1) / others.size()));
-		}
-		int keys = 0;
-		try (SlotMigration migration = newMigration()) {
-			plan.forEach((target, share) -> migration.move(master, target, share));
-			keys = migration.keysMoved();
-		}
-		this.health.awaitSlotsAgreed();
-		RedisPod heir = others.get(others.size() - 1);
-		for (RedisPod replica : replicas) {
-			try {
-				this.admin.callOn(replica, "CLUSTER", "REPLICATE", heir.nodeId());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not move " + replica + " to " + heir, ex);
-			}
-		}
-		this.membership.forget(master);
-		return new ChaosReport("remove-master " + master.name() + " (" + slots.size() + " slots, " + keys
-				+ " keys moved)", started, this.health.awaitHealthy(), List.of())
-			.logged();
+		return this.scaling.removeMaster(master);
 	}
 
 	/**
@@ -893,41 +703,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy without it
 	 */
 	public synchronized ChaosReport removeReplica(RedisPod replica) {
-		Pods.requireRole(replica, Role.REPLICA);
-		Instant started = Instant.now();
-		this.membership.forget(replica);
-		return new ChaosReport("remove-replica " + replica.name(), started, this.health.awaitHealthy(), List.of())
-			.logged();
-	}
-
-	private RedisPod newPod(Role role) {
-		if (isTls()) {
-			throw new IllegalStateException("Scaling a TLS cluster is not supported: its certificate names only the pods it was made for");
-		}
-		RedisPod pod = this.pods.create(role);
-		try {
-			Files.createDirectories(pod.dataDirectory());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create the data directory of " + pod, ex);
-		}
-		this.pods.add(pod);
-		this.processes.start(pod);
-		this.membership.join(pod);
-		return pod;
-	}
-
-	private int migrate(Map<RedisPod, List<Integer>> plan, RedisPod target, Duration batchPause) {
-		try (SlotMigration migration = newMigration()) {
-			migration.batchPause(batchPause);
-			plan.forEach((source, slots) -> migration.move(source, target, slots));
-			return migration.keysMoved();
-		}
-	}
-
-	/** Over administration connections with a timeout long enough for {@code MIGRATE}. */
-	private SlotMigration newMigration() {
-		return new SlotMigration((pod) -> this.admin.connect(pod, SlotMigration.TIMEOUT), masters(), this.settings.password());
+		return this.scaling.removeReplica(replica);
 	}
 
 	/**
@@ -938,10 +714,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param password the new password, same characters as {@link Builder#password(String)}
 	 */
 	public synchronized void addAclPassword(String username, String password) {
-		requireAclUser(username);
-		String token = Builder.requireConfigToken("password", password);
-		callOnEveryPod("ACL", "SETUSER", username, ">" + token);
-		this.aclPasswords.add(token);
+		this.aclPasswords.add(username, password);
 	}
 
 	/**
@@ -952,9 +725,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param password the password to remove
 	 */
 	public synchronized void removeAclPassword(String username, String password) {
-		requireAclUser(username);
-		callOnEveryPod("ACL", "SETUSER", username, "<" + password);
-		this.aclPasswords.remove(password);
+		this.aclPasswords.remove(username, password);
 	}
 
 	/**
@@ -964,37 +735,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return how many connections were closed
 	 */
 	public synchronized long closeClientConnections() {
-		long closed = 0;
-		for (RedisPod pod : this.pods.up()) {
-			try (RespConnection connection = this.admin.connect(pod)) {
-				// SKIPME yes (the default) keeps the kit's own connection.
-				Object killed = connection.call("CLIENT", "KILL", "TYPE", "normal");
-				closed += (killed instanceof Long count) ? count : 0;
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not close the client connections of " + pod, ex);
-			}
-		}
-		logger.info("Closed {} client connection(s) on {} pods", closed, this.pods.up().size());
-		return closed;
-	}
-
-	private void requireAclUser(String username) {
-		if (!username.equals(this.settings.aclUsername())) {
-			throw new IllegalArgumentException("The cluster has no ACL user '" + username + "' (see Builder#aclUser)");
-		}
-	}
-
-	/** Never logs the command: it may hold a secret. */
-	private void callOnEveryPod(String... command) {
-		for (RedisPod pod : this.pods.up()) {
-			try {
-				this.admin.callOn(pod, command);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not run " + command[0] + " " + command[1] + " on " + pod, ex);
-			}
-		}
+		return this.connections.closeClients();
 	}
 
 	/**
