@@ -62,6 +62,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final Path directory;
 
+	// The classes below take no lock of their own: the public methods that touch the pods hold this
+	// cluster's lock while they run, so that no two operations interleave (ClusterServices says what
+	// runs without it).
 	private final ClusterNames names;
 
 	private final ClusterTls tls;
