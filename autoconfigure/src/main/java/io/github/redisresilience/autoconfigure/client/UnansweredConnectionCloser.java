@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * Blocking commands (BLPOP, XREAD BLOCK, WAIT...) and subscriptions legitimately wait for an
  * answer, so a connection with one outstanding is left alone.
  */
-public final class UnansweredConnectionCloser implements NettyCustomizer {
+final class UnansweredConnectionCloser implements NettyCustomizer {
 
 	private static final Log logger = LogFactory.getLog(UnansweredConnectionCloser.class);
 

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * one failure per node or seed, for the first that tells what went wrong. Shared by the
  * starter's startup checks; not meant for applications.
  */
-public final class FailureCauses {
+final class FailureCauses {
 
 	private FailureCauses() {
 	}

@@ -5,7 +5,7 @@ package io.github.redisresilience.autoconfigure.startup;
  * address the node announced, the address the client dialled (the remapped one, when a rule
  * matched) and the reason the JDK gave; never key material or credentials.
  */
-public class RedisCertificateRejectedException extends RuntimeException {
+class RedisCertificateRejectedException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 

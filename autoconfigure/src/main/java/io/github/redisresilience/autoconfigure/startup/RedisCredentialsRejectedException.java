@@ -5,7 +5,7 @@ package io.github.redisresilience.autoconfigure.startup;
  * error reply, which names neither the user nor the password, and whether a user name was
  * configured; never the credentials themselves.
  */
-public class RedisCredentialsRejectedException extends RuntimeException {
+class RedisCredentialsRejectedException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
