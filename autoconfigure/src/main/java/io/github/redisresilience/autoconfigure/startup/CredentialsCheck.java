@@ -1,10 +1,6 @@
 package io.github.redisresilience.autoconfigure.startup;
 
-import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -13,7 +9,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the cluster topology once at startup, so that credentials the cluster rejects stop
@@ -22,46 +17,26 @@ import org.springframework.context.SmartLifecycle;
  * reachable yet, a cluster still forming) is left to the client's own retries, as before,
  * and never holds up the startup for longer than {@link #MAX_WAIT}.
  */
-final class CredentialsCheck implements SmartLifecycle {
+final class CredentialsCheck extends StartupCheck {
 
 	private static final Log logger = LogFactory.getLog(CredentialsCheck.class);
-
-	/**
-	 * The first topology read is bounded by the connect timeout and its handshake by the
-	 * command timeout (1 s and 2 s by default); a slow or black-holed seed must not hold up the
-	 * startup longer than this.
-	 */
-	static final Duration MAX_WAIT = Duration.ofSeconds(5);
-
-	private final Supplier<@Nullable RedisClusterClient> clientSupplier;
 
 	private final boolean usernameSet;
 
 	private static final int MAX_ATTEMPTS = 3;
 
-	private final int phase;
-
-	private volatile boolean running;
-
 	CredentialsCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, boolean usernameSet, int phase) {
-		this.clientSupplier = clientSupplier;
+		super(clientSupplier, phase);
 		this.usernameSet = usernameSet;
-		this.phase = phase;
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-		RedisClusterClient client = this.clientSupplier.get();
-		if (client == null) {
-			return;
-		}
+	void check(RedisClusterClient client) {
 		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
 		// Lettuce 7 sometimes reports a rejected handshake only as "connection closed prematurely":
 		// a few reads, within the same bounded wait, let the authentication error show.
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0 || readTopology(client, remaining, attempt == MAX_ATTEMPTS)) {
+			if (deadline - System.nanoTime() <= 0 || readTopology(client, deadline, attempt == MAX_ATTEMPTS)) {
 				return;
 			}
 		}
@@ -71,29 +46,20 @@ final class CredentialsCheck implements SmartLifecycle {
 	 * Reads the topology once.
 	 * @return {@code true} when there is nothing more to learn (read, timed out or interrupted)
 	 */
-	private boolean readTopology(RedisClusterClient client, long remainingNanos, boolean lastAttempt) {
-		try {
-			client.refreshPartitionsAsync().toCompletableFuture().get(remainingNanos, TimeUnit.NANOSECONDS);
+	private boolean readTopology(RedisClusterClient client, long deadlineNanos, boolean lastAttempt) {
+		Throwable failure = failureOf(client.refreshPartitionsAsync().toCompletableFuture(), deadlineNanos, logger,
+				"Redis Cluster topology not read");
+		if (failure == null) {
 			return true;
 		}
-		catch (ExecutionException ex) {
-			String rejection = rejection(ex.getCause());
-			if (rejection != null) {
-				throw new RedisCredentialsRejectedException(rejection, this.usernameSet);
-			}
-			if (lastAttempt) {
-				logger.debug("Redis Cluster topology could not be read at startup; the client keeps trying", ex);
-			}
-			return false;
+		String rejection = rejection(failure);
+		if (rejection != null) {
+			throw new RedisCredentialsRejectedException(rejection, this.usernameSet);
 		}
-		catch (TimeoutException ex) {
-			logger.debug("Redis Cluster topology not read within " + MAX_WAIT.toSeconds() + "s at startup");
-			return true;
+		if (lastAttempt) {
+			logger.debug("Redis Cluster topology could not be read at startup; the client keeps trying", failure);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return true;
-		}
+		return false;
 	}
 
 	/**
@@ -117,21 +83,6 @@ final class CredentialsCheck implements SmartLifecycle {
 		// sent; the last one: a password was sent but the default user has none (Redis 6.2+).
 		return upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
 				|| upper.contains("CALLED WITHOUT ANY PASSWORD CONFIGURED");
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return this.phase;
 	}
 
 }

@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,7 +21,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
 
@@ -40,22 +36,13 @@ import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
  * The nodes are dialled through the cluster client's own resources and options, so through the
  * same remapping and with the same trust material and verification mode as the application.
  */
-final class NodeCertificateCheck implements SmartLifecycle {
+final class NodeCertificateCheck extends StartupCheck {
 
 	private static final Log logger = LogFactory.getLog(NodeCertificateCheck.class);
-
-	/** As long as the startup credentials check: a black-holed node must not hold up the startup. */
-	static final Duration MAX_WAIT = Duration.ofSeconds(5);
-
-	private final Supplier<@Nullable RedisClusterClient> clientSupplier;
 
 	private final AddressRemapper remapper;
 
 	private final @Nullable Function<HostAndPort, RedisURI> tlsNodeUri;
-
-	private final int phase;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a check.
@@ -67,21 +54,21 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	 */
 	NodeCertificateCheck(Supplier<@Nullable RedisClusterClient> clientSupplier, AddressRemapper remapper,
 			@Nullable Function<HostAndPort, RedisURI> tlsNodeUri, int phase) {
-		this.clientSupplier = clientSupplier;
+		super(clientSupplier, phase);
 		this.remapper = remapper;
 		this.tlsNodeUri = tlsNodeUri;
-		this.phase = phase;
+	}
+
+	/** Nothing to check without TLS. */
+	@Override
+	boolean applies() {
+		return this.tlsNodeUri != null;
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
+	void check(RedisClusterClient client) {
 		Function<HostAndPort, RedisURI> nodeUri = this.tlsNodeUri;
 		if (nodeUri == null) {
-			return;
-		}
-		RedisClusterClient client = this.clientSupplier.get();
-		if (client == null) {
 			return;
 		}
 		List<RedisURI> nodes = nodes(client, nodeUri);
@@ -92,7 +79,7 @@ final class NodeCertificateCheck implements SmartLifecycle {
 		RedisClient nodeClient = RedisClient.create(client.getResources());
 		nodeClient.setOptions(client.getOptions());
 		try {
-			check(nodeClient, nodes);
+			checkCertificates(nodeClient, nodes);
 		}
 		finally {
 			// Closes the connections it made; the resources are the application's and keep running.
@@ -123,7 +110,7 @@ final class NodeCertificateCheck implements SmartLifecycle {
 		}
 	}
 
-	private void check(RedisClient nodeClient, List<RedisURI> nodes) {
+	private void checkCertificates(RedisClient nodeClient, List<RedisURI> nodes) {
 		Map<RedisURI, CompletableFuture<StatefulRedisConnection<String, String>>> attempts = new LinkedHashMap<>();
 		for (RedisURI node : nodes) {
 			attempts.put(node, nodeClient.connectAsync(StringCodec.UTF8, node).toCompletableFuture());
@@ -131,7 +118,8 @@ final class NodeCertificateCheck implements SmartLifecycle {
 		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
 		Map<RedisURI, CertificateException> rejected = new LinkedHashMap<>();
 		attempts.forEach((node, attempt) -> {
-			CertificateException reason = certificateFailure(outcome(attempt, deadline));
+			CertificateException reason = certificateFailure(
+					failureOf(attempt, deadline, logger, "A node did not answer (certificate not checked)"));
 			if (reason != null) {
 				rejected.put(node, reason);
 			}
@@ -149,29 +137,6 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	}
 
 	/**
-	 * Waits for one connection attempt; the node client's shutdown closes what it connected.
-	 * @return the failure, or {@code null} when it connected or did not finish in time
-	 */
-	private static @Nullable Throwable outcome(CompletableFuture<StatefulRedisConnection<String, String>> attempt,
-			long deadline) {
-		try {
-			attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			return null;
-		}
-		catch (ExecutionException ex) {
-			return ex.getCause();
-		}
-		catch (TimeoutException ex) {
-			logger.debug("A node did not answer within " + MAX_WAIT.toSeconds() + "s at startup; certificate not checked");
-			return null;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-	}
-
-	/**
 	 * Find the certificate problem among the causes and suppressed exceptions of a failed
 	 * connection: the JDK reports a rejected certificate as an {@code SSLHandshakeException}
 	 * caused by a {@link CertificateException}, which Netty and Lettuce wrap in their own.
@@ -182,21 +147,6 @@ final class NodeCertificateCheck implements SmartLifecycle {
 	static @Nullable CertificateException certificateFailure(@Nullable Throwable failure) {
 		return FailureCauses.find(failure,
 				(candidate) -> (candidate instanceof CertificateException certificate) ? certificate : null);
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return this.phase;
 	}
 
 }
