@@ -24,6 +24,12 @@ import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSetting
  * <p>
  * The values are checked once bound; an invalid value fails the startup with an
  * {@link InvalidResilienceSettingException} that names the property and the fix.
+ * <p>
+ * One class with nested groups, as Spring Boot writes its own properties: every field's
+ * Javadoc becomes the property's description in the IDE, which is why the class is long.
+ * The packages that use a group receive its values (such as
+ * {@link io.github.redisresilience.autoconfigure.remap.RemapSettings}), never this class,
+ * where they sit below it.
  *
  * @see RedisResilienceAutoConfiguration
  */
