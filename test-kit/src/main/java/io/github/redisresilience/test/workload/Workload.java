@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -65,7 +68,8 @@ public final class Workload implements AutoCloseable {
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
-	private final List<Thread> workers = new ArrayList<>();
+	/** One thread per workload thread, each running its loop to the end. */
+	private final ExecutorService workers;
 
 	private final Map<String, String> ledger = new ConcurrentHashMap<>();
 
@@ -88,6 +92,12 @@ public final class Workload implements AutoCloseable {
 		for (int i = 0; i < this.threads; i++) {
 			this.inFlightSince.set(i, IDLE);
 		}
+		AtomicInteger number = new AtomicInteger();
+		this.workers = Executors.newFixedThreadPool(this.threads, (task) -> {
+			Thread worker = new Thread(task, builder.name + "-" + number.getAndIncrement());
+			worker.setDaemon(true);
+			return worker;
+		});
 	}
 
 	/**
@@ -100,14 +110,12 @@ public final class Workload implements AutoCloseable {
 		return new Builder(operations);
 	}
 
-	private void start(String name) {
+	private Workload start() {
 		for (int i = 0; i < this.threads; i++) {
 			int thread = i;
-			Thread worker = new Thread(() -> run(thread), name + "-" + i);
-			worker.setDaemon(true);
-			this.workers.add(worker);
-			worker.start();
+			this.workers.execute(() -> run(thread));
 		}
+		return this;
 	}
 
 	private void run(int thread) {
@@ -179,34 +187,19 @@ public final class Workload implements AutoCloseable {
 	 * @return the start of that second, if the workload has had one
 	 */
 	public Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
-		return firstFullySuccessfulSecond(from, Outcome::started);
-	}
-
-	/**
-	 * As {@link #firstFullySuccessfulSecondAfter}, with operations placed where they completed: an
-	 * operation stuck across the instant counts where it ended, so recovery is measured by when
-	 * the application was served again.
-	 * @param from the instant to look from, such as a heal
-	 * @return the start of that second, if the workload has had one
-	 */
-	public Optional<Instant> firstFullySuccessfulSecondCompletedAfter(Instant from) {
-		return firstFullySuccessfulSecond(from, Outcome::completed);
-	}
-
-	private Optional<Instant> firstFullySuccessfulSecond(Instant from, Function<Outcome, Instant> placed) {
 		List<Outcome> all = List.copyOf(this.outcomes);
-		long last = all.stream().mapToLong((outcome) -> nanosBetween(from, placed.apply(outcome))).max().orElse(0);
+		long last = all.stream().mapToLong((outcome) -> nanosBetween(from, outcome.started())).max().orElse(0);
 		int steps = (last < 0) ? 0 : (int) (last / STEP_NANOS + 1);
 		int[] count = new int[steps];
 		int[] failed = new int[steps];
 		for (Outcome outcome : all) {
-			long offset = nanosBetween(from, placed.apply(outcome));
+			long offset = nanosBetween(from, outcome.started());
 			if (offset >= 0 && offset / STEP_NANOS < steps) {
 				count[(int) (offset / STEP_NANOS)]++;
 				failed[(int) (offset / STEP_NANOS)] += outcome.succeeded() ? 0 : 1;
 			}
 		}
-		// The second must end at or before the last operation placed (the last step holds it).
+		// The second must end at or before the last operation's start (the last step holds it).
 		for (int first = 0; first + STEPS_PER_SECOND <= steps - 1; first++) {
 			int operations = 0;
 			int failures = 0;
@@ -357,13 +350,8 @@ public final class Workload implements AutoCloseable {
 	 */
 	public void stop(Duration wait) throws InterruptedException {
 		this.running.set(false);
-		long deadline = System.nanoTime() + wait.toNanos();
-		for (Thread worker : this.workers) {
-			long left = deadline - System.nanoTime();
-			if (left > 0) {
-				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-			}
-		}
+		this.workers.shutdown();
+		this.workers.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -436,14 +424,6 @@ public final class Workload implements AutoCloseable {
 		 */
 		public boolean succeeded() {
 			return this.error == null;
-		}
-
-		/**
-		 * When the operation completed.
-		 * @return its start plus how long it took
-		 */
-		public Instant completed() {
-			return this.started.plus(this.took);
 		}
 
 	}
@@ -591,9 +571,7 @@ public final class Workload implements AutoCloseable {
 		 * @return the running workload
 		 */
 		public Workload start() {
-			Workload workload = new Workload(this);
-			workload.start(this.name);
-			return workload;
+			return new Workload(this).start();
 		}
 
 	}
