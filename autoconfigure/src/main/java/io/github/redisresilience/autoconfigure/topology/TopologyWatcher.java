@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -21,7 +20,6 @@ import io.lettuce.core.event.Event;
 import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
-import io.lettuce.core.internal.HostAndPort;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +29,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
-import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.retry.AttemptsTimedOutEvent;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
+import io.github.redisresilience.autoconfigure.suspect.WatchedCluster;
 
 /**
  * Follows the cluster topology of the application's {@link RedisClusterClient}.
@@ -49,14 +48,18 @@ import io.github.redisresilience.autoconfigure.retry.AttemptsTimedOutEvent;
  * the held-connection reads off.
  * <p>
  * After each look it compares node addresses by node ID and publishes a
- * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not. It also keeps
- * what operators need to see (the last full refresh, recent address changes, suspect nodes,
- * {@link TopologyCounters}) and refreshes on demand.
+ * {@link NodeAddressChangedEvent} for each node that moved, which Lettuce does not (see
+ * {@link ViewObserver}). It also keeps what operators need to see (the last full refresh, recent
+ * address changes, {@link TopologyCounters}) and refreshes on demand.
  * <p>
  * A master is <em>suspect</em> when it stops answering while the client's topology still lists
- * it as a master (see {@link SuspectWatch}): the window in which a frozen master holds its slots
- * before its replica is promoted. Suspects are reviewed, and PINGed, on every look; each change is
- * published as a {@link NodeSuspectedEvent} or {@link NodeSuspicionClearedEvent}.
+ * it as a master (see {@link SuspectWatch}, which the watcher follows): the window in which a
+ * frozen master holds its slots before its replica is promoted. Suspects are reviewed, and
+ * PINGed, on every look, and their replicas are read first at the suspect cadence.
+ * <p>
+ * The watcher itself keeps its lifecycle, its hold on the client and its event bus, the signs of
+ * trouble and the mode they put it in; its other jobs are classes of their own:
+ * {@link LookSchedule}, {@link ViewReads}, {@link FullRefreshes} and {@link ViewObserver}.
  */
 public final class TopologyWatcher implements SmartLifecycle {
 
@@ -95,8 +98,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
-			Function<HostAndPort, HostAndPort> dialling,
-			Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection) {
+			SuspectWatch suspectWatch, Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection) {
 		this.clientSupplier = clientSupplier;
 		this.settings = settings;
 		// Reconnects come in bursts a few backoff steps apart (at most 1 s by default): three
@@ -113,8 +115,8 @@ public final class TopologyWatcher implements SmartLifecycle {
 				applicationConnection, this::fallbackRefresh);
 		this.refreshes = new FullRefreshes(clock, this.counters, this.observer, this.schedule::completion,
 				this.reads::answered, this.schedule::lookIn, settings.heldConnectionReads());
-		this.suspectWatch = new SuspectWatch(dialling, clock, this.observer::publish,
-				() -> troubleSeen(TopologyCounters.Sign.SUSPECT));
+		this.suspectWatch = suspectWatch;
+		suspectWatch.watch(new Watched());
 	}
 
 	@Override
@@ -311,61 +313,6 @@ public final class TopologyWatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * The masters currently suspect: not answering while the client's topology still lists them
-	 * as masters.
-	 * @return the suspect nodes, in the order they were suspected
-	 */
-	public List<SuspectNode> suspectNodes() {
-		return this.suspectWatch.all();
-	}
-
-	/**
-	 * Reports that a node did not answer within a bounded time (a probe's PING, say): a master of
-	 * the client's topology becomes suspect, unless what timed out was sent before the view last
-	 * moved a node or promoted a replica: a probe that PINGed a node at the address it has just
-	 * left would make the master suspect at its new address, where it answers.
-	 * @param nodeId the node ID
-	 * @param cause what timed out
-	 * @param reason what was seen, for people
-	 * @param sentNanos when what timed out was sent, as {@link System#nanoTime()}
-	 */
-	public void reportTimeout(String nodeId, SuspectNode.Cause cause, String reason, long sentNanos) {
-		RedisClusterClient current = this.client;
-		if (current != null && sentNanos - this.observer.routingSinceNanos() >= 0) {
-			this.suspectWatch.timedOut(current.getPartitions(), nodeId, cause, reason);
-		}
-	}
-
-	/**
-	 * Reports that a node answered: it is no longer suspect.
-	 * @param nodeId the node ID
-	 */
-	public void reportAnswer(String nodeId) {
-		this.suspectWatch.answered(nodeId);
-	}
-
-	/**
-	 * Published on the connection's event loop: the node is looked up, and a host name perhaps
-	 * resolved, on the watcher's own thread.
-	 */
-	@EventListener
-	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
-		Executor executor = this.schedule.executor();
-		RedisClusterClient current = this.client;
-		if (executor == null || current == null) {
-			return;
-		}
-		executor.execute(() -> {
-			try {
-				this.suspectWatch.connectionUnanswered(current.getPartitions(), event);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not tell which node " + event.remoteAddress() + " is", ex);
-			}
-		});
-	}
-
-	/**
 	 * When the view last moved a node or promoted a replica: a command timeout of a command sent
 	 * before it is an echo.
 	 * @return the time, in {@link System#nanoTime()}'s terms
@@ -387,6 +334,34 @@ public final class TopologyWatcher implements SmartLifecycle {
 		if (this.client != null && event.newestSentNanos() - this.observer.routingSinceNanos() >= 0) {
 			troubleSeen(TopologyCounters.Sign.COMMAND_TIMEOUT);
 		}
+	}
+
+	/**
+	 * What the suspect watch reads of the watcher: live, so that it does nothing while the
+	 * watcher is stopped.
+	 */
+	private final class Watched implements WatchedCluster {
+
+		@Override
+		public @Nullable RedisClusterClient client() {
+			return TopologyWatcher.this.client;
+		}
+
+		@Override
+		public long routingSinceNanos() {
+			return TopologyWatcher.this.observer.routingSinceNanos();
+		}
+
+		@Override
+		public @Nullable Executor executor() {
+			return TopologyWatcher.this.schedule.executor();
+		}
+
+		@Override
+		public void suspected() {
+			troubleSeen(TopologyCounters.Sign.SUSPECT);
+		}
+
 	}
 
 	/**

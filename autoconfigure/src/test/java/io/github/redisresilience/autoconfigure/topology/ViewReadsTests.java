@@ -84,13 +84,13 @@ class ViewReadsTests {
 	}
 
 	@Test
-	void restartForgetsTheFailuresBeforeTheStop() {
-		this.client.view(view(master(A, "127.0.1.1:6379", 1, "0-16383")));
-		this.reads.readHeld(this.client, this.client.getPartitions(), Set.of());
+	void restartMakesTheFallbackRefreshWaitAWholePeriodAgain() {
+		this.clock.advance(PERIOD);
 
 		this.reads.restart();
+		this.reads.readHeld(this.client, this.client.getPartitions(), Set.of());
 
-		assertThat(this.reads.failing()).isFalse();
+		assertThat(this.fallbacks).isEmpty();
 	}
 
 	@Test
