@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * and is not older than the one the client routes by ({@link ViewOrdering},
  * {@link PartitionsApplier}). A node that failed a read is not asked again for four degraded
  * periods; a read still waiting is not waited for. Reads are started, and their answers handled,
- * on the watcher's thread.
+ * on the watcher's thread. Held and seed reads stay in one class, a little over 300 lines: they
+ * share the failures in a row, the fallback patience and the applying of what they read.
  */
 final class ViewReads {
 
