@@ -20,8 +20,6 @@ import io.lettuce.core.event.Event;
 import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
@@ -64,8 +62,6 @@ import io.github.redisresilience.autoconfigure.suspect.WatchedCluster;
  * the benchmarks use, and the link the suspect watch reads ({@link WatchedCluster}).
  */
 public final class TopologyWatcher implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(TopologyWatcher.class);
 
 	/**
 	 * Lettuce publishes its topology change before it applies it: look shortly after.
