@@ -18,6 +18,7 @@ import io.github.redisresilience.autoconfigure.actuate.RedisResilienceMetricsAut
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceTopologyEndpointAutoConfiguration;
 import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.retry.RedisResilienceRetryAutoConfiguration;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,8 @@ class MalformedPropertyValuesTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
 				RedisResilienceClientAutoConfiguration.class,
-				RedisResilienceTopologyAutoConfiguration.class, RedisResilienceRetryAutoConfiguration.class,
+				RedisResilienceSuspectAutoConfiguration.class, RedisResilienceTopologyAutoConfiguration.class,
+				RedisResilienceRetryAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, RedisResilienceHealthContributorAutoConfiguration.class,
 				RedisResilienceTopologyEndpointAutoConfiguration.class, RedisResilienceMetricsAutoConfiguration.class))
 		// Nothing listens on port 1: connects are refused at once.

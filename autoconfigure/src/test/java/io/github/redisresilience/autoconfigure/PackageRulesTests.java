@@ -29,8 +29,8 @@ class PackageRulesTests {
 
 	private static final String ROOT = "io.github.redisresilience.autoconfigure";
 
-	private static final String[] CONCERNS = { ROOT + ".client..", ROOT + ".startup..", ROOT + ".topology..",
-			ROOT + ".retry..", ROOT + ".actuate..", ROOT + ".logging.." };
+	private static final String[] CONCERNS = { ROOT + ".client..", ROOT + ".startup..", ROOT + ".suspect..",
+			ROOT + ".topology..", ROOT + ".retry..", ROOT + ".actuate..", ROOT + ".logging.." };
 
 	private static final JavaClasses MAIN = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -71,6 +71,16 @@ class PackageRulesTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage(ROOT + ".actuate..")
+			.check(MAIN);
+	}
+
+	@Test
+	void suspicionNeedsNothingOfTheTopologyPackage() {
+		noClasses().that()
+			.resideInAPackage(ROOT + ".suspect..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage(ROOT + ".topology..")
 			.check(MAIN);
 	}
 

@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,8 @@ class RedisResilienceActuateAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
 				RedisResilienceClientAutoConfiguration.class,
-				RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				RedisResilienceSuspectAutoConfiguration.class, RedisResilienceTopologyAutoConfiguration.class,
+				DataRedisAutoConfiguration.class,
 				RedisResilienceHealthContributorAutoConfiguration.class,
 				RedisResilienceTopologyEndpointAutoConfiguration.class, RedisResilienceMetricsAutoConfiguration.class))
 		// Nothing listens on port 1: connects are refused at once.

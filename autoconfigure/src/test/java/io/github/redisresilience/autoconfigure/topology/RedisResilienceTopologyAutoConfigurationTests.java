@@ -10,6 +10,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,7 @@ class RedisResilienceTopologyAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-				RedisResilienceClientAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class, RedisResilienceSuspectAutoConfiguration.class,
 				RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1");
 

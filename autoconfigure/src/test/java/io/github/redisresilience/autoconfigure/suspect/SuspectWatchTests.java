@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,16 +9,20 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.internal.HostAndPort;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.topology.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -141,25 +145,26 @@ class SuspectWatchTests {
 	@Test
 	void waitForAPromotionEndsAfterThePromotionWait() {
 		MutableClock clock = new MutableClock(NOW);
-		SuspectWatch watch = new SuspectWatch(Function.identity(), clock, this.events::add,
-				this.troubles::incrementAndGet);
+		SuspectWatch watch = new SuspectWatch(Function.identity(), clock, this.events::add);
+		watch.watch(new Watched());
 		watch.timedOut(partitions(master("a", "10.0.0.1"), replica("b", "10.0.0.2", "a")), "a",
 				SuspectNode.Cause.UNANSWERED_CONNECTION, "timeout");
 		Partitions failedOver = partitions(replica("b", "10.0.0.2", "a"));
 		watch.review(null, failedOver, Runnable::run);
 
-		clock.now = NOW.plus(SuspectWatch.PROMOTION_WAIT);
+		clock.advance(SuspectWatch.PROMOTION_WAIT);
 		watch.review(null, failedOver, Runnable::run);
 		assertThat(watch.awaitingPromotion()).containsExactly("a");
 
-		clock.now = NOW.plus(SuspectWatch.PROMOTION_WAIT).plusMillis(1);
+		clock.advance(Duration.ofMillis(1));
 		watch.review(null, failedOver, Runnable::run);
 		assertThat(watch.awaitingPromotion()).isEmpty();
 	}
 
 	private SuspectWatch watch(Function<HostAndPort, HostAndPort> dialling) {
-		return new SuspectWatch(dialling, Clock.fixed(NOW, ZoneOffset.UTC), this.events::add,
-				this.troubles::incrementAndGet);
+		SuspectWatch watch = new SuspectWatch(dialling, Clock.fixed(NOW, ZoneOffset.UTC), this.events::add);
+		watch.watch(new Watched());
+		return watch;
 	}
 
 	private static UnansweredConnectionClosedEvent closed(String remoteAddress) {
@@ -186,6 +191,31 @@ class SuspectWatchTests {
 	private static RedisClusterNode node(String id, String host, String masterId, NodeFlag role) {
 		return new RedisClusterNode(RedisURI.create(host, 6379), id, true, masterId, 0, 0, 0, new ArrayList<>(),
 				EnumSet.of(role));
+	}
+
+	/** A watcher that is not running but counts what it is told. */
+	private final class Watched implements WatchedCluster {
+
+		@Override
+		public @Nullable RedisClusterClient client() {
+			return null;
+		}
+
+		@Override
+		public long routingSinceNanos() {
+			return 0;
+		}
+
+		@Override
+		public @Nullable Executor executor() {
+			return null;
+		}
+
+		@Override
+		public void suspected() {
+			SuspectWatchTests.this.troubles.incrementAndGet();
+		}
+
 	}
 
 }

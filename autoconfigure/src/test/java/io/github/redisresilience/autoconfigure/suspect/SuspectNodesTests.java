@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.redisresilience.autoconfigure.topology.SuspectNode.Cause;
+import io.github.redisresilience.autoconfigure.suspect.SuspectNode.Cause;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

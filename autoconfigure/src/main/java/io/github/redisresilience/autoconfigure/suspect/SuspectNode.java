@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import java.time.Instant;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import io.lettuce.core.internal.HostAndPort;
 import org.junit.jupiter.api.Test;

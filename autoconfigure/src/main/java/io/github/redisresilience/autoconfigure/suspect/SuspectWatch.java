@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,9 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.internal.HostAndPort;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
 
 import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 
@@ -37,8 +40,14 @@ import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosed
  * no replica of it any more (one was promoted, the others follow it) it is <em>awaiting
  * promotion</em>, for at most {@link #PROMOTION_WAIT}: the watcher keeps reading its replicas'
  * view at the suspect cadence, so that the slots follow the promoted replica within a read.
+ * <p>
+ * It hears of unanswered connections ({@link UnansweredConnectionClosedEvent}) and of the health
+ * probe's PINGs ({@link NodeProbeTimedOutEvent}, {@link NodeProbeAnsweredEvent}) as application
+ * events, and learns the client, its routing epoch and a thread from the topology watcher
+ * ({@link WatchedCluster}), which reviews the suspects on every look and reads faster while there
+ * are any.
  */
-final class SuspectWatch {
+public final class SuspectWatch {
 
 	private static final Log logger = LogFactory.getLog(SuspectWatch.class);
 
@@ -61,23 +70,77 @@ final class SuspectWatch {
 
 	private final Consumer<Object> events;
 
-	private final Runnable troubleSeen;
+	private volatile @Nullable WatchedCluster cluster;
 
 	/**
 	 * @param dialling the address the client dials for an announced one (the remap rules)
 	 * @param events where {@link NodeSuspectedEvent}s and {@link NodeSuspicionClearedEvent}s go
-	 * @param troubleSeen told when a node becomes suspect, so that the topology is refreshed often
 	 */
-	SuspectWatch(Function<HostAndPort, HostAndPort> dialling, Clock clock, Consumer<Object> events,
-			Runnable troubleSeen) {
+	SuspectWatch(Function<HostAndPort, HostAndPort> dialling, Clock clock, Consumer<Object> events) {
 		this.dialling = dialling;
 		this.clock = clock;
 		this.events = events;
-		this.troubleSeen = troubleSeen;
 	}
 
-	List<SuspectNode> all() {
+	/**
+	 * Follows the cluster of a topology watcher: suspects are judged by its client's view, and it
+	 * is told whenever a master becomes suspect, so that it reads the topology often.
+	 * @param watched the watcher's client, routing epoch and thread
+	 */
+	public void watch(WatchedCluster watched) {
+		this.cluster = watched;
+	}
+
+	/**
+	 * The masters currently suspect: not answering while the client's topology still lists them
+	 * as masters.
+	 * @return the suspect nodes, in the order they were suspected
+	 */
+	public List<SuspectNode> all() {
 		return this.suspects.all();
+	}
+
+	/**
+	 * A node did not answer a probe's PING within the probe timeout: a master of the client's
+	 * topology becomes suspect, unless the PING was sent before the view last moved a node or
+	 * promoted a replica: a probe that PINGed a node at the address it has just left would make
+	 * the master suspect at its new address, where it answers.
+	 */
+	@EventListener
+	void onProbeTimedOut(NodeProbeTimedOutEvent event) {
+		WatchedCluster watched = this.cluster;
+		RedisClusterClient current = (watched != null) ? watched.client() : null;
+		if (current != null && event.sentNanos() - watched.routingSinceNanos() >= 0) {
+			timedOut(current.getPartitions(), event.nodeId(), SuspectNode.Cause.PROBE_TIMEOUT, event.reason());
+		}
+	}
+
+	/** A node answered a probe's PING: it is no longer suspect. */
+	@EventListener
+	void onProbeAnswered(NodeProbeAnsweredEvent event) {
+		answered(event.nodeId());
+	}
+
+	/**
+	 * Published on the connection's event loop: the node is looked up, and a host name perhaps
+	 * resolved, on the watcher's own thread.
+	 */
+	@EventListener
+	void onUnansweredConnectionClosed(UnansweredConnectionClosedEvent event) {
+		WatchedCluster watched = this.cluster;
+		Executor executor = (watched != null) ? watched.executor() : null;
+		RedisClusterClient current = (watched != null) ? watched.client() : null;
+		if (executor == null || current == null) {
+			return;
+		}
+		executor.execute(() -> {
+			try {
+				connectionUnanswered(current.getPartitions(), event);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not tell which node " + event.remoteAddress() + " is", ex);
+			}
+		});
 	}
 
 	void timedOut(Partitions partitions, String nodeId, SuspectNode.Cause cause, String reason) {
@@ -109,9 +172,11 @@ final class SuspectWatch {
 
 	/**
 	 * Ends the suspicion of nodes the topology no longer lists as masters, and PINGs the others.
+	 * @param client the client the PINGs go through
+	 * @param partitions the view the client routes by
 	 * @param completion where an answer is handled
 	 */
-	void review(RedisClusterClient client, Partitions partitions, Executor completion) {
+	public void review(RedisClusterClient client, Partitions partitions, Executor completion) {
 		Instant now = this.clock.instant();
 		Map<String, String> masters = healthyMasters(partitions);
 		for (NodeSuspicionClearedEvent cleared : this.suspects.keepMasters(masters, now)) {
@@ -141,11 +206,12 @@ final class SuspectWatch {
 	 * Former suspects the cluster failed whose replica the client has not seen promoted yet.
 	 * @return their node IDs
 	 */
-	Set<String> awaitingPromotion() {
+	public Set<String> awaitingPromotion() {
 		return Set.copyOf(this.awaitingPromotion.keySet());
 	}
 
-	void close() {
+	/** Closes the PINGs' connection and waits for it: the topology watcher is stopping. */
+	public void close() {
 		this.pinger.closeNow();
 		this.awaitingPromotion.clear();
 	}
@@ -174,15 +240,28 @@ final class SuspectWatch {
 		this.suspects.suspect(nodeId, address, cause, reason, this.clock.instant()).ifPresent((suspect) -> {
 			logger.warn("Redis Cluster master " + nodeId + " at " + address + " is suspect: " + reason
 					+ " while the cluster still lists it as a master (is it frozen?)");
-			this.troubleSeen.run();
-			this.events.accept(new NodeSuspectedEvent(suspect));
+			WatchedCluster watched = this.cluster;
+			if (watched != null) {
+				watched.suspected();
+			}
+			publish(new NodeSuspectedEvent(suspect));
 		});
 	}
 
 	private void cleared(NodeSuspicionClearedEvent event) {
 		logger.info("Redis Cluster node " + event.suspect().nodeId() + " is no longer suspect after "
 				+ event.suspectFor().toMillis() + " ms: " + event.why());
-		this.events.accept(event);
+		publish(event);
+	}
+
+	/** A failing application listener must not break the watch or the look that reviews it. */
+	private void publish(Object event) {
+		try {
+			this.events.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("An application listener failed on " + event, ex);
+		}
 	}
 
 	/** Masters of the client's view that the cluster has not failed, node ID to announced address. */

@@ -1,4 +1,4 @@
-package io.github.redisresilience.autoconfigure.topology;
+package io.github.redisresilience.autoconfigure.suspect;
 
 import java.time.Duration;
 import java.util.Set;
@@ -7,9 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.StringCodec;
-import org.jspecify.annotations.Nullable;
+
+import io.github.redisresilience.autoconfigure.client.OwnClusterConnection;
 
 /**
  * PINGs suspect nodes to see whether they answer again, over one cluster connection of its own
@@ -26,9 +25,8 @@ final class NodePinger {
 
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
-
-	private @Nullable RedisClusterClient connectedClient;
+	/** A connect that failed (its default node may be the frozen one) is retried on the next PING. */
+	private final OwnClusterConnection connection = new OwnClusterConnection();
 
 	/**
 	 * PINGs a node unless a PING to it is still in flight.
@@ -39,39 +37,21 @@ final class NodePinger {
 		if (!this.inFlight.add(nodeId)) {
 			return CompletableFuture.completedFuture(false);
 		}
-		return connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(nodeId))
+		return this.connection.of(client).thenCompose((cluster) -> cluster.getConnectionAsync(nodeId))
 			.thenCompose((node) -> node.async().ping().toCompletableFuture())
 			.orTimeout(GIVE_UP.toMillis(), TimeUnit.MILLISECONDS)
 			.handle((pong, failure) -> failure == null)
 			.whenComplete((answered, failure) -> this.inFlight.remove(nodeId));
 	}
 
-	private synchronized CompletableFuture<StatefulRedisClusterConnection<String, String>> connection(
-			RedisClusterClient client) {
-		CompletableFuture<StatefulRedisClusterConnection<String, String>> current = this.connection;
-		if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
-			return current;
-		}
-		ConnectionClosing.closeLater(current);
-		// A connect that failed (its default node may be the frozen one) is retried on the next PING.
-		current = client.connectAsync(StringCodec.UTF8);
-		this.connection = current;
-		this.connectedClient = client;
-		return current;
-	}
-
 	/** Closes the connection once no node is suspect, so that a healthy cluster has none of it. */
-	synchronized void close() {
-		ConnectionClosing.closeLater(this.connection);
-		this.connection = null;
-		this.connectedClient = null;
+	void close() {
+		this.connection.closeLater();
 	}
 
 	/** Closes the connection and waits for it: the watcher is stopping. */
-	synchronized void closeNow() {
-		ConnectionClosing.closeNow(this.connection);
-		this.connection = null;
-		this.connectedClient = null;
+	void closeNow() {
+		this.connection.closeNow();
 	}
 
 }
