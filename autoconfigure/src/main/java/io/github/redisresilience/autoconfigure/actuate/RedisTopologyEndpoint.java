@@ -35,6 +35,9 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * <p>
  * Reading is open once the endpoint is exposed; the refresh (a {@code POST}) also needs
  * {@code management.endpoint.redistopology.access=unrestricted}.
+ * <p>
+ * Longer than the starter's other classes because it holds the records of its answer, whose
+ * Javadoc documents the endpoint's JSON.
  */
 @Endpoint(id = "redistopology", defaultAccess = Access.READ_ONLY)
 public class RedisTopologyEndpoint {

@@ -35,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * // read workload.acknowledgedWrites() and workload.checkIncrements(read) back
  * </pre>
+ * <p>
+ * Longer than the kit's other classes: a third of it is the Javadoc of its public API, and its
+ * values ({@link Step}, {@link Outcome}, {@link Increment}, the builder) are nested so that users
+ * find them under one name.
  */
 public final class Workload implements AutoCloseable {
 
