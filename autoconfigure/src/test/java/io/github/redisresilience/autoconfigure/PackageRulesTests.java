@@ -1,7 +1,11 @@
 package io.github.redisresilience.autoconfigure;
 
+import java.util.Set;
+
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -72,6 +76,29 @@ class PackageRulesTests {
 			.dependOnClassesThat()
 			.resideInAPackage(ROOT + ".actuate..")
 			.check(MAIN);
+	}
+
+	/**
+	 * Health, the endpoint and the metrics read the topology and the suspects; they change
+	 * neither. The one exception is the operation the endpoint offers: its refresh
+	 * ({@code POST}), which asks the watcher to read the view now.
+	 */
+	@Test
+	void actuateOnlyReadsTheTopologyAndTheSuspects() {
+		Set<String> reads = Set.of("all", "get", "clusterClient", "counters", "deploymentShape", "getPhase",
+				"lastRefresh", "recentAddressChanges", "isDegraded", "mode", "isRunning");
+		DescribedPredicate<JavaMethodCall> changesState = DescribedPredicate.describe(
+				"a method of TopologyWatcher or SuspectWatch that is not a read", (call) -> {
+					String owner = call.getTargetOwner().getName();
+					if (!owner.equals(ROOT + ".topology.TopologyWatcher") && !owner.equals(ROOT + ".suspect.SuspectWatch")) {
+						return false;
+					}
+					String name = call.getName();
+					boolean endpointRefresh = name.equals("refreshNow")
+							&& call.getOriginOwner().getName().equals(ROOT + ".actuate.RedisTopologyEndpoint");
+					return !reads.contains(name) && !endpointRefresh;
+				});
+		noClasses().that().resideInAPackage(ROOT + ".actuate..").should().callMethodWhere(changesState).check(MAIN);
 	}
 
 	@Test
