@@ -17,8 +17,16 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class LocalRedisClusterExtension implements BeforeAllCallback, ParameterResolver {
 
-	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+	private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace
 		.create(LocalRedisClusterExtension.class);
+
+	/**
+	 * A class's own clusters live apart from the shared ones: a store lookup falls through to the
+	 * parent contexts, so under one namespace a class asking for its own cluster would be handed the
+	 * shared cluster of the same shape whenever a class that shares had started one before it.
+	 */
+	private static final ExtensionContext.Namespace OWN = ExtensionContext.Namespace
+		.create(LocalRedisClusterExtension.class, "own");
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
@@ -55,11 +63,11 @@ public final class LocalRedisClusterExtension implements BeforeAllCallback, Para
 				+ settings.dnsTtlSeconds();
 		if (settings.shared()) {
 			return context.getRoot()
-				.getStore(NAMESPACE)
+				.getStore(SHARED)
 				.getOrComputeIfAbsent(key, (ignored) -> start(settings), LocalRedisCluster.class);
 		}
 		ExtensionContext classContext = classContext(context);
-		return classContext.getStore(NAMESPACE)
+		return classContext.getStore(OWN)
 			.getOrComputeIfAbsent(key, (ignored) -> start(settings), LocalRedisCluster.class);
 	}
 
