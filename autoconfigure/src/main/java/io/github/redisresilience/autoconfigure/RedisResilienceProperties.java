@@ -11,6 +11,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.github.redisresilience.autoconfigure.dns.DnsResolverType;
+import io.github.redisresilience.autoconfigure.dns.DnsSettings;
+import io.github.redisresilience.autoconfigure.remap.FoldPolicy;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
+
 /**
  * Configuration properties that make a Lettuce Redis Cluster client survive nodes moving
  * to new addresses. Spring Boot's own {@code spring.data.redis.*} properties keep their
@@ -18,6 +24,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>
  * The values are checked once bound; an invalid value fails the startup with an
  * {@link InvalidResilienceSettingException} that names the property and the fix.
+ * <p>
+ * One class with nested groups, as Spring Boot writes its own properties: every field's
+ * Javadoc becomes the property's description in the IDE, which is why the class is long.
+ * The packages that use a group receive its values (such as
+ * {@link io.github.redisresilience.autoconfigure.remap.RemapSettings}), never this class,
+ * where they sit below it.
  *
  * @see RedisResilienceAutoConfiguration
  */
@@ -103,41 +115,6 @@ public class RedisResilienceProperties implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		new SettingsValidator(this).validate();
-	}
-
-	/**
-	 * What to do when remap rules would send several cluster nodes to one address.
-	 */
-	public enum FoldPolicy {
-
-		/**
-		 * Refuse to start.
-		 */
-		FAIL,
-
-		/**
-		 * Log a warning and start anyway.
-		 */
-		WARN
-
-	}
-
-	/**
-	 * Which DNS resolver Lettuce uses to turn host names into addresses.
-	 */
-	public enum DnsResolverType {
-
-		/**
-		 * Netty's asynchronous DNS resolver, honouring record TTLs capped by max-ttl.
-		 */
-		NETTY,
-
-		/**
-		 * The JVM's InetAddress lookups, honouring hosts files and the JVM DNS cache
-		 * settings.
-		 */
-		JDK
-
 	}
 
 	/**
@@ -247,6 +224,15 @@ public class RedisResilienceProperties implements InitializingBean {
 			this.onFold = onFold;
 		}
 
+		/** These properties as the values the remapper is built from. */
+		RemapSettings settings() {
+			List<RemapSettings.Rule> values = new ArrayList<>();
+			for (Rule rule : (this.rules != null) ? this.rules : List.<Rule>of()) {
+				values.add(new RemapSettings.Rule(rule.getFrom(), rule.getTo()));
+			}
+			return new RemapSettings(values, this.proxyEndpoint, this.onFold);
+		}
+
 		/**
 		 * One remap rule.
 		 */
@@ -345,6 +331,11 @@ public class RedisResilienceProperties implements InitializingBean {
 
 		public void setServers(List<String> servers) {
 			this.servers = servers;
+		}
+
+		/** These properties as the values the resolution is built from. */
+		DnsSettings settings() {
+			return new DnsSettings(this.resolver, this.maxTtl, this.negativeTtl, this.servers);
 		}
 
 	}
@@ -732,7 +723,6 @@ public class RedisResilienceProperties implements InitializingBean {
 		}
 
 	}
-
 
 	/**
 	 * What the starter does to the client's logs.

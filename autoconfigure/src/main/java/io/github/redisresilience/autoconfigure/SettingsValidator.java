@@ -9,6 +9,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Reconne
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Socket.Keepalive;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Timeouts;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Topology;
+import io.github.redisresilience.autoconfigure.settings.Durations;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Checks bound {@link RedisResilienceProperties} and throws an

@@ -1,9 +1,9 @@
 package io.github.redisresilience.autoconfigure;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,15 +11,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.io.support.SpringFactoriesLoader;
-import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceHealthContributorAutoConfiguration;
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceMetricsAutoConfiguration;
 import io.github.redisresilience.autoconfigure.actuate.RedisResilienceTopologyEndpointAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 import io.github.redisresilience.autoconfigure.retry.RedisResilienceRetryAutoConfiguration;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +35,9 @@ class MalformedPropertyValuesTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-				RedisResilienceTopologyAutoConfiguration.class, RedisResilienceRetryAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
+				RedisResilienceSuspectAutoConfiguration.class, RedisResilienceTopologyAutoConfiguration.class,
+				RedisResilienceRetryAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, RedisResilienceHealthContributorAutoConfiguration.class,
 				RedisResilienceTopologyEndpointAutoConfiguration.class, RedisResilienceMetricsAutoConfiguration.class))
 		// Nothing listens on port 1: connects are refused at once.
@@ -97,17 +98,8 @@ class MalformedPropertyValuesTests {
 		return Arguments.of(List.of(rule + "from=" + from, rule + "to=" + to), PREFIX + "remap.rules");
 	}
 
-	private static FailureAnalysis analyze(Throwable failure) {
-		// As SpringApplication does: the first analyzer that explains the failure wins.
-		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
-			.forDefaultResourceLocation(MalformedPropertyValuesTests.class.getClassLoader())
-			.load(FailureAnalyzer.class, FailureHandler.handleMessage((message, ex) -> {
-			}));
-		return analyzers.stream()
-			.map((analyzer) -> analyzer.analyze(failure))
-			.filter(Objects::nonNull)
-			.findFirst()
-			.orElse(null);
+	private static @Nullable FailureAnalysis analyze(Throwable failure) {
+		return RegisteredFailureAnalyzers.analyze(failure);
 	}
 
 }

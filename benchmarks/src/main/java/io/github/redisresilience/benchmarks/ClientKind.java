@@ -21,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
+import io.github.redisresilience.test.workload.Workload;
 
 /**
  * The clients compared, each started on its own against the same seeds, with its defaults except

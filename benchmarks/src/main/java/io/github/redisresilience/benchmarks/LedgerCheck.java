@@ -20,6 +20,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import org.jspecify.annotations.Nullable;
 
+import io.github.redisresilience.test.workload.Workload;
+
 /**
  * Reads every acknowledged write back after the heal through a client of its own, started after
  * the disruption so that it knows the healed topology: a client that never recovered cannot hide
@@ -57,7 +59,7 @@ final class LedgerCheck implements AutoCloseable {
 	 * @return how many acknowledged writes were missing or different, and how many could not be
 	 * read; how many acknowledged increments were lost, and how many applied twice
 	 */
-	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters) {
+	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Increment> counters) {
 		return check(seeds, ledger, counters, null);
 	}
 
@@ -69,7 +71,7 @@ final class LedgerCheck implements AutoCloseable {
 	 * @param tls how to trust the cluster, {@code null} for a plain cluster
 	 * @return the verdict, as {@link #check(String, Map, List)}
 	 */
-	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Counter> counters, @Nullable ClusterTls tls) {
+	Verdict check(String seeds, Map<String, String> ledger, List<Workload.Increment> counters, @Nullable ClusterTls tls) {
 		RedisURI uri = RedisURI.create(((tls != null) ? "rediss://" : "redis://") + seeds);
 		uri.setTimeout(Duration.ofSeconds(5));
 		if (this.password != null) {
@@ -118,7 +120,7 @@ final class LedgerCheck implements AutoCloseable {
 	 * twice). Nothing hides a double: it is never offset by a failed increment elsewhere.
 	 */
 	private static Increments checkCounters(StatefulRedisClusterConnection<String, String> connection,
-			List<Workload.Counter> counters) {
+			List<Workload.Increment> counters) {
 		RedisAdvancedClusterAsyncCommands<String, String> async = connection.async();
 		long acknowledged = 0;
 		long unknown = 0;
@@ -126,13 +128,13 @@ final class LedgerCheck implements AutoCloseable {
 		long twice = 0;
 		long unreadable = 0;
 		for (int from = 0; from < counters.size(); from += BATCH) {
-			List<Workload.Counter> batch = counters.subList(from, Math.min(counters.size(), from + BATCH));
+			List<Workload.Increment> batch = counters.subList(from, Math.min(counters.size(), from + BATCH));
 			List<RedisFuture<String>> reads = batch.stream().map((counter) -> async.get(counter.key())).toList();
 			awaitAll(reads, Duration.ofSeconds(30));
 			for (int i = 0; i < batch.size(); i++) {
-				Workload.Counter counter = batch.get(i);
-				acknowledged += counter.acknowledged();
-				unknown += counter.unknown();
+				Workload.Increment counter = batch.get(i);
+				acknowledged += counter.acknowledged() ? 1 : 0;
+				unknown += counter.acknowledged() ? 0 : 1;
 				long value;
 				try {
 					String read = readOnce(reads.get(i), connection, counter.key());
@@ -142,9 +144,8 @@ final class LedgerCheck implements AutoCloseable {
 					unreadable++;
 					continue;
 				}
-				lost += Math.max(0, counter.acknowledged() - value);
-				boolean answeredTwice = counter.acknowledged() > 0 && counter.reply() != 1;
-				twice += Math.max((answeredTwice ? 1 : 0), value - counter.acknowledged() - counter.unknown());
+				lost += counter.isLost(value) ? 1 : 0;
+				twice += counter.excess(value);
 			}
 		}
 		return new Increments(acknowledged, unknown, lost, twice, unreadable);

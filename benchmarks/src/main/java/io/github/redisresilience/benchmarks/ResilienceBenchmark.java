@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import io.github.redisresilience.benchmarks.ClientKind.RunningClient;
 import io.github.redisresilience.benchmarks.Scenario.Disruption;
 import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.workload.Workload;
 
 /**
  * Runs every scenario against one local cluster with one client of each kind at the same time,
@@ -216,8 +217,7 @@ public final class ResilienceBenchmark {
 			}
 		}
 		Map<ClientKind, Workload> workloads = new LinkedHashMap<>();
-		clients.forEach((kind, client) -> workloads.put(kind,
-				Workload.start(kind.label(), client.operations(), this.settings.threads(), this.settings.pace())));
+		clients.forEach((kind, client) -> workloads.put(kind, startWorkload(kind, client)));
 		try {
 			Instant warm = Instant.now();
 			awaitRecovery(workloads.values(), warm, warm.plus(WARM_UP_LIMIT));
@@ -244,8 +244,8 @@ public final class ResilienceBenchmark {
 					continue;
 				}
 				// The headless Service name in every shape: the check's own client must know the healed topology.
-				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.ledger(),
-						workload.counters());
+				LedgerCheck.Verdict verdict = this.ledgerCheck.check(cluster.seedNodes(), workload.acknowledgedWrites(),
+						workload.increments());
 				List<String> problems = new ArrayList<>(kind.isStarter() ? verdict.problems() : List.of());
 				if (kind == ClientKind.STARTER_EXACTLY_ONCE && verdict.increments().unknown() > 0) {
 					problems.add(verdict.increments().unknown() + " INCR failed with exactly-once on");
@@ -265,6 +265,17 @@ public final class ResilienceBenchmark {
 			}
 			close(clients.values());
 		}
+	}
+
+	/** A workload through one client, its keys and threads named after the client's label. */
+	private Workload startWorkload(ClientKind kind, RunningClient client) {
+		String keys = "bench:" + kind.label() + ":";
+		return Workload.builder(client.operations())
+			.threads(this.settings.threads())
+			.pace(this.settings.pace())
+			.name("workload-" + kind.label())
+			.keyPrefixes(keys, keys + "counter:")
+			.start();
 	}
 
 	private RunResult measure(Scenario scenario, int repetition, ClientKind kind, Workload workload,

@@ -22,6 +22,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.github.redisresilience.autoconfigure.retry.RedisResilienceRetryProperties;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.LocalRedisCluster;
 
@@ -86,7 +87,8 @@ final class SoakRun {
 			List<SoakResult.Disrupted> disruptions = new ArrayList<>();
 			List<String> disruptionFailures = new ArrayList<>();
 			try (SoakSampler sampler = new SoakSampler(cluster, SoakCredentials.ADMIN_PASSWORD, CLIENT_NAME,
-					context.getBean(MeterRegistry.class), context.getBean(TopologyWatcher.class))) {
+					context.getBean(MeterRegistry.class), context.getBean(TopologyWatcher.class),
+					context.getBean(SuspectWatch.class))) {
 				sampler.start(this.settings.sampleEvery());
 				disrupt(cluster, workload, end, disruptions, disruptionFailures);
 				sleepUntil(end);

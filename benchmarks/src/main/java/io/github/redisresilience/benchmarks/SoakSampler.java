@@ -29,6 +29,7 @@ import io.netty.resolver.DefaultAddressResolverGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.RedisPod;
@@ -55,6 +56,8 @@ final class SoakSampler implements AutoCloseable {
 
 	private final TopologyWatcher watcher;
 
+	private final SuspectWatch suspects;
+
 	private final List<SoakSample> samples = new CopyOnWriteArrayList<>();
 
 	/**
@@ -77,12 +80,13 @@ final class SoakSampler implements AutoCloseable {
 	});
 
 	SoakSampler(LocalRedisCluster cluster, String adminPassword, String clientName, MeterRegistry registry,
-			TopologyWatcher watcher) {
+			TopologyWatcher watcher, SuspectWatch suspects) {
 		this.cluster = cluster;
 		this.adminPassword = adminPassword;
 		this.clientName = clientName;
 		this.registry = registry;
 		this.watcher = watcher;
+		this.suspects = suspects;
 	}
 
 	void start(Duration every) {
@@ -128,7 +132,7 @@ final class SoakSampler implements AutoCloseable {
 		long connections = RedisConnectionsCount.established(this.cluster.port());
 		int pods = (int) this.cluster.pods().stream().filter(RedisPod::isRunning).count();
 		return new SoakSample(at, heap, threads, files, directJdk, directNetty, connections, serverClients(),
-				meters.size(), tags.size(), this.watcher.suspectNodes().size(),
+				meters.size(), tags.size(), this.suspects.all().size(),
 				this.watcher.recentAddressChanges().size(), pods);
 	}
 

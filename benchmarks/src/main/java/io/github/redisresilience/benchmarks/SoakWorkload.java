@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.github.redisresilience.test.workload.Workload;
 
 /**
  * The soak's steady mixed workload: each thread starts one operation per pace, in turn a SET read
@@ -126,7 +129,13 @@ final class SoakWorkload {
 	static SoakWorkload start(StringRedisTemplate redis, ReactiveStringRedisTemplate reactive, int threads,
 			Duration pace, Duration budget, Duration longest) {
 		SoakWorkload workload = new SoakWorkload(redis, reactive, threads, pace, budget, longest);
-		workload.workers.addAll(Workload.startThreads(threads, "soak-workload", workload::run));
+		for (int i = 0; i < threads; i++) {
+			int thread = i;
+			Thread worker = new Thread(() -> workload.run(thread), "soak-workload-" + i);
+			worker.setDaemon(true);
+			workload.workers.add(worker);
+			worker.start();
+		}
 		return workload;
 	}
 
@@ -272,7 +281,13 @@ final class SoakWorkload {
 	/** Stops starting operations and waits, bounded, for the running ones. */
 	void stop(Duration wait) throws InterruptedException {
 		this.running.set(false);
-		Workload.joinAll(this.workers, wait);
+		long deadline = System.nanoTime() + wait.toNanos();
+		for (Thread worker : this.workers) {
+			long left = deadline - System.nanoTime();
+			if (left > 0) {
+				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+			}
+		}
 	}
 
 	/** Whether every thread has finished; a ledger read while one still runs could miss its last write. */
@@ -305,8 +320,8 @@ final class SoakWorkload {
 	}
 
 	/** Every INCR started: acknowledged (it answered 1 unless counted in answered-twice), or unknown. */
-	List<Workload.Counter> counters() {
-		List<Workload.Counter> counters = new ArrayList<>();
+	List<Workload.Increment> counters() {
+		List<Workload.Increment> counters = new ArrayList<>();
 		for (int thread = 0; thread < this.threads; thread++) {
 			for (int seq = 0; seq < this.started[thread]; seq++) {
 				if (Kind.of(seq) != Kind.INCR) {
@@ -314,10 +329,10 @@ final class SoakWorkload {
 				}
 				String key = key(thread, seq);
 				if (this.unknown[thread].get(seq)) {
-					counters.add(new Workload.Counter(key, 0, 1, Workload.UNANSWERED));
+					counters.add(new Workload.Increment(key, null));
 				}
 				else if (this.acknowledged[thread].get(seq)) {
-					counters.add(new Workload.Counter(key, 1, 0, 1));
+					counters.add(new Workload.Increment(key, 1L));
 				}
 			}
 		}

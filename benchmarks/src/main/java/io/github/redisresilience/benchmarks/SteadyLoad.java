@@ -12,6 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
+import io.github.redisresilience.test.workload.Workload;
+
 /**
  * A steady-state workload on a healthy cluster for the overhead suite: threads that write a key
  * and read it back (or increment a counter of their own), over and over, for a fixed time, every

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What a chaos operation did and when the cluster was healthy again.
  *
@@ -14,8 +17,17 @@ import java.util.List;
  */
 public record ChaosReport(String operation, Instant started, Instant healed, List<AddressChange> addressChanges) {
 
+	// The facade's name: the kit's log reads as one cluster's story, as it did from one class.
+	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
+
 	public ChaosReport {
 		addressChanges = List.copyOf(addressChanges);
+	}
+
+	/** Every chaos operation logs what it did, at INFO. */
+	ChaosReport logged() {
+		logger.info("{}", this);
+		return this;
 	}
 
 	/**

@@ -2,33 +2,21 @@ package io.github.redisresilience.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Processes are stopped by PID on {@link #close()} and on JVM exit; only loopback addresses are used.
+ * <p>
+ * The work is done by package-private classes of this package, one role each (processes, names
+ * and Services, network, cuts, membership, health, moves, disruptions, scaling). This class wires
+ * them and holds the cluster's lock and lifecycle; it is longer than they are only by the Javadoc
+ * of its public API and by its {@link Builder}, which users know as this class's own.
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
@@ -61,58 +54,50 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
 
-	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(1);
-
-	/** The node timeout of a pod cut off the cluster bus: longer than any freeze a test holds it in. */
-	private static final Duration CUT_NODE_TIMEOUT = Duration.ofMinutes(10);
-
-	/** How long a master's writes are held, at most, before a disruption fails it over. */
-	private static final Duration WRITE_HOLD = Duration.ofSeconds(1);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
 	private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?");
 
-	private final Builder settings;
+	private final ClusterSettings settings;
 
 	private final String name;
 
 	private final Path directory;
 
-	private final AddressPool addresses;
+	// The classes below take no lock of their own: the public methods that touch the pods hold this
+	// cluster's lock while they run, so that no two operations interleave (ClusterServices says what
+	// runs without it).
+	private final ClusterNames names;
 
-	private final List<RedisPod> pods = new ArrayList<>();
+	private final ClusterTls tls;
 
-	private final List<BlackHole> blackHoles = new ArrayList<>();
+	private final AdminConnections admin;
 
-	/** The black holes moves left at old addresses ({@link OldAddresses#BLACK_HOLE}), until released. */
-	private final List<BlackHole> oldAddressHoles = new ArrayList<>();
+	private final ClusterNetwork network;
 
-	/** The ACL user's passwords now; pods started later get them all. */
-	private final Set<String> aclPasswords = new LinkedHashSet<>();
+	private final Pods pods;
 
-	/** A removed pod's ordinal is never reused: its name and data directory stay its own. */
-	private int nextOrdinal;
+	private final AclPasswords aclPasswords;
 
-	/** Created on the first {@link #partition(RedisPod)}: without it the kit needs neither root nor iptables. */
-	private @Nullable IptablesChain iptables;
+	private final PodProcesses processes;
 
-	private volatile @Nullable ClusterIpService clusterIpService;
+	private final ClusterServices services;
 
-	/** Takes a frozen pod out of its Services once its readiness delay has passed; daemon, lazy. */
-	private @Nullable ScheduledExecutorService readinessTimer;
+	private final ClusterHealth health;
 
-	private volatile List<InetSocketAddress> readyAddresses = List.of();
+	private final ClusterTopology topology;
 
-	/** Made at start when the builder asked for TLS; the names do not change when pods move. */
-	private volatile @Nullable KitTls tls;
+	private final ClusterMembership membership;
 
-	private final Object dnsLock = new Object();
+	private final NetworkCuts cuts;
 
-	private boolean dnsClosed;
+	private final NodeConnections connections;
 
-	/** Started by the first {@link #dnsServer()}; guarded by {@link #dnsLock}. */
-	private @Nullable KitDnsServer dnsServer;
+	private final PodMoves moves;
+
+	private final ProcessDisruptions disruptions;
+
+	private final NodeLosses nodeLosses;
+
+	private final ClusterScaling scaling;
 
 	private final Thread shutdownHook;
 
@@ -121,14 +106,33 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private boolean closed;
 
-	private LocalRedisCluster(Builder settings) {
+	private LocalRedisCluster(@Nullable String name, Path workDirectory, ClusterSettings settings) {
 		this.settings = settings;
-		this.name = (settings.name != null) ? settings.name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
-		this.directory = KitWorkspace.create(settings.workDirectory, this.name);
-		this.addresses = new AddressPool(settings.port, new SecureRandom());
-		if (settings.aclPassword != null) {
-			this.aclPasswords.add(settings.aclPassword);
-		}
+		this.name = (name != null) ? name : "kit-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
+		this.directory = KitWorkspace.create(workDirectory, this.name);
+		this.names = new ClusterNames(this.name);
+		this.network = new ClusterNetwork(new AddressPool(settings.port(), new SecureRandom()));
+		this.tls = new ClusterTls(this.name);
+		this.admin = new AdminConnections(this.tls, settings.password());
+		this.pods = new Pods(this.names, this.directory, this.network::nextAddress);
+		this.aclPasswords = new AclPasswords(settings.aclUsername(), settings.aclPassword(), this.pods, this.admin);
+		this.processes = new PodProcesses(settings.binary(), this.directory,
+				new RedisConfigFile(settings, this.tls, this.aclPasswords::current), this.admin);
+		this.services = new ClusterServices(this.names, this.pods, settings.readinessDelay(), settings.dnsTtl(),
+				this.network::nextAddress);
+		this.health = new ClusterHealth(this.name, settings.healTimeout(), this.pods, this.admin);
+		this.topology = new ClusterTopology(this.pods, this.admin);
+		this.membership = new ClusterMembership(settings, this.pods, this.admin, this.processes, this.services);
+		this.cuts = new NetworkCuts(this.name, settings, this.admin);
+		this.connections = new NodeConnections(this.pods, this.admin);
+		WriteHold writeHold = new WriteHold(this.admin, this.topology);
+		this.moves = new PodMoves(this.pods, this.processes, this.network, this.membership, this.health);
+		this.disruptions = new ProcessDisruptions(this.processes, this.services, this.membership, this.health,
+				writeHold);
+		this.nodeLosses = new NodeLosses(this.pods, this.topology, this.processes, this.network, this.cuts,
+				this.membership, this.health, writeHold, this.connections);
+		this.scaling = new ClusterScaling(this.pods, this.tls, this.admin, this.processes, this.membership,
+				this.topology, this.health, settings.password());
 		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
 	}
 
@@ -178,7 +182,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the binary and its version
 	 */
 	public RedisServerBinary binary() {
-		return this.settings.binary;
+		return this.settings.binary();
 	}
 
 	/**
@@ -186,7 +190,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the client port
 	 */
 	public int port() {
-		return this.settings.port;
+		return this.settings.port();
 	}
 
 	/**
@@ -194,7 +198,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the service name
 	 */
 	public String serviceName() {
-		return this.name + "-svc";
+		return this.names.service();
 	}
 
 	/**
@@ -203,7 +207,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the ClusterIP service name
 	 */
 	public String clusterIpServiceName() {
-		return this.name + "-clusterip";
+		return this.names.clusterIpService();
 	}
 
 	/**
@@ -213,21 +217,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the service
 	 */
 	public synchronized ClusterIpService startClusterIpService() {
-		if (this.clusterIpService == null) {
-			try {
-				this.clusterIpService = ClusterIpService.open(this.addresses.next(), this::readyAddresses);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not start the ClusterIP service of " + this.name, ex);
-			}
-			publishDns();
-		}
-		return this.clusterIpService;
-	}
-
-	/** Read by the service's own thread without the cluster's lock, which chaos operations hold for seconds. */
-	private List<InetSocketAddress> readyAddresses() {
-		return this.readyAddresses;
+		return this.services.startClusterIpService();
 	}
 
 	/**
@@ -239,7 +229,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 		if (isDnsEnabled()) {
 			return serviceName() + ":" + port();
 		}
-		return readyPods().stream()
+		return this.services.readyPods()
+			.stream()
 			.map((pod) -> pod.address().getHostString() + ":" + port())
 			.collect(Collectors.joining(","));
 	}
@@ -252,7 +243,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the domain, e.g. {@code kit-1a2b.pod}
 	 */
 	public String podIpDomain() {
-		return this.name + ".pod";
+		return this.names.podIpDomain();
 	}
 
 	/**
@@ -261,7 +252,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return e.g. {@code 127-0-5-9.kit-1a2b.pod}
 	 */
 	public String podIpName(RedisPod pod) {
-		return pod.address().getHostString().replace('.', '-') + "." + podIpDomain();
+		return this.names.podIpName(pod);
 	}
 
 	/**
@@ -269,7 +260,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return {@code true} for a TLS cluster
 	 */
 	public boolean isTls() {
-		return this.tls != null;
+		return this.tls.isEnabled();
 	}
 
 	/**
@@ -278,7 +269,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster does not use TLS
 	 */
 	public Path tlsCaCertificate() {
-		return requireTls().caCertificate();
+		return this.tls.require().caCertificate();
 	}
 
 	/**
@@ -287,7 +278,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster does not use TLS
 	 */
 	public List<String> tlsCertificateNames() {
-		return requireTls().names();
+		return this.tls.require().names();
 	}
 
 	/**
@@ -301,22 +292,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster does not use TLS
 	 */
 	public Map<String, String> sslBundleProperties(String bundleName) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("spring.ssl.bundle.pem." + bundleName + ".truststore.certificate",
-				"file:" + tlsCaCertificate().toAbsolutePath());
-		if (this.settings.requireClientCertificates) {
-			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.certificate",
-					"file:" + tlsClientCertificate().toAbsolutePath());
-			properties.put("spring.ssl.bundle.pem." + bundleName + ".keystore.private-key",
-					"file:" + tlsClientKey().toAbsolutePath());
-		}
-		properties.put("spring.data.redis.ssl.enabled", "true");
-		properties.put("spring.data.redis.ssl.bundle", bundleName);
-		return properties;
+		return this.tls.sslBundleProperties(bundleName, this.settings.requireClientCertificates());
 	}
 
 	KitTls tlsMaterial() {
-		return requireTls();
+		return this.tls.require();
 	}
 
 	/**
@@ -326,7 +306,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster does not use TLS
 	 */
 	public Path tlsClientCertificate() {
-		return requireTls().clientCertificate();
+		return this.tls.require().clientCertificate();
 	}
 
 	/**
@@ -335,15 +315,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster does not use TLS
 	 */
 	public Path tlsClientKey() {
-		return requireTls().clientKey();
-	}
-
-	private KitTls requireTls() {
-		KitTls current = this.tls;
-		if (current == null) {
-			throw new IllegalStateException(this.name + " does not use TLS: start it with LocalRedisCluster.builder().tls()");
-		}
-		return current;
+		return this.tls.require().clientKey();
 	}
 
 	/**
@@ -364,17 +336,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if the cluster is closed
 	 */
 	public InetSocketAddress dnsServer() {
-		synchronized (this.dnsLock) {
-			if (this.dnsClosed) {
-				throw new IllegalStateException(this.name + " is closed");
-			}
-			if (this.dnsServer == null) {
-				this.dnsServer = KitDnsServer.start(this.name, this.settings.dnsTtl);
-				this.dnsServer.publish(publishedNames());
-				logger.info("{} serves the names of {}", this.dnsServer, this.name);
-			}
-			return this.dnsServer.address();
-		}
+		return this.services.dnsServer();
 	}
 
 	/**
@@ -382,7 +344,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the TTL, whole seconds
 	 */
 	public Duration dnsTtl() {
-		return this.settings.dnsTtl;
+		return this.settings.dnsTtl();
 	}
 
 	/**
@@ -399,7 +361,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the pods
 	 */
 	public synchronized List<RedisPod> pods() {
-		return List.copyOf(this.pods);
+		return this.pods.all();
 	}
 
 	/**
@@ -407,7 +369,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the masters
 	 */
 	public synchronized List<RedisPod> masters() {
-		return this.pods.stream().filter((pod) -> pod.isRunning() && pod.role() == Role.MASTER).toList();
+		return this.pods.runningWithRole(Role.MASTER);
 	}
 
 	/**
@@ -415,7 +377,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the replicas
 	 */
 	public synchronized List<RedisPod> replicas() {
-		return this.pods.stream().filter((pod) -> pod.isRunning() && pod.role() == Role.REPLICA).toList();
+		return this.pods.runningWithRole(Role.REPLICA);
 	}
 
 	/**
@@ -424,11 +386,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the pod
 	 */
 	public synchronized RedisPod pod(int ordinal) {
-		// Removed pods leave gaps: the list index is not the ordinal once the cluster scaled in.
-		return this.pods.stream()
-			.filter((pod) -> pod.ordinal() == ordinal)
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("No pod has ordinal " + ordinal));
+		return this.pods.withOrdinal(ordinal);
 	}
 
 	/**
@@ -437,22 +395,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the pod
 	 */
 	public synchronized RedisPod masterOf(int slot) {
-		for (RedisPod observer : upPods()) {
-			try (RespConnection connection = connect(observer)) {
-				Object reply = connection.call("CLUSTER", "SLOTS");
-				for (Object range : (List<?>) reply) {
-					List<?> fields = (List<?>) range;
-					if ((Long) fields.get(0) <= slot && slot <= (Long) fields.get(1)) {
-						String id = (String) ((List<?>) fields.get(2)).get(2);
-						return podWithNodeId(id);
-					}
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Could not read the slots from {}", observer, ex);
-			}
-		}
-		throw new IllegalStateException("No running node could tell the master of slot " + slot);
+		return this.topology.masterOf(slot);
 	}
 
 	/**
@@ -460,55 +403,26 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 */
 	private void start() {
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
-		int masters = this.settings.masters;
-		int total = masters * (1 + this.settings.replicasPerMaster);
+		int masters = this.settings.masters();
+		int total = masters * (1 + this.settings.replicasPerMaster());
 		for (int ordinal = 0; ordinal < total; ordinal++) {
-			String podName = this.name + "-" + ordinal;
-			Path data = this.directory.resolve(podName);
-			RedisPod pod = new RedisPod(ordinal, podName, podName + "." + this.name + "-headless", data,
-					this.addresses.next(), (ordinal < masters) ? Role.MASTER : Role.REPLICA);
-			this.pods.add(pod);
+			this.pods.add(this.pods.create((ordinal < masters) ? Role.MASTER : Role.REPLICA));
 		}
-		this.nextOrdinal = total;
 		try {
-			if (this.settings.certificateNames != null) {
-				this.tls = KitTls.generate(this.directory, certificateNames(this.settings.certificateNames));
+			CertificateNames certificateNames = this.settings.certificateNames();
+			if (certificateNames != null) {
+				this.tls.generate(this.directory, this.names.certificateNames(certificateNames, this.pods.all()));
 			}
-			for (RedisPod pod : this.pods) {
-				Files.createDirectories(pod.dataDirectory());
-				startProcess(pod);
-				pod.nodeId(callOn(pod, "CLUSTER", "MYID"));
-				callOn(pod, "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(pod.ordinal() + 1));
-			}
-			publishDns();
-			meetAll();
-			assignSlots();
-			Poll.until(this.settings.healTimeout, "every node to know every other", this::everyNodeKnowsEveryOther);
-			for (int i = masters; i < total; i++) {
-				RedisPod master = this.pods.get(i % masters);
-				callOn(this.pods.get(i), "CLUSTER", "REPLICATE", master.nodeId());
-			}
-			awaitHealthy();
+			this.membership.form();
+			this.health.awaitHealthy();
 			logger.info("Redis Cluster {} ready: {} masters, {} replicas each, redis-server {}{}; seeds {}", this.name,
-					masters, this.settings.replicasPerMaster, binary().version(), isTls() ? ", TLS" : "", seedNodes());
+					masters, this.settings.replicasPerMaster(), binary().version(), isTls() ? ", TLS" : "", seedNodes());
 		}
 		catch (IOException | RuntimeException ex) {
 			close();
 			throw (ex instanceof RuntimeException runtime) ? runtime
 					: new UncheckedIOException("Could not start Redis Cluster " + this.name, (IOException) ex);
 		}
-	}
-
-	/** Names that stay with the cluster when pods move, so the certificate never has to be re-issued. */
-	private List<String> certificateNames(CertificateNames choice) {
-		List<String> names = new ArrayList<>();
-		names.add(serviceName());
-		names.add(clusterIpServiceName());
-		this.pods.forEach((pod) -> names.add(pod.hostname()));
-		if (choice == CertificateNames.ALL) {
-			names.add("*." + podIpDomain());
-		}
-		return names;
 	}
 
 	/**
@@ -519,20 +433,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again and which addresses changed
 	 */
 	public synchronized ChaosReport moveAllPods(OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		List<RedisPod> moving = this.pods.stream().filter(RedisPod::isRunning).toList();
-		moving.parallelStream().forEach(this::stopProcess);
-		logger.debug("Stopped {} pods in {} ms", moving.size(), Duration.between(started, Instant.now()).toMillis());
-		List<AddressChange> changes = new ArrayList<>();
-		for (RedisPod pod : moving) {
-			changes.add(relocate(pod, oldAddresses));
-		}
-		moving.forEach(this::startProcess);
-		publishDns();
-		meetAll();
-		logger.debug("Restarted and introduced {} pods {} ms after the move began", moving.size(),
-				Duration.between(started, Instant.now()).toMillis());
-		return logged(new ChaosReport("move-all-pods", started, awaitHealthy(), changes));
+		return this.moves.moveAll(oldAddresses);
 	}
 
 	/**
@@ -542,19 +443,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return from the first stop to the last heal, with every address change
 	 */
 	public synchronized ChaosReport rollingMove(OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		List<AddressChange> changes = new ArrayList<>();
-		Instant healed = started;
-		List<RedisPod> order = this.pods.stream()
-			.filter(RedisPod::isRunning)
-			.sorted(Comparator.comparingInt(RedisPod::ordinal).reversed())
-			.toList();
-		for (RedisPod pod : order) {
-			ChaosReport step = movePod(pod, oldAddresses);
-			changes.addAll(step.addressChanges());
-			healed = step.healed();
-		}
-		return logged(new ChaosReport("rolling-move", started, healed, changes));
+		return this.moves.rolling(oldAddresses);
 	}
 
 	/**
@@ -564,13 +453,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again
 	 */
 	public synchronized ChaosReport movePod(RedisPod pod, OldAddresses oldAddresses) {
-		Instant started = Instant.now();
-		stopProcess(pod);
-		AddressChange change = relocate(pod, oldAddresses);
-		startProcess(pod);
-		publishDns();
-		meetAll();
-		return logged(new ChaosReport("move-pod " + pod.name(), started, awaitHealthy(), List.of(change)));
+		return this.moves.move(pod, oldAddresses);
 	}
 
 	/**
@@ -582,58 +465,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the promoted replica served the slots
 	 */
 	public synchronized ChaosReport killMaster(RedisPod master) {
-		requireRole(master, Role.MASTER);
-		holdWritesUntilReplicated(master);
-		Instant started = Instant.now();
-		Process process = master.process();
-		if (process != null) {
-			process.destroyForcibly();
-			waitForExit(process);
-		}
-		master.stopped();
-		publishDns();
-		return logged(new ChaosReport("kill-master " + master.name(), started, awaitHealthy(), List.of()));
-	}
-
-	/**
-	 * Redis answers a write before its replicas have it, so a master stopped in between loses writes
-	 * its clients saw acknowledged, and no client can prevent that. Before a disruption that fails
-	 * a master over, the kit holds the master's writes ({@code CLIENT PAUSE WRITE}, a second at
-	 * most) until every replica has processed its replication stream: the promoted replica then
-	 * holds every write a client saw acknowledged, and a client's ledger stays exact. Writes sent
-	 * meanwhile wait unanswered, as they would on a master that stopped.
-	 */
-	private void holdWritesUntilReplicated(RedisPod master) {
-		List<RedisPod> replicas = replicasOf(master);
-		try (RespConnection connection = connect(master)) {
-			connection.callForString("CLIENT", "PAUSE", Long.toString(WRITE_HOLD.toMillis()), "WRITE");
-			long offset = replicationOffset(connection.callForString("INFO", "replication"), "master_repl_offset");
-			Poll.until(WRITE_HOLD.dividedBy(2), () -> "the replicas of " + master + " to reach offset " + offset,
-					() -> replicas.stream().allMatch((replica) -> replicatedOffset(replica) >= offset));
-		}
-		catch (IOException | IllegalStateException ex) {
-			// The disruption goes ahead: a write lost now shows in the client's ledger, with this reason.
-			logger.warn("Could not hold the writes of {} until its replicas had them: {}", master, ex.toString());
-		}
-	}
-
-	/** How far a replica has processed its master's replication stream, or -1 if unknown. */
-	private long replicatedOffset(RedisPod replica) {
-		try (RespConnection connection = connect(replica)) {
-			return replicationOffset(connection.callForString("INFO", "replication"), "slave_repl_offset");
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-	}
-
-	private static long replicationOffset(String info, String field) {
-		for (String line : info.split("\r?\n")) {
-			if (line.startsWith(field + ":")) {
-				return Long.parseLong(line.substring(field.length() + 1).strip());
-			}
-		}
-		return -1;
+		return this.disruptions.killMaster(master);
 	}
 
 	/**
@@ -642,8 +474,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param pod a running pod
 	 */
 	public synchronized void stop(RedisPod pod) {
-		stopProcess(pod);
-		publishDns();
+		this.disruptions.stop(pod);
 	}
 
 	/**
@@ -652,20 +483,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return its replicas
 	 */
 	public synchronized List<RedisPod> replicasOf(RedisPod master) {
-		List<RedisPod> replicas = new ArrayList<>();
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
-					.stream()
-					.filter((line) -> line.isMyself() && !line.isMaster() && line.masterId().equals(master.nodeId()))
-					.findFirst()
-					.ifPresent((line) -> replicas.add(pod));
-			}
-			catch (IOException ex) {
-				logger.debug("Could not read the role of {}", pod, ex);
-			}
-		}
-		return replicas;
+		return this.topology.replicasOf(master);
 	}
 
 	/**
@@ -675,12 +493,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again with the pod in it
 	 */
 	public synchronized ChaosReport restart(RedisPod pod) {
-		Instant started = Instant.now();
-		stopProcess(pod);
-		startProcess(pod);
-		publishDns();
-		meetAll();
-		return logged(new ChaosReport("restart " + pod.name(), started, awaitHealthy(), List.of()));
+		return this.disruptions.restart(pod);
 	}
 
 	/**
@@ -691,25 +504,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param pod a running pod
 	 */
 	public synchronized void pause(RedisPod pod) {
-		// A pod cut off with iptables can be frozen too: only its process matters here.
-		if (!pod.isRunning() || pod.isPaused()) {
-			throw new IllegalStateException(pod + " is not running or already paused");
-		}
-		signal(pod, "STOP");
-		pod.paused(true);
-		Duration delay = this.settings.readinessDelay;
-		if (delay != null) {
-			if (this.readinessTimer == null) {
-				this.readinessTimer = Executors.newSingleThreadScheduledExecutor((task) -> {
-					Thread thread = new Thread(task, "redis-cluster-kit-readiness-" + this.name);
-					thread.setDaemon(true);
-					return thread;
-				});
-			}
-			// publishDns reads only volatile state: it runs without the cluster's lock, which a chaos
-			// operation may hold for seconds.
-			this.readinessTimer.schedule(this::publishDns, delay.toMillis() + 1, TimeUnit.MILLISECONDS);
-		}
+		this.disruptions.pause(pod);
 	}
 
 	/**
@@ -720,11 +515,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the rest of the cluster was healthy without it
 	 */
 	public synchronized ChaosReport pauseUntilFailover(RedisPod master) {
-		requireRole(master, Role.MASTER);
-		holdWritesUntilReplicated(master);
-		Instant started = Instant.now();
-		pause(master);
-		return logged(new ChaosReport("pause-master " + master.name(), started, awaitHealthy(), List.of()));
+		return this.disruptions.pauseUntilFailover(master);
 	}
 
 	/**
@@ -733,14 +524,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy again
 	 */
 	public synchronized ChaosReport resume(RedisPod pod) {
-		if (!pod.isPaused()) {
-			throw new IllegalStateException(pod + " is not paused");
-		}
-		Instant started = Instant.now();
-		signal(pod, "CONT");
-		pod.paused(false);
-		publishDns();
-		return logged(new ChaosReport("resume " + pod.name(), started, awaitHealthy(), List.of()));
+		return this.disruptions.resume(pod);
 	}
 
 	/**
@@ -749,9 +533,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the black hole, to close early
 	 */
 	public synchronized BlackHole blackHole(InetSocketAddress address) {
-		BlackHole hole = BlackHole.open(address);
-		this.blackHoles.add(hole);
-		return hole;
+		return this.network.blackHole(address);
 	}
 
 	/**
@@ -762,10 +544,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return how many addresses (client and cluster bus ports) were released
 	 */
 	public synchronized int releaseOldAddresses() {
-		int released = this.oldAddressHoles.size();
-		this.oldAddressHoles.forEach(BlackHole::close);
-		this.oldAddressHoles.clear();
-		return released;
+		return this.network.releaseOldAddresses();
 	}
 
 	/**
@@ -788,7 +567,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
 	 */
 	public synchronized Partition partition(RedisPod pod) {
-		return cutOff(pod, IptablesChain::drop);
+		return this.cuts.partition(pod);
 	}
 
 	/**
@@ -806,37 +585,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
 	 */
 	public synchronized Partition cutClusterBus(RedisPod pod) {
-		int busPort = this.settings.port + 10000;
-		// A pod that hears from no peer for the node timeout flags the peers it had pinged as
-		// failing and, left without a majority, answers CLUSTERDOWN: after a freeze longer than
-		// that, it would do so as soon as it wakes whenever pings to the other masters were
-		// pending at the cut. Its own timeout is raised for the cut, so it serves as the master
-		// it believes it is, as documented; the rest of the cluster keeps its timeout.
-		boolean raised = pod.isRunning() && !pod.isPaused();
-		if (raised) {
-			setNodeTimeout(pod, CUT_NODE_TIMEOUT);
-		}
-		Runnable restoreNodeTimeout = () -> {
-			if (raised && pod.isRunning() && !pod.isPaused()) {
-				setNodeTimeout(pod, this.settings.nodeTimeout);
-			}
-		};
-		try {
-			return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), restoreNodeTimeout);
-		}
-		catch (RuntimeException ex) {
-			restoreNodeTimeout.run();
-			throw ex;
-		}
-	}
-
-	private void setNodeTimeout(RedisPod pod, Duration timeout) {
-		try {
-			callOn(pod, "CONFIG", "SET", "cluster-node-timeout", Long.toString(timeout.toMillis()));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not set the node timeout of " + pod, ex);
-		}
+		return this.cuts.cutClusterBus(pod);
 	}
 
 	/**
@@ -853,41 +602,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if iptables is not usable (see {@link #partitionUnavailableReason()})
 	 */
 	public synchronized Partition cutRepliesToClients(RedisPod pod) {
-		int port = this.settings.port;
-		return cutOff(pod, (chain, address) -> chain.dropReplies(address, port));
-	}
-
-	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop) {
-		return cutOff(pod, drop, () -> {
-		});
-	}
-
-	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop, Runnable afterRestore) {
-		if (!pod.isRunning()) {
-			throw new IllegalStateException(pod + " is not running");
-		}
-		if (this.iptables == null) {
-			partitionUnavailableReason().ifPresent((reason) -> {
-				throw new IllegalStateException(reason);
-			});
-			this.iptables = IptablesChain.open(this.name);
-		}
-		IptablesChain chain = this.iptables;
-		InetAddress address = pod.address().getAddress();
-		drop.accept(chain, address);
-		pod.isolated(true);
-		logger.debug("Cut off {} ({})", pod, chain);
-		return new Partition(address, () -> {
-			try {
-				chain.restore(address);
-			}
-			finally {
-				if (pod.address().getAddress().equals(address)) {
-					pod.isolated(false);
-					afterRestore.run();
-				}
-			}
-		});
+		return this.cuts.cutRepliesToClients(pod);
 	}
 
 	/**
@@ -898,13 +613,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if no other master has a replica
 	 */
 	public synchronized List<RedisPod> podsOfOneNode() {
-		RedisPod master = masterOf(0);
-		RedisPod replica = masters().stream()
-			.filter((other) -> other != master)
-			.flatMap((other) -> replicasOf(other).stream())
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("No master other than " + master + " has a replica"));
-		return List.of(master, replica);
+		return this.nodeLosses.podsOfOneNode();
 	}
 
 	/**
@@ -918,87 +627,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the failover was done and when the cluster was healthy again
 	 */
 	public synchronized NodeLoss loseNode(List<RedisPod> pods) {
-		for (RedisPod pod : pods) {
-			if (!pod.isUp()) {
-				throw new IllegalArgumentException(pod + " is not running and reachable");
-			}
-		}
-		for (RedisPod pod : pods) {
-			if (pod.role() == Role.MASTER) {
-				holdWritesUntilReplicated(pod);
-			}
-		}
-		Instant started = Instant.now();
-		pods.forEach(this::partition);
-		Instant promoted = awaitHealthy();
-		logger.debug("{} failed over {} ms after the cut", pods, Duration.between(started, promoted).toMillis());
-		List<AddressChange> changes = new ArrayList<>();
-		Set<String> cutOff = pods.stream().map((pod) -> pod.address().getAddress().getHostAddress()).collect(Collectors.toSet());
-		for (RedisPod pod : pods) {
-			kill(pod);
-			// Nothing listens at the old address any more, and its iptables rules stay: it hangs.
-			changes.add(relocate(pod, OldAddresses.REFUSE));
-		}
-		pods.forEach(this::startProcess);
-		publishDns();
-		meetAll();
-		NodeLoss loss = new NodeLoss(started, promoted, awaitHealthy(), pods, changes);
-		closeConnectionsFrom(cutOff);
-		logger.info("{}", loss);
-		return loss;
-	}
-
-	/**
-	 * Closes the connections the other nodes still hold from cut-off addresses. No FIN or RST ever
-	 * comes from a cut-off address, so they stay open until Redis' own timeouts: a master keeps
-	 * its lost replica's link for {@code repl-timeout} (60 s) and, stopped with SIGTERM meanwhile,
-	 * waits {@code shutdown-timeout} (10 s) for that replica to catch up, which slows down the next
-	 * chaos operation by as much.
-	 */
-	private void closeConnectionsFrom(Set<String> addresses) {
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				for (String client : connection.callForString("CLIENT", "LIST").split("\n")) {
-					String peer = field(client, "addr");
-					if (peer != null && addresses.contains(peer.substring(0, peer.lastIndexOf(':')))) {
-						logger.debug("Closing the connection from {} on {}", peer, pod);
-						killClient(connection, peer);
-					}
-				}
-			}
-			catch (IOException ex) {
-				logger.debug("Could not list the connections of {}", pod, ex);
-			}
-		}
-	}
-
-	private static void killClient(RespConnection connection, String peer) {
-		try {
-			connection.call("CLIENT", "KILL", "ADDR", peer);
-		}
-		catch (IOException ex) {
-			// Gone in the meantime.
-			logger.debug("Could not close the connection from {}", peer, ex);
-		}
-	}
-
-	private static @Nullable String field(String clientLine, String name) {
-		for (String field : clientLine.strip().split(" ")) {
-			if (field.startsWith(name + "=") && field.indexOf(':') > 0) {
-				return field.substring(name.length() + 1);
-			}
-		}
-		return null;
-	}
-
-	private static void kill(RedisPod pod) {
-		Process process = pod.process();
-		if (process != null) {
-			// SIGKILL ends a frozen (SIGSTOP) process too.
-			process.destroyForcibly();
-			waitForExit(process);
-		}
-		pod.stopped();
+		return this.nodeLosses.lose(pods);
 	}
 
 	/**
@@ -1010,10 +639,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * was made for
 	 */
 	public synchronized RedisPod addMaster() {
-		Instant started = Instant.now();
-		RedisPod pod = newPod(Role.MASTER);
-		logged(new ChaosReport("add-master " + pod.name(), started, awaitHealthy(), List.of()));
-		return pod;
+		return this.scaling.addMaster();
 	}
 
 	/**
@@ -1023,17 +649,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the new pod
 	 */
 	public synchronized RedisPod addReplica(RedisPod master) {
-		requireRole(master, Role.MASTER);
-		Instant started = Instant.now();
-		RedisPod pod = newPod(Role.REPLICA);
-		try {
-			callOn(pod, "CLUSTER", "REPLICATE", master.nodeId());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not make " + pod + " a replica of " + master, ex);
-		}
-		logged(new ChaosReport("add-replica " + pod.name() + " of " + master.name(), started, awaitHealthy(), List.of()));
-		return pod;
+		return this.scaling.addReplica(master);
 	}
 
 	/**
@@ -1042,20 +658,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return the slots, ascending
 	 */
 	public synchronized List<Integer> slotsOf(RedisPod master) {
-		try (RespConnection connection = connect(master)) {
-			List<Integer> slots = new ArrayList<>();
-			for (Object range : (List<?>) connection.call("CLUSTER", "SLOTS")) {
-				List<?> fields = (List<?>) range;
-				if (master.nodeId().equals(((List<?>) fields.get(2)).get(2))) {
-					IntStream.rangeClosed(((Long) fields.get(0)).intValue(), ((Long) fields.get(1)).intValue())
-						.forEach(slots::add);
-				}
-			}
-			return slots;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the slots of " + master, ex);
-		}
+		return this.topology.slotsOf(master);
 	}
 
 	/**
@@ -1081,28 +684,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when every node agreed on the new owners
 	 */
 	public synchronized ChaosReport migrateSlots(RedisPod target, int count, Duration batchPause) {
-		requireRole(target, Role.MASTER);
-		Instant started = Instant.now();
-		List<RedisPod> sources = masters().stream().filter((master) -> master != target).toList();
-		Map<RedisPod, List<Integer>> owned = new LinkedHashMap<>();
-		sources.forEach((source) -> owned.put(source, slotsOf(source)));
-		int available = owned.values().stream().mapToInt(List::size).sum();
-		if (count < 1 || count > available) {
-			throw new IllegalArgumentException("count must be between 1 and " + available + ", not " + count);
-		}
-		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
-		int planned = 0;
-		for (int i = 0; i < sources.size(); i++) {
-			List<Integer> slots = owned.get(sources.get(i));
-			int share = (i == sources.size() - 1) ? count - planned
-					: Math.min(slots.size(), (int) ((long) count * slots.size() / available));
-			// The highest slots of each source, as redis-cli takes them.
-			plan.put(sources.get(i), slots.subList(slots.size() - share, slots.size()));
-			planned += share;
-		}
-		int keys = migrate(plan, target, batchPause);
-		return logged(new ChaosReport("migrate " + count + " slots (" + keys + " keys) to " + target.name(), started,
-				awaitSlotsAgreed(), List.of()));
+		return this.scaling.migrateSlots(target, count, batchPause);
 	}
 
 	/**
@@ -1114,36 +696,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy without it
 	 */
 	public synchronized ChaosReport removeMaster(RedisPod master) {
-		requireRole(master, Role.MASTER);
-		List<RedisPod> others = masters().stream().filter((other) -> other != master).toList();
-		if (others.size() < 3) {
-			throw new IllegalStateException("A Redis Cluster needs at least 3 masters; " + master + " is one of them");
-		}
-		Instant started = Instant.now();
-		List<RedisPod> replicas = replicasOf(master);
-		List<Integer> slots = slotsOf(master);
-		Map<RedisPod, List<Integer>> plan = new LinkedHashMap<>();
-		for (int i = 0; i < others.size(); i++) {
-			plan.put(others.get(i), slots.subList(slots.size() * i / others.size(), slots.size() * (i + 1) / others.size()));
-		}
-		int keys = 0;
-		try (SlotMigration migration = new SlotMigration(this::adminConnection, masters(), this.settings.password)) {
-			plan.forEach((target, share) -> migration.move(master, target, share));
-			keys = migration.keysMoved();
-		}
-		awaitSlotsAgreed();
-		RedisPod heir = others.get(others.size() - 1);
-		for (RedisPod replica : replicas) {
-			try {
-				callOn(replica, "CLUSTER", "REPLICATE", heir.nodeId());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not move " + replica + " to " + heir, ex);
-			}
-		}
-		forget(master);
-		return logged(new ChaosReport("remove-master " + master.name() + " (" + slots.size() + " slots, " + keys
-				+ " keys moved)", started, awaitHealthy(), List.of()));
+		return this.scaling.removeMaster(master);
 	}
 
 	/**
@@ -1153,94 +706,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return when the cluster was healthy without it
 	 */
 	public synchronized ChaosReport removeReplica(RedisPod replica) {
-		requireRole(replica, Role.REPLICA);
-		Instant started = Instant.now();
-		forget(replica);
-		return logged(new ChaosReport("remove-replica " + replica.name(), started, awaitHealthy(), List.of()));
-	}
-
-	private RedisPod newPod(Role role) {
-		if (isTls()) {
-			throw new IllegalStateException("Scaling a TLS cluster is not supported: its certificate names only the pods it was made for");
-		}
-		int ordinal = this.nextOrdinal++;
-		String podName = this.name + "-" + ordinal;
-		RedisPod pod = new RedisPod(ordinal, podName, podName + "." + this.name + "-headless",
-				this.directory.resolve(podName), this.addresses.next(), role);
-		try {
-			Files.createDirectories(pod.dataDirectory());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not create the data directory of " + pod, ex);
-		}
-		this.pods.add(pod);
-		startProcess(pod);
-		try {
-			pod.nodeId(callOn(pod, "CLUSTER", "MYID"));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the node ID of " + pod, ex);
-		}
-		publishDns();
-		meetAll();
-		Poll.until(this.settings.healTimeout, () -> "every node to know " + pod, this::everyNodeKnowsEveryOther);
-		return pod;
-	}
-
-	private int migrate(Map<RedisPod, List<Integer>> plan, RedisPod target, Duration batchPause) {
-		try (SlotMigration migration = new SlotMigration(this::adminConnection, masters(), this.settings.password)) {
-			migration.batchPause(batchPause);
-			plan.forEach((source, slots) -> migration.move(source, target, slots));
-			return migration.keysMoved();
-		}
-	}
-
-	/** Every running node sees the same owner for every slot, none of them importing or migrating. */
-	private Instant awaitSlotsAgreed() {
-		return Poll.until(this.settings.healTimeout, "every node to agree on the slots' owners", () -> {
-			String agreed = null;
-			for (RedisPod pod : upPods()) {
-				try (RespConnection connection = connect(pod)) {
-					String owners = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
-						.stream()
-						.filter((line) -> line.isMaster() && line.slotCount() > 0)
-						.map((line) -> line.id() + "=" + line.slotCount())
-						.sorted()
-						.collect(Collectors.joining(","));
-					if (agreed != null && !agreed.equals(owners)) {
-						return false;
-					}
-					agreed = owners;
-				}
-				catch (IOException ex) {
-					return false;
-				}
-			}
-			return true;
-		});
-	}
-
-	/** Every other node forgets the pod (within the 60 s ban it cannot rejoin), then it stops for good. */
-	private void forget(RedisPod pod) {
-		for (RedisPod other : upPods()) {
-			if (other == pod) {
-				continue;
-			}
-			try {
-				callOn(other, "CLUSTER", "FORGET", pod.nodeId());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(other + " could not forget " + pod, ex);
-			}
-		}
-		stopProcess(pod);
-		this.pods.remove(pod);
-		publishDns();
-	}
-
-	/** An administration connection with a timeout long enough for {@code MIGRATE}. */
-	private RespConnection adminConnection(RedisPod pod) throws IOException {
-		return connect(pod, SlotMigration.TIMEOUT);
+		return this.scaling.removeReplica(replica);
 	}
 
 	/**
@@ -1251,10 +717,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param password the new password, same characters as {@link Builder#password(String)}
 	 */
 	public synchronized void addAclPassword(String username, String password) {
-		requireAclUser(username);
-		String token = Builder.requireConfigToken("password", password);
-		callOnEveryPod("ACL", "SETUSER", username, ">" + token);
-		this.aclPasswords.add(token);
+		this.aclPasswords.add(username, password);
 	}
 
 	/**
@@ -1265,9 +728,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @param password the password to remove
 	 */
 	public synchronized void removeAclPassword(String username, String password) {
-		requireAclUser(username);
-		callOnEveryPod("ACL", "SETUSER", username, "<" + password);
-		this.aclPasswords.remove(password);
+		this.aclPasswords.remove(username, password);
 	}
 
 	/**
@@ -1277,37 +738,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return how many connections were closed
 	 */
 	public synchronized long closeClientConnections() {
-		long closed = 0;
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				// SKIPME yes (the default) keeps the kit's own connection.
-				Object killed = connection.call("CLIENT", "KILL", "TYPE", "normal");
-				closed += (killed instanceof Long count) ? count : 0;
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not close the client connections of " + pod, ex);
-			}
-		}
-		logger.info("Closed {} client connection(s) on {} pods", closed, upPods().size());
-		return closed;
-	}
-
-	private void requireAclUser(String username) {
-		if (!username.equals(this.settings.aclUsername)) {
-			throw new IllegalArgumentException("The cluster has no ACL user '" + username + "' (see Builder#aclUser)");
-		}
-	}
-
-	/** Never logs the command: it may hold a secret. */
-	private void callOnEveryPod(String... command) {
-		for (RedisPod pod : upPods()) {
-			try {
-				callOn(pod, command);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not run " + command[0] + " " + command[1] + " on " + pod, ex);
-			}
-		}
+		return this.connections.closeClients();
 	}
 
 	/**
@@ -1316,43 +747,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if it is not healthy within the heal timeout
 	 */
 	public synchronized Instant awaitHealthy() {
-		Instant healed = Poll.until(this.settings.healTimeout, this::describeUnhealthy, () -> {
-			repointReplicas();
-			return isHealthy();
-		});
-		refreshRoles();
-		return healed;
-	}
-
-	/**
-	 * Points each replica whose master moved at the master's new address, as operators do.
-	 * <p>
-	 * Redis updates a peer's address from gossip without moving the replication link, and once the
-	 * address is updated the direct path that would move it sees nothing new: a replica whose master
-	 * moved can keep dialling the old address for ever. {@code CLUSTER REPLICATE} re-targets it.
-	 */
-	private void repointReplicas() {
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-				ClusterNodesLine myself = view.stream().filter(ClusterNodesLine::isMyself).findFirst().orElse(null);
-				if (myself == null || myself.isMaster()) {
-					continue;
-				}
-				ClusterNodesLine master = view.stream()
-					.filter((line) -> line.id().equals(myself.masterId()) && !line.isFailing())
-					.findFirst()
-					.orElse(null);
-				String replication = connection.callForString("INFO", "replication");
-				if (master != null && !replication.contains("master_host:" + master.host() + "\r\n")) {
-					logger.debug("Re-pointing replica {} at its master {}:{}", pod, master.host(), master.port());
-					connection.call("CLUSTER", "REPLICATE", master.id());
-				}
-			}
-			catch (IOException ex) {
-				logger.debug("Could not check the replication target of {}", pod, ex);
-			}
-		}
+		return this.health.awaitHealthy();
 	}
 
 	/**
@@ -1360,481 +755,11 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * @return {@code true} if healthy
 	 */
 	public synchronized boolean isHealthy() {
-		return unhealthyReason() == null;
-	}
-
-	private @Nullable String unhealthyReason() {
-		List<RedisPod> up = upPods();
-		if (up.isEmpty()) {
-			return "no pod is running";
-		}
-		RedisPod first = null;
-		String firstMasters = null;
-		for (RedisPod observer : up) {
-			ObserverView view = observe(observer, up);
-			if (view.unhealthyReason() != null) {
-				return observer.name() + ": " + view.unhealthyReason();
-			}
-			if (first == null) {
-				first = observer;
-				firstMasters = view.masters();
-			}
-			else if (!view.masters().equals(firstMasters)) {
-				// A node that has just come back, or missed an election, can still list itself or another
-				// node as the master of slots that have moved on: healthy on its own, but not settled.
-				return first.name() + " and " + observer.name() + " disagree on the masters: " + firstMasters + " and "
-						+ view.masters();
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * What one node's view says of the cluster.
-	 * @param unhealthyReason why the node's view is not healthy, {@code null} if it is
-	 * @param masters the masters serving slots in the view and how many each serves, in id order
-	 */
-	private record ObserverView(@Nullable String unhealthyReason, String masters) {
-
-	}
-
-	private ObserverView observe(RedisPod observer, List<RedisPod> up) {
-		try (RespConnection connection = connect(observer)) {
-			if (!connection.callForString("CLUSTER", "INFO").contains("cluster_state:ok")) {
-				return new ObserverView("cluster_state is not ok", "");
-			}
-			List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-			Map<String, ClusterNodesLine> byId = view.stream()
-				.collect(Collectors.toMap(ClusterNodesLine::id, (line) -> line, (a, b) -> a));
-			for (RedisPod other : up) {
-				ClusterNodesLine line = byId.get(other.nodeId());
-				if (line == null) {
-					return new ObserverView("does not know " + other.name(), "");
-				}
-				if (line.isFailing() || (!line.isMyself() && !line.connected())) {
-					return new ObserverView(
-							"sees " + other.name() + " as " + line.flags() + (line.connected() ? "" : ", disconnected"), "");
-				}
-				if (!line.host().equals(other.address().getHostString()) || line.port() != other.address().getPort()) {
-					return new ObserverView("sees " + other.name() + " at " + line.host() + ":" + line.port(), "");
-				}
-			}
-			Set<String> upIds = up.stream().map(RedisPod::nodeId).collect(Collectors.toSet());
-			List<ClusterNodesLine> serving = view.stream()
-				.filter((line) -> line.isMaster() && !line.isFailing() && upIds.contains(line.id()) && line.slotCount() > 0)
-				.sorted(Comparator.comparing(ClusterNodesLine::id))
-				.toList();
-			int served = serving.stream().mapToInt(ClusterNodesLine::slotCount).sum();
-			if (served != SLOTS) {
-				return new ObserverView("sees " + served + " slots served by running masters", "");
-			}
-			ClusterNodesLine myself = byId.get(observer.nodeId());
-			if (!myself.isMaster()
-					&& !connection.callForString("INFO", "replication").contains("master_link_status:up")) {
-				return new ObserverView("replication link is not up", "");
-			}
-			String masters = serving.stream()
-				.map((line) -> line.id() + "=" + line.slotCount())
-				.collect(Collectors.joining(", ", "[", "]"));
-			return new ObserverView(null, masters);
-		}
-		catch (IOException | RuntimeException ex) {
-			return new ObserverView(ex.toString(), "");
-		}
-	}
-
-	private String describeUnhealthy() {
-		StringBuilder description = new StringBuilder("Redis Cluster ").append(this.name)
-			.append(" to be healthy (last reason: ")
-			.append(unhealthyReason())
-			.append(")");
-		// A frozen pod that still answers its peers would keep the cluster from failing it over: say
-		// what the kernel thinks of its process ('T' is stopped).
-		for (RedisPod pod : this.pods) {
-			if (pod.isPaused()) {
-				description.append("; ").append(pod.name()).append(" is paused: PID ").append(pod.pid())
-					.append(", process state ").append(processState(pod.pid()));
-			}
-		}
-		description.append("; views:");
-		for (RedisPod observer : upPods()) {
-			description.append("\n--- ").append(observer).append('\n');
-			try (RespConnection connection = connect(observer)) {
-				description.append(connection.callForString("CLUSTER", "NODES"));
-			}
-			catch (IOException | RuntimeException ex) {
-				description.append(ex);
-			}
-		}
-		return description.toString();
-	}
-
-	/** The state letter of a process from {@code /proc/<pid>/stat}, or {@code unknown}. */
-	static String processState(long pid) {
-		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-			// "pid (comm) S ...": the command may hold spaces and parentheses, the state follows the last ')'.
-			int end = stat.lastIndexOf(')');
-			return (end > 0 && end + 2 < stat.length()) ? stat.substring(end + 2, end + 3) : "unknown";
-		}
-		catch (IOException | RuntimeException ex) {
-			return "unknown (" + ex.getClass().getSimpleName() + ")";
-		}
-	}
-
-	private void refreshRoles() {
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"))
-					.stream()
-					.filter(ClusterNodesLine::isMyself)
-					.findFirst()
-					.ifPresent((myself) -> pod.role(myself.isMaster() ? Role.MASTER : Role.REPLICA));
-			}
-			catch (IOException ex) {
-				logger.debug("Could not read the role of {}", pod, ex);
-			}
-		}
-	}
-
-	private boolean everyNodeKnowsEveryOther() {
-		for (RedisPod pod : upPods()) {
-			try (RespConnection connection = connect(pod)) {
-				List<ClusterNodesLine> view = ClusterNodesLine.parse(connection.callForString("CLUSTER", "NODES"));
-				long known = view.stream().filter((line) -> !line.flags().contains("handshake")).count();
-				if (known < this.pods.size()) {
-					return false;
-				}
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * Introduces every running pod to every other at its current address. Between every pair, not
-	 * through one introducer: a node learns a moved peer's address through a handshake at once,
-	 * while gossip only moves it once the peer is flagged failing, and a failed master keeps its
-	 * flag for twice the node timeout after it is reachable again.
-	 */
-	private void meetAll() {
-		List<RedisPod> up = upPods();
-		for (RedisPod pod : up) {
-			for (RedisPod other : up) {
-				if (pod == other) {
-					continue;
-				}
-				try {
-					callOn(pod, "CLUSTER", "MEET", other.address().getHostString(), Integer.toString(port()));
-				}
-				catch (IOException ex) {
-					logger.debug("CLUSTER MEET from {} to {} failed; gossip will retry", pod, other, ex);
-				}
-			}
-		}
-	}
-
-	private void assignSlots() throws IOException {
-		int masters = this.settings.masters;
-		for (int i = 0; i < masters; i++) {
-			int first = SLOTS * i / masters;
-			int last = SLOTS * (i + 1) / masters - 1;
-			// ADDSLOTS with every slot spelled out: ADDSLOTSRANGE needs Redis 7.
-			List<String> command = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
-			IntStream.rangeClosed(first, last).forEach((slot) -> command.add(Integer.toString(slot)));
-			callOn(this.pods.get(i), command.toArray(String[]::new));
-		}
-	}
-
-	private AddressChange relocate(RedisPod pod, OldAddresses oldAddresses) {
-		InetSocketAddress from = pod.address();
-		InetSocketAddress to = this.addresses.next();
-		pod.address(to);
-		// A cut-off address stays cut off; the pod's new one is reachable.
-		pod.isolated(false);
-		if (oldAddresses == OldAddresses.BLACK_HOLE) {
-			this.oldAddressHoles.add(BlackHole.open(from));
-			this.oldAddressHoles.add(BlackHole.open(new InetSocketAddress(from.getAddress(), from.getPort() + 10_000)));
-		}
-		return new AddressChange(pod.nodeId(), from, to);
-	}
-
-	private void startProcess(RedisPod pod) {
-		try {
-			Path config = writeConfig(pod);
-			Path log = pod.dataDirectory().resolve("redis.log");
-			Process process = new ProcessBuilder(binary().path().toString(), config.toString())
-				.directory(pod.dataDirectory().toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(Redirect.appendTo(log.toFile()))
-				.start();
-			KitWorkspace.recordPid(this.directory, process.pid());
-			pod.started(process);
-			Poll.until(Duration.ofSeconds(15), () -> pod + " to answer PING; log:\n" + tail(log),
-					() -> process.isAlive() && answersPing(pod) || failIfDead(process, pod, log));
-			logger.debug("Started {} (PID {})", pod, process.pid());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start " + pod, ex);
-		}
-	}
-
-	private boolean failIfDead(Process process, RedisPod pod, Path log) {
-		if (!process.isAlive()) {
-			pod.stopped();
-			throw new IllegalStateException(pod + " exited with " + process.exitValue() + "; log:\n" + tail(log));
-		}
-		return false;
-	}
-
-	private Path writeConfig(RedisPod pod) throws IOException {
-		String ip = pod.address().getHostString();
-		StringBuilder config = new StringBuilder();
-		config.append("bind ").append(ip).append('\n');
-		KitTls currentTls = this.tls;
-		if (currentTls != null) {
-			config.append(currentTls.redisConfig(port(), this.settings.requireClientCertificates));
-		}
-		else {
-			config.append("port ").append(port()).append('\n');
-		}
-		config.append("protected-mode no\n");
-		config.append("daemonize no\n");
-		config.append("dir ").append(pod.dataDirectory().toAbsolutePath()).append('\n');
-		config.append("cluster-enabled yes\n");
-		config.append("cluster-config-file nodes.conf\n");
-		config.append("cluster-node-timeout ").append(this.settings.nodeTimeout.toMillis()).append('\n');
-		config.append("cluster-announce-ip ").append(ip).append('\n');
-		// cluster-replica-validity-factor keeps its default (10): a replica that restarted and never
-		// reached its master must not take over, or moving every pod at once would promote replicas
-		// that miss the master's last acknowledged writes.
-		// A restarted replica needs a full sync; Redis 7 would wait 5 s for other replicas to share it.
-		config.append("repl-diskless-sync-delay 0\n");
-		config.append("appendonly yes\n");
-		config.append("appendfsync everysec\n");
-		config.append("save \"\"\n");
-		if (binary().isAtLeast(7)) {
-			// Without it the cluster bus connects from 127.0.0.1 and peers see the wrong source address.
-			config.append("bind-source-addr ").append(ip).append('\n');
-			if (this.settings.announceHostnames) {
-				config.append("cluster-announce-hostname ").append(pod.hostname()).append('\n');
-				config.append("cluster-preferred-endpoint-type ")
-					.append(this.settings.preferredEndpointType.configValue)
-					.append('\n');
-			}
-		}
-		if (this.settings.password != null) {
-			// The default user's password; replicas use it to sync from their master.
-			config.append("requirepass ").append(this.settings.password).append('\n');
-			config.append("masterauth ").append(this.settings.password).append('\n');
-		}
-		if (this.settings.aclUsername != null) {
-			// Redis 6.2 and 7 both accept channel patterns (&*); Redis 7 denies channels by default.
-			config.append("user ").append(this.settings.aclUsername).append(" on");
-			this.aclPasswords.forEach((password) -> config.append(" >").append(password));
-			config.append(" ~* &* +@all\n");
-		}
-		this.settings.extraConfig.forEach((directive, value) -> config.append(directive).append(' ').append(value).append('\n'));
-		Path file = pod.dataDirectory().resolve("redis.conf");
-		Files.writeString(file, config, StandardCharsets.UTF_8);
-		return file;
-	}
-
-	private void stopProcess(RedisPod pod) {
-		Process process = pod.process();
-		if (process == null) {
-			pod.stopped();
-			return;
-		}
-		if (pod.isUp()) {
-			awaitNoAofRewrite(pod);
-		}
-		if (pod.isPaused()) {
-			signal(pod, "CONT");
-		}
-		process.destroy();
-		if (!waitForExit(process)) {
-			process.destroyForcibly();
-			waitForExit(process);
-		}
-		pod.stopped();
-	}
-
-	/**
-	 * Redis refuses to stop while it writes its first append-only file (as a replica does right
-	 * after a full sync; seen with 6.2): it logs "Writing initial AOF, can't exit" and ignores the
-	 * SIGTERM, and the kit would wait out its stop timeout before it kills the pod. The kit lets
-	 * the rewrite finish first, which takes milliseconds on a test's data.
-	 */
-	private void awaitNoAofRewrite(RedisPod pod) {
-		try {
-			Poll.until(STOP_TIMEOUT.dividedBy(2), () -> pod + " to finish rewriting its append-only file",
-					() -> !rewritesAof(pod));
-		}
-		catch (IllegalStateException ex) {
-			logger.warn("Stopping {} while it may still rewrite its append-only file: {}", pod, ex.getMessage());
-		}
-	}
-
-	private boolean rewritesAof(RedisPod pod) {
-		try (RespConnection connection = connect(pod)) {
-			String persistence = connection.callForString("INFO", "persistence");
-			return persistence.contains("aof_rewrite_in_progress:1") || persistence.contains("aof_rewrite_scheduled:1");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static boolean waitForExit(Process process) {
-		try {
-			return process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private static void signal(RedisPod pod, String signal) {
-		long pid = pod.pid();
-		if (pid <= 0) {
-			throw new IllegalStateException(pod + " has no process to signal");
-		}
-		try {
-			// The shell's own kill: no dependency on procps being installed.
-			Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid).redirectErrorStream(true).start();
-			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-				throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not send SIG" + signal + " to " + pod, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while signalling " + pod, ex);
-		}
-	}
-
-	private void publishDns() {
-		// The readiness timer publishes too, without the cluster's lock: one publisher at a time, and
-		// none once the cluster has removed its names.
-		synchronized (this.dnsLock) {
-			if (!this.dnsClosed) {
-				publishReadyPods();
-			}
-		}
-	}
-
-	private void publishReadyPods() {
-		this.readyAddresses = readyPods().stream().map(RedisPod::address).toList();
-		// One list for both, so the hosts file and the DNS server never disagree.
-		Map<String, List<String>> names = publishedNames();
-		if (this.dnsServer != null) {
-			this.dnsServer.publish(names);
-		}
-		if (HostsFile.get().isEnabled()) {
-			HostsFile.get().publish(this.name, names);
-		}
-	}
-
-	/** Every name of the cluster with the addresses it resolves to now. */
-	private Map<String, List<String>> publishedNames() {
-		Map<String, List<String>> names = new LinkedHashMap<>();
-		List<String> ready = readyPods().stream().map((pod) -> pod.address().getHostString()).toList();
-		names.put(serviceName(), ready);
-		for (RedisPod pod : readyPods()) {
-			names.put(pod.hostname(), List.of(pod.address().getHostString()));
-			names.put(podIpName(pod), List.of(pod.address().getHostString()));
-		}
-		if (this.clusterIpService != null) {
-			names.put(clusterIpServiceName(), List.of(this.clusterIpService.address().getHostString()));
-		}
-		return names;
-	}
-
-	/** Pods behind the services: running ones; a frozen pod stays until its readiness delay has passed. */
-	private List<RedisPod> readyPods() {
-		Duration delay = this.settings.readinessDelay;
-		Instant now = Instant.now();
-		return this.pods.stream()
-			.filter(RedisPod::isRunning)
-			.filter((pod) -> delay == null || !pod.isPaused() || now.isBefore(pod.pausedAt().plus(delay)))
-			.toList();
-	}
-
-	private List<RedisPod> upPods() {
-		return this.pods.stream().filter(RedisPod::isUp).toList();
-	}
-
-	private RedisPod podWithNodeId(String nodeId) {
-		return this.pods.stream()
-			.filter((pod) -> pod.nodeId().equals(nodeId))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("No pod has node ID " + nodeId));
-	}
-
-	private static void requireRole(RedisPod pod, Role role) {
-		if (pod.role() != role || !pod.isUp()) {
-			throw new IllegalArgumentException(pod + " is not a running " + role);
-		}
-	}
-
-	private boolean answersPing(RedisPod pod) {
-		try {
-			return "PONG".equals(callOn(pod, "PING"));
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	String callOn(RedisPod pod, String... command) throws IOException {
-		try (RespConnection connection = connect(pod)) {
-			return connection.callForString(command);
-		}
+		return this.health.isHealthy();
 	}
 
 	RespConnection connect(RedisPod pod) throws IOException {
-		return connect(pod, ADMIN_TIMEOUT);
-	}
-
-	RespConnection connect(RedisPod pod, Duration timeout) throws IOException {
-		KitTls currentTls = this.tls;
-		// Over TLS the kit dials the pod's IP and verifies its stable name, which is all the
-		// certificate holds: the kit does not depend on its own DNS to administer the cluster.
-		RespConnection connection = (currentTls != null)
-				? RespConnection.openTls(pod.address(), pod.hostname(), timeout, currentTls.socketFactory())
-				: RespConnection.open(pod.address(), timeout);
-		if (this.settings.password == null) {
-			return connection;
-		}
-		try {
-			connection.call("AUTH", this.settings.password);
-			return connection;
-		}
-		catch (IOException ex) {
-			connection.close();
-			throw ex;
-		}
-	}
-
-	private static ChaosReport logged(ChaosReport report) {
-		logger.info("{}", report);
-		return report;
-	}
-
-	private static String tail(Path log) {
-		try {
-			List<String> lines = Files.readAllLines(log);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex + ")";
-		}
+		return this.admin.connect(pod);
 	}
 
 	/**
@@ -1864,51 +789,10 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	/** Each step on its own: one failure must not leave the other processes and names behind. */
 	private void stopEverything() {
-		for (RedisPod pod : this.pods) {
-			Process process = pod.process();
-			if (process == null) {
-				continue;
-			}
-			try {
-				// SIGKILL ends a stopped (SIGSTOP) process too.
-				process.destroyForcibly();
-				waitForExit(process);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not stop {}: {}", pod, ex.toString());
-			}
-			pod.stopped();
-		}
-		this.blackHoles.forEach(BlackHole::close);
-		this.blackHoles.clear();
-		releaseOldAddresses();
-		if (this.iptables != null) {
-			try {
-				this.iptables.close();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not remove {}: {}", this.iptables, ex.toString());
-			}
-		}
-		if (this.clusterIpService != null) {
-			this.clusterIpService.close();
-		}
-		if (this.readinessTimer != null) {
-			this.readinessTimer.shutdownNow();
-			try {
-				this.readinessTimer.awaitTermination(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		synchronized (this.dnsLock) {
-			this.dnsClosed = true;
-			HostsFile.get().remove(this.name);
-			if (this.dnsServer != null) {
-				this.dnsServer.close();
-			}
-		}
+		this.processes.killAll(this.pods.all());
+		this.network.close();
+		this.cuts.close();
+		this.services.close();
 	}
 
 	@Override
@@ -2199,7 +1083,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 			return this;
 		}
 
-		private static String requireConfigToken(String what, String value) {
+		static String requireConfigToken(String what, String value) {
 			// redis.conf splits on white space and unquotes; keep values verbatim tokens.
 			if (value.isEmpty() || !value.chars().allMatch((c) -> c > ' ' && c < 127 && c != '"' && c != '\'' && c != '\\')) {
 				throw new IllegalArgumentException(what + " must be printable ASCII without white space or quotes");
@@ -2233,9 +1117,17 @@ public final class LocalRedisCluster implements AutoCloseable {
 					throw new IllegalStateException("A TLS cluster cannot run here: " + reason);
 				}
 			}
-			LocalRedisCluster cluster = new LocalRedisCluster(this);
+			LocalRedisCluster cluster = new LocalRedisCluster(this.name, this.workDirectory, settings());
 			cluster.start();
 			return cluster;
+		}
+
+		private ClusterSettings settings() {
+			return new ClusterSettings(this.masters, this.replicasPerMaster, this.port, this.nodeTimeout,
+					this.healTimeout, this.readinessDelay, this.dnsTtl, this.announceHostnames,
+					this.preferredEndpointType.configValue, Collections.unmodifiableMap(new LinkedHashMap<>(this.extraConfig)),
+					this.password, this.aclUsername, this.aclPassword, this.certificateNames,
+					this.requireClientCertificates, this.binary);
 		}
 
 	}

@@ -21,13 +21,13 @@ class ProcessStateTest {
 	void aProcessStoppedWithSigstopReadsAsStoppedAndRunsAgainAfterSigcont() throws Exception {
 		Process sleeper = new ProcessBuilder("sleep", "60").start();
 		try {
-			assertThat(LocalRedisCluster.processState(sleeper.pid())).isIn("S", "R");
+			assertThat(PodProcesses.processState(sleeper.pid())).isIn("S", "R");
 			signal("STOP", sleeper.pid());
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(LocalRedisCluster.processState(sleeper.pid())).isEqualTo("T"));
+				.untilAsserted(() -> assertThat(PodProcesses.processState(sleeper.pid())).isEqualTo("T"));
 			signal("CONT", sleeper.pid());
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(LocalRedisCluster.processState(sleeper.pid())).isIn("S", "R"));
+				.untilAsserted(() -> assertThat(PodProcesses.processState(sleeper.pid())).isIn("S", "R"));
 		}
 		finally {
 			sleeper.destroyForcibly();
@@ -39,7 +39,7 @@ class ProcessStateTest {
 	void aProcessThatIsGoneReadsAsUnknown() throws Exception {
 		Process done = new ProcessBuilder("true").start();
 		assertThat(done.waitFor(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(LocalRedisCluster.processState(done.pid())).startsWith("unknown");
+		assertThat(PodProcesses.processState(done.pid())).startsWith("unknown");
 	}
 
 	private static void signal(String signal, long pid) throws Exception {

@@ -23,19 +23,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.internal.HostAndPort;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
+import io.github.redisresilience.autoconfigure.client.OwnClusterConnection;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
-import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.NodeProbeAnsweredEvent;
+import io.github.redisresilience.autoconfigure.suspect.NodeProbeTimedOutEvent;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
@@ -64,21 +65,26 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 		return thread;
 	});
 
-	private final Object connectionLock = new Object();
+	/** A failed connect is retried by the next probe. */
+	private final OwnClusterConnection connection = new OwnClusterConnection();
 
-	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
-
-	private @Nullable RedisClusterClient connectedClient;
+	private final ApplicationEventPublisher events;
 
 	private volatile @Nullable ClusterSnapshot lastSnapshot;
 
 	private volatile boolean running;
 
-	ClusterProbe(TopologyWatcher watcher, AddressRemapper remapper, Duration timeout, Clock clock) {
+	/**
+	 * @param events where the probe tells what each master's PING came to
+	 * ({@link NodeProbeTimedOutEvent}, {@link NodeProbeAnsweredEvent}), for the suspect watch
+	 */
+	ClusterProbe(TopologyWatcher watcher, AddressRemapper remapper, Duration timeout, Clock clock,
+			ApplicationEventPublisher events) {
 		this.watcher = watcher;
 		this.remapper = remapper;
 		this.timeout = timeout;
 		this.clock = clock;
+		this.events = events;
 	}
 
 	/**
@@ -92,7 +98,7 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 			return remember(ClusterSnapshot.withoutClient(takenAt));
 		}
 		// Before the layout is read: a PING to an address the view has left since is not the
-		// node's fault (see TopologyWatcher#reportTimeout).
+		// node's fault (see SuspectWatch#onProbeTimedOut).
 		long sentNanos = System.nanoTime();
 		long deadline = sentNanos + this.timeout.toNanos();
 		List<NodeLayout> nodes;
@@ -103,7 +109,7 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 		catch (RuntimeException ex) {
 			return remember(ClusterSnapshot.withoutTopology(takenAt, ex));
 		}
-		CompletableFuture<StatefulRedisClusterConnection<String, String>> connection = connection(client);
+		CompletableFuture<StatefulRedisClusterConnection<String, String>> connection = this.connection.of(client);
 		List<PendingProbe> pending = nodes.stream().map((node) -> start(node, connection)).toList();
 		List<NodeProbe> probes = new ArrayList<>(pending.size());
 		for (PendingProbe probe : pending) {
@@ -114,17 +120,18 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * A master that timed out is suspect, one that answered is not (the watcher ignores nodes it
-	 * does not list as masters the cluster has not failed).
+	 * Tells which masters timed out and which nodes answered; the suspect watch decides what that
+	 * makes them (it ignores nodes it does not list as masters the cluster has not failed). The
+	 * probe itself changes nothing.
 	 */
 	private void reportSuspects(List<NodeProbe> probes, long sentNanos) {
 		for (NodeProbe probe : probes) {
 			if (probe.reachable()) {
-				this.watcher.reportAnswer(probe.node().id());
+				this.events.publishEvent(new NodeProbeAnsweredEvent(probe.node().id()));
 			}
 			else if (probe.timedOut() && probe.node().master()) {
-				this.watcher.reportTimeout(probe.node().id(), SuspectNode.Cause.PROBE_TIMEOUT,
-						"the health probe's PING got " + probe.error(), sentNanos);
+				this.events.publishEvent(new NodeProbeTimedOutEvent(probe.node().id(),
+						"the health probe's PING got " + probe.error(), sentNanos));
 			}
 		}
 	}
@@ -202,29 +209,6 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 		return addresses.stream().map(HostAndPort::toString).collect(Collectors.joining(", "));
 	}
 
-	private CompletableFuture<StatefulRedisClusterConnection<String, String>> connection(RedisClusterClient client) {
-		synchronized (this.connectionLock) {
-			CompletableFuture<StatefulRedisClusterConnection<String, String>> current = this.connection;
-			if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
-				return current;
-			}
-			close(current);
-			// A failed connect is retried by the next probe; Lettuce bounds it by its connect timeout.
-			current = client.connectAsync(StringCodec.UTF8);
-			this.connection = current;
-			this.connectedClient = client;
-			return current;
-		}
-	}
-
-	private static CompletableFuture<Void> close(
-			@Nullable CompletableFuture<? extends StatefulConnection<?, ?>> connection) {
-		if (connection == null) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return connection.thenCompose(StatefulConnection::closeAsync);
-	}
-
 	@Override
 	public void start() {
 		this.running = true;
@@ -258,21 +242,8 @@ final class ClusterProbe implements SmartLifecycle, DisposableBean {
 	}
 
 	private void closeConnection() {
-		CompletableFuture<Void> closing;
-		synchronized (this.connectionLock) {
-			closing = close(this.connection);
-			this.connection = null;
-			this.connectedClient = null;
-		}
-		try {
-			closing.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// A connection that never opened or does not close in time is the client's to end.
-		}
+		// A connection that never opened or does not close in time is the client's to end.
+		this.connection.closeNow(this.timeout);
 	}
 
 	/**

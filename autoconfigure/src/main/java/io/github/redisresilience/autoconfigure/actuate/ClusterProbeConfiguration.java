@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,8 +22,8 @@ class ClusterProbeConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterProbe redisResilienceClusterProbe(TopologyWatcher watcher, AddressRemapper remapper,
-			RedisResilienceActuateProperties properties) {
-		return new ClusterProbe(watcher, remapper, properties.getProbeTimeout(), Clock.systemUTC());
+			RedisResilienceActuateProperties properties, ApplicationEventPublisher events) {
+		return new ClusterProbe(watcher, remapper, properties.getProbeTimeout(), Clock.systemUTC(), events);
 	}
 
 }

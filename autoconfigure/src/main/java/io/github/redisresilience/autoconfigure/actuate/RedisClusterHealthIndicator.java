@@ -10,7 +10,8 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
 /**
@@ -19,7 +20,7 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * but do not change the status, since commands still go through), DOWN when some slots have no
  * master that answers, UNKNOWN when no cluster client is running.
  * <p>
- * Suspect masters (see {@link TopologyWatcher#suspectNodes()}: not answering while the topology
+ * Suspect masters (see {@link SuspectWatch#all()}: not answering while the topology
  * still lists them as masters, as a frozen node before its failover) are listed under
  * {@code suspectNodes} with since when and why. They change the status only through the slot
  * rule: a suspect master that does not answer the probe leaves its slots unserved, so the status
@@ -35,12 +36,15 @@ final class RedisClusterHealthIndicator extends AbstractHealthIndicator {
 
 	private final TopologyWatcher watcher;
 
+	private final SuspectWatch suspects;
+
 	private final Clock clock;
 
-	RedisClusterHealthIndicator(ClusterProbe probe, TopologyWatcher watcher, Clock clock) {
+	RedisClusterHealthIndicator(ClusterProbe probe, TopologyWatcher watcher, SuspectWatch suspects, Clock clock) {
 		super("Redis Cluster health check failed");
 		this.probe = probe;
 		this.watcher = watcher;
+		this.suspects = suspects;
 		this.clock = clock;
 	}
 
@@ -71,7 +75,7 @@ final class RedisClusterHealthIndicator extends AbstractHealthIndicator {
 		addIfNotEmpty(builder, "remappedNodes",
 				snapshot.nodes().stream().filter(NodeProbe::remapped).map(this::remapped).toList());
 		addIfNotEmpty(builder, "remapWarnings", snapshot.remapWarnings());
-		addIfNotEmpty(builder, "suspectNodes", this.watcher.suspectNodes().stream().map(this::suspect).toList());
+		addIfNotEmpty(builder, "suspectNodes", this.suspects.all().stream().map(this::suspect).toList());
 		addRefreshDetails(builder);
 	}
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Configuration properties of the Actuator parts of the starter: the {@code redisCluster}

@@ -14,6 +14,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -34,8 +35,9 @@ public final class RedisResilienceHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "redisClusterHealthIndicator")
 	RedisClusterHealthIndicator redisClusterHealthIndicator(ClusterProbe redisResilienceClusterProbe,
-			TopologyWatcher watcher) {
-		return new RedisClusterHealthIndicator(redisResilienceClusterProbe, watcher, Clock.systemUTC());
+			TopologyWatcher watcher, SuspectWatch suspectWatch) {
+		return new RedisClusterHealthIndicator(redisResilienceClusterProbe, watcher, suspectWatch,
+				Clock.systemUTC());
 	}
 
 }

@@ -32,10 +32,11 @@ import reactor.core.Disposable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
-import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
-import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.NodeSuspectedEvent;
+import io.github.redisresilience.autoconfigure.suspect.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.TopologyCounters;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
@@ -48,6 +49,10 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * The watcher tells about its refreshes only through {@link TopologyWatcher#lastRefresh()}, so
  * refreshes are counted by looking at it every {@value #POLL_MILLIS} ms; two refreshes closer
  * together than that count once.
+ * <p>
+ * One binder for every meter the starter publishes, although that makes it longer than the
+ * starter's other classes: the meter names, their tags and the events they follow stay side by
+ * side, as the alert rules and the dashboard read them.
  */
 final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
@@ -85,6 +90,8 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private final TopologyWatcher watcher;
 
+	private final SuspectWatch suspects;
+
 	private final ClusterProbe probe;
 
 	private final Clock clock;
@@ -102,8 +109,9 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	/** Guards the subscription against a poll that runs while the metrics stop. */
 	private final Object subscribing = new Object();
 
-	RedisResilienceMetrics(TopologyWatcher watcher, ClusterProbe probe, Clock clock) {
+	RedisResilienceMetrics(TopologyWatcher watcher, SuspectWatch suspects, ClusterProbe probe, Clock clock) {
 		this.watcher = watcher;
+		this.suspects = suspects;
 		this.probe = probe;
 		this.clock = clock;
 	}
@@ -117,7 +125,7 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 		}
 		gauge(registry, "redis.resilience.nodes.suspect",
 				"Masters suspect now: not answering while the topology still lists them as masters", Tags.empty(),
-				(metrics) -> metrics.watcher.suspectNodes().size());
+				(metrics) -> metrics.suspects.all().size());
 		for (String role : List.of("master", "replica")) {
 			boolean master = role.equals("master");
 			gauge(registry, "redis.resilience.nodes", "Nodes in the client's topology view", Tags.of("role", role),

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import io.github.redisresilience.autoconfigure.dns.DnsResolution;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -28,8 +29,9 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 public final class RedisResilienceMetricsAutoConfiguration {
 
 	@Bean
-	RedisResilienceMetrics redisResilienceMetrics(TopologyWatcher watcher, ClusterProbe redisResilienceClusterProbe) {
-		return new RedisResilienceMetrics(watcher, redisResilienceClusterProbe, Clock.systemUTC());
+	RedisResilienceMetrics redisResilienceMetrics(TopologyWatcher watcher, SuspectWatch suspectWatch,
+			ClusterProbe redisResilienceClusterProbe) {
+		return new RedisResilienceMetrics(watcher, suspectWatch, redisResilienceClusterProbe, Clock.systemUTC());
 	}
 
 	@Bean

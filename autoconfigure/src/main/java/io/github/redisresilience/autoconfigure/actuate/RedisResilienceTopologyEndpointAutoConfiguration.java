@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Import;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.retry.DeliveryPolicy;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.RedisResilienceTopologyAutoConfiguration;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -38,10 +39,11 @@ public final class RedisResilienceTopologyEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RedisTopologyEndpoint redisTopologyEndpoint(ClusterProbe redisResilienceClusterProbe, TopologyWatcher watcher,
+			SuspectWatch suspectWatch,
 			RedisResilienceProperties properties, RedisResilienceActuateProperties actuateProperties,
 			ObjectProvider<DataRedisProperties> dataRedisProperties, ObjectProvider<DeliveryPolicy> deliveryPolicy) {
 		// Only the command timeout is read from Boot's properties: the rest may hold credentials.
-		return new RedisTopologyEndpoint(redisResilienceClusterProbe, watcher, properties,
+		return new RedisTopologyEndpoint(redisResilienceClusterProbe, watcher, suspectWatch, properties,
 				() -> commandTimeout(dataRedisProperties.getIfAvailable()), actuateProperties.getRefreshTimeout(),
 				deliveryPolicy::getIfAvailable);
 	}

@@ -24,7 +24,8 @@ import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.retry.DeliveryPolicy;
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
-import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.SuspectNode;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.topology.TopologyRefresh;
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 
@@ -34,6 +35,9 @@ import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
  * <p>
  * Reading is open once the endpoint is exposed; the refresh (a {@code POST}) also needs
  * {@code management.endpoint.redistopology.access=unrestricted}.
+ * <p>
+ * Longer than the starter's other classes because it holds the records of its answer, whose
+ * Javadoc documents the endpoint's JSON.
  */
 @Endpoint(id = "redistopology", defaultAccess = Access.READ_ONLY)
 public class RedisTopologyEndpoint {
@@ -41,6 +45,8 @@ public class RedisTopologyEndpoint {
 	private final ClusterProbe probe;
 
 	private final TopologyWatcher watcher;
+
+	private final SuspectWatch suspects;
 
 	private final RedisResilienceProperties properties;
 
@@ -50,11 +56,13 @@ public class RedisTopologyEndpoint {
 
 	private final Supplier<@Nullable DeliveryPolicy> deliveryPolicy;
 
-	RedisTopologyEndpoint(ClusterProbe probe, TopologyWatcher watcher, RedisResilienceProperties properties,
+	RedisTopologyEndpoint(ClusterProbe probe, TopologyWatcher watcher, SuspectWatch suspects,
+			RedisResilienceProperties properties,
 			Supplier<@Nullable Duration> springCommandTimeout, Duration refreshTimeout,
 			Supplier<@Nullable DeliveryPolicy> deliveryPolicy) {
 		this.probe = probe;
 		this.watcher = watcher;
+		this.suspects = suspects;
 		this.properties = properties;
 		this.springCommandTimeout = springCommandTimeout;
 		this.refreshTimeout = refreshTimeout;
@@ -69,7 +77,7 @@ public class RedisTopologyEndpoint {
 	@ReadOperation
 	public TopologyDescriptor topology() {
 		ClusterSnapshot snapshot = this.probe.probe();
-		Map<String, SuspectNode> suspects = this.watcher.suspectNodes()
+		Map<String, SuspectNode> suspects = this.suspects.all()
 			.stream()
 			.collect(Collectors.toMap(SuspectNode::nodeId, Function.identity(), (first, second) -> first));
 		List<NodeDescriptor> nodes = snapshot.nodes()

@@ -16,8 +16,7 @@ import io.netty.resolver.dns.RoundRobinDnsAddressResolverGroup;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.NetUtil;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * The DNS resolver Lettuce uses to turn node and seed host names into addresses, as
@@ -54,12 +53,12 @@ public final class DnsResolution implements AutoCloseable {
 
 	private final List<ResolutionListener> listeners = new CopyOnWriteArrayList<>();
 
-	private DnsResolution(DnsResolverType type, Dns settings, List<InetSocketAddress> servers,
+	private DnsResolution(DnsResolverType type, DnsSettings settings, List<InetSocketAddress> servers,
 			AddressResolverGroup<InetSocketAddress> resolverGroup) {
 		this.type = type;
 		this.servers = servers;
-		this.maxTtlSeconds = settings.getMaxTtl().toSeconds();
-		this.negativeTtlSeconds = settings.getNegativeTtl().toSeconds();
+		this.maxTtlSeconds = settings.maxTtl().toSeconds();
+		this.negativeTtlSeconds = settings.negativeTtl().toSeconds();
 		this.addressResolverGroup = new TimedAddressResolverGroup(resolverGroup, this::notifyResolved);
 	}
 
@@ -79,15 +78,15 @@ public final class DnsResolution implements AutoCloseable {
 
 	/**
 	 * Create the resolver chosen by the properties.
-	 * @param dns the {@code redis.resilience.dns} properties, already validated
+	 * @param dns the {@code redis.resilience.dns} settings, already validated
 	 * @return the resolution
-	 * @throws InvalidDnsServerException if a name server cannot be used
+	 * @throws InvalidResilienceSettingException if a name server cannot be used
 	 */
-	public static DnsResolution from(Dns dns) {
-		List<InetSocketAddress> servers = NameServers.parse(dns.getServers());
-		if (dns.getResolver() == DnsResolverType.JDK) {
+	public static DnsResolution from(DnsSettings dns) {
+		List<InetSocketAddress> servers = NameServers.parse(dns.servers());
+		if (dns.resolver() == DnsResolverType.JDK) {
 			if (!servers.isEmpty()) {
-				throw new InvalidDnsServerException(NameServers.PROPERTY, String.join(",", dns.getServers()),
+				throw new InvalidResilienceSettingException(NameServers.PROPERTY, String.join(",", dns.servers()),
 						"the jdk resolver asks only the operating system's name servers (/etc/resolv.conf, port 53)",
 						"remove it, or set redis.resilience.dns.resolver=netty to ask these servers.");
 			}
@@ -96,14 +95,14 @@ public final class DnsResolution implements AutoCloseable {
 		return new DnsResolution(DnsResolverType.NETTY, dns, servers, nettyResolverGroup(dns, servers));
 	}
 
-	private static AddressResolverGroup<InetSocketAddress> nettyResolverGroup(Dns dns, List<InetSocketAddress> servers) {
+	private static AddressResolverGroup<InetSocketAddress> nettyResolverGroup(DnsSettings dns, List<InetSocketAddress> servers) {
 		// The channel types must match the transport Lettuce picks (epoll, kqueue or NIO),
 		// or the resolver cannot register with Lettuce's event loops.
 		DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
 			.datagramChannelType(Transports.datagramChannelClass())
 			.socketChannelType(Transports.socketChannelClass().asSubclass(SocketChannel.class))
-			.ttl(0, Math.toIntExact(dns.getMaxTtl().toSeconds()))
-			.negativeTtl(Math.toIntExact(dns.getNegativeTtl().toSeconds()));
+			.ttl(0, Math.toIntExact(dns.maxTtl().toSeconds()))
+			.negativeTtl(Math.toIntExact(dns.negativeTtl().toSeconds()));
 		if (!servers.isEmpty()) {
 			// In the listed order, the next one only when a query to the previous got no answer.
 			builder.nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers));

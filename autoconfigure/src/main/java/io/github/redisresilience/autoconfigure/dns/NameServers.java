@@ -9,6 +9,8 @@ import java.util.List;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
+
 /**
  * Parses {@code redis.resilience.dns.servers}: name servers as {@code ip:port}, {@code ip}
  * (port 53), {@code [ipv6]:port} or a bare IPv6 address.
@@ -28,7 +30,7 @@ final class NameServers {
 	 * Parse every entry, in order.
 	 * @param values the bound values
 	 * @return the addresses, resolved (IP literals: no lookup happens)
-	 * @throws InvalidDnsServerException naming the first entry that cannot be used
+	 * @throws InvalidResilienceSettingException naming the first entry that cannot be used
 	 */
 	static List<InetSocketAddress> parse(List<String> values) {
 		List<InetSocketAddress> servers = new ArrayList<>();
@@ -41,7 +43,7 @@ final class NameServers {
 	private static InetSocketAddress parse(String property, @Nullable String raw) {
 		String value = (raw != null) ? raw.strip() : "";
 		if (value.isEmpty()) {
-			throw new InvalidDnsServerException(property, "", "the entry is empty",
+			throw new InvalidResilienceSettingException(property, "", "the entry is empty",
 					"list each name server as ip:port, such as " + EXAMPLE + ", or remove the empty entry.");
 		}
 		String host;
@@ -49,14 +51,14 @@ final class NameServers {
 		if (value.startsWith("[")) {
 			int end = value.indexOf(']');
 			if (end < 0) {
-				throw new InvalidDnsServerException(property, value, "the IPv6 address has no closing ']'",
+				throw new InvalidResilienceSettingException(property, value, "the IPv6 address has no closing ']'",
 						"write an IPv6 name server as [address]:port, such as [fd00::10]:53.");
 			}
 			host = value.substring(1, end);
 			String rest = value.substring(end + 1);
 			if (!rest.isEmpty()) {
 				if (!rest.startsWith(":")) {
-					throw new InvalidDnsServerException(property, value, "only ':port' may follow the ']'",
+					throw new InvalidResilienceSettingException(property, value, "only ':port' may follow the ']'",
 							"write an IPv6 name server as [address]:port, such as [fd00::10]:53.");
 				}
 				port = rest.substring(1);
@@ -76,7 +78,7 @@ final class NameServers {
 
 	private static InetAddress address(String property, String value, String host) {
 		if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
-			throw new InvalidDnsServerException(property, value,
+			throw new InvalidResilienceSettingException(property, value,
 					"a name server must be given by its IP address ('" + host + "' is not one): a name would "
 							+ "itself need a name server to be found",
 					"use the server's IP address, such as " + EXAMPLE
@@ -103,7 +105,7 @@ final class NameServers {
 			parsed = -1;
 		}
 		if (parsed < 1 || parsed > 65535) {
-			throw new InvalidDnsServerException(property, value, "the port '" + port + "' is not between 1 and 65535",
+			throw new InvalidResilienceSettingException(property, value, "the port '" + port + "' is not between 1 and 65535",
 					"write the name server as ip:port, such as " + EXAMPLE + ", or leave the port out for 53.");
 		}
 		return parsed;

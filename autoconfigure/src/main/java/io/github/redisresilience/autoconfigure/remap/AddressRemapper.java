@@ -18,9 +18,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.FoldPolicy;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
 import io.github.redisresilience.autoconfigure.remap.FoldDetector.Fold;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Maps the addresses cluster nodes announce to the addresses the client dials, as
@@ -49,21 +48,21 @@ public final class AddressRemapper {
 	}
 
 	/**
-	 * Create a remapper from the bound properties.
-	 * @param remap the {@code redis.resilience.remap} properties
+	 * Create a remapper from the settings.
+	 * @param remap the {@code redis.resilience.remap} settings
 	 * @return the remapper; {@link #isActive() inactive} when neither rules nor a proxy
 	 * endpoint are configured
-	 * @throws InvalidRemapRuleException if a rule or the proxy endpoint cannot be parsed
+	 * @throws InvalidResilienceSettingException if a rule or the proxy endpoint cannot be parsed
 	 * @throws RemapFoldException if rules fold several nodes onto one address, no proxy
 	 * endpoint is set and {@code on-fold} is {@code fail}
 	 */
-	public static AddressRemapper from(Remap remap) {
-		List<RemapRule> rules = RuleParser.parseRules((remap.getRules() != null) ? remap.getRules() : List.of());
-		String endpoint = remap.getProxyEndpoint();
+	public static AddressRemapper from(RemapSettings remap) {
+		List<RemapRule> rules = RuleParser.parseRules(remap.rules());
+		String endpoint = remap.proxyEndpoint();
 		HostAndPort proxyEndpoint = (endpoint != null && !endpoint.isBlank())
 				? RuleParser.parseProxyEndpoint(endpoint) : null;
 		if (proxyEndpoint == null) {
-			checkFolds(FoldDetector.detect(rules), remap.getOnFold());
+			checkFolds(FoldDetector.detect(rules), remap.onFold());
 		}
 		return new AddressRemapper(rules, proxyEndpoint);
 	}

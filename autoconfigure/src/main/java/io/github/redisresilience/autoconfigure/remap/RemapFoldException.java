@@ -8,7 +8,7 @@ import java.util.List;
  * land on whichever node that one address reaches, and commands would loop on MOVED
  * redirections.
  */
-public class RemapFoldException extends IllegalStateException {
+class RemapFoldException extends IllegalStateException {
 
 	private final String property;
 

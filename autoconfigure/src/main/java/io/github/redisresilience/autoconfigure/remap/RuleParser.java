@@ -8,11 +8,12 @@ import java.util.regex.PatternSyntaxException;
 import io.lettuce.core.internal.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap.Rule;
+import io.github.redisresilience.autoconfigure.remap.RemapSettings.Rule;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Parses the configured remap rules and the proxy endpoint, failing with an
- * {@link InvalidRemapRuleException} that names the exact property.
+ * {@link InvalidResilienceSettingException} that names the exact property.
  */
 final class RuleParser {
 
@@ -40,15 +41,15 @@ final class RuleParser {
 
 	static RemapRule parseRule(int index, Rule rule) {
 		String name = RULES + "[" + index + "]";
-		AddressPattern pattern = parseFrom(rule.getFrom(), name + ".from");
+		AddressPattern pattern = parseFrom(rule.from(), name + ".from");
 		boolean regex = pattern instanceof AddressPattern.Regex;
-		TargetTemplate target = TemplateParser.parse(rule.getTo(), name + ".to", pattern.groupCount(), regex);
-		return new RemapRule(name, rule.getFrom().strip(), rule.getTo().strip(), pattern, target);
+		TargetTemplate target = TemplateParser.parse(rule.to(), name + ".to", pattern.groupCount(), regex);
+		return new RemapRule(name, rule.from().strip(), rule.to().strip(), pattern, target);
 	}
 
 	static AddressPattern parseFrom(@Nullable String from, String property) {
 		if (from == null || from.isBlank()) {
-			throw new InvalidRemapRuleException(property, String.valueOf(from), "it must not be empty", FROM_FORMS);
+			throw new InvalidResilienceSettingException(property, String.valueOf(from), "it must not be empty", FROM_FORMS);
 		}
 		String text = from.strip();
 		if (text.startsWith(REGEX_PREFIX)) {
@@ -85,11 +86,11 @@ final class RuleParser {
 		try {
 			pattern = parseFrom(text, PROXY_ENDPOINT);
 		}
-		catch (InvalidRemapRuleException ex) {
-			throw new InvalidRemapRuleException(PROXY_ENDPOINT, text, ex.getReason(), fix);
+		catch (InvalidResilienceSettingException ex) {
+			throw new InvalidResilienceSettingException(PROXY_ENDPOINT, text, ex.getReason(), fix);
 		}
 		if (!(pattern instanceof AddressPattern.Address address)) {
-			throw new InvalidRemapRuleException(PROXY_ENDPOINT, text, "it must be one host with a port", fix);
+			throw new InvalidResilienceSettingException(PROXY_ENDPOINT, text, "it must be one host with a port", fix);
 		}
 		return HostAndPort.of(IpLiteral.unbracket(address.host()), address.port());
 	}
@@ -97,7 +98,7 @@ final class RuleParser {
 	private static AddressPattern parseRegex(String text, String property) {
 		String expression = text.substring(REGEX_PREFIX.length());
 		if (expression.isEmpty()) {
-			throw new InvalidRemapRuleException(property, text, "the regular expression after 'regex:' is empty",
+			throw new InvalidResilienceSettingException(property, text, "the regular expression after 'regex:' is empty",
 					"add a Java regular expression matching the whole announced host:port, such as "
 							+ "regex:10\\.0\\.1\\.(\\d+):6379.");
 		}
@@ -105,7 +106,7 @@ final class RuleParser {
 			return new AddressPattern.Regex(Pattern.compile(expression));
 		}
 		catch (PatternSyntaxException ex) {
-			throw new InvalidRemapRuleException(property, text,
+			throw new InvalidResilienceSettingException(property, text,
 					"it is not a valid Java regular expression (" + ex.getDescription() + " near index "
 							+ ex.getIndex() + ")",
 					"correct the expression after 'regex:'; it must match the whole announced host:port, such as "
@@ -118,14 +119,14 @@ final class RuleParser {
 		int slash = text.lastIndexOf('/');
 		byte[] network = IpLiteral.parse(text.substring(0, slash));
 		if (network == null) {
-			throw new InvalidRemapRuleException(property, text,
+			throw new InvalidResilienceSettingException(property, text,
 					"'" + text.substring(0, slash) + "' is not an IPv4 or IPv6 address", fix);
 		}
 		String prefixText = text.substring(slash + 1);
 		int bits = network.length * 8;
 		int prefix = prefixText.matches("\\d{1,3}") ? Integer.parseInt(prefixText) : -1;
 		if (prefix < 0 || prefix > bits) {
-			throw new InvalidRemapRuleException(property, text,
+			throw new InvalidResilienceSettingException(property, text,
 					"the prefix length '" + prefixText + "' is not a number from 0 to " + bits, fix);
 		}
 		return new AddressPattern.Cidr(mask(network, prefix), prefix);
@@ -143,7 +144,7 @@ final class RuleParser {
 		int close = text.indexOf(']');
 		String fix = "write an IPv6 address as [address] or [address]:port, such as [fd00::5]:6379.";
 		if (close < 0) {
-			throw new InvalidRemapRuleException(property, text, "the bracket is not closed", fix);
+			throw new InvalidResilienceSettingException(property, text, "the bracket is not closed", fix);
 		}
 		String host = text.substring(1, close);
 		byte[] ip = ip(host, text, property);
@@ -152,7 +153,7 @@ final class RuleParser {
 			return new AddressPattern.Host(host, ip);
 		}
 		if (!rest.startsWith(":")) {
-			throw new InvalidRemapRuleException(property, text, "only ':' and a port may follow the bracket", fix);
+			throw new InvalidResilienceSettingException(property, text, "only ':' and a port may follow the bracket", fix);
 		}
 		return new AddressPattern.Address(host, ip, port(rest.substring(1), text, property));
 	}
@@ -160,7 +161,7 @@ final class RuleParser {
 	private static byte[] ip(String host, String text, String property) {
 		byte[] ip = IpLiteral.parse(host);
 		if (ip == null) {
-			throw new InvalidRemapRuleException(property, text, "'" + host + "' is not a valid IPv6 address",
+			throw new InvalidResilienceSettingException(property, text, "'" + host + "' is not a valid IPv6 address",
 					"write a valid IPv6 address, in brackets when followed by a port, such as [fd00::5]:6379.");
 		}
 		return ip;
@@ -172,11 +173,11 @@ final class RuleParser {
 			return ip;
 		}
 		if (IpLiteral.looksLikeIpv4(host)) {
-			throw new InvalidRemapRuleException(property, text, "'" + host + "' is not a valid IPv4 address",
+			throw new InvalidResilienceSettingException(property, text, "'" + host + "' is not a valid IPv4 address",
 					"write four numbers from 0 to 255 separated by dots, such as 10.0.0.5.");
 		}
 		if (!HOST_NAME.matcher(host).matches()) {
-			throw new InvalidRemapRuleException(property, text, "'" + host + "' is not a valid host name", FROM_FORMS);
+			throw new InvalidResilienceSettingException(property, text, "'" + host + "' is not a valid host name", FROM_FORMS);
 		}
 		return null;
 	}
@@ -184,7 +185,7 @@ final class RuleParser {
 	private static int port(String text, String whole, String property) {
 		int port = TemplateParser.parsePort(text);
 		if (port < 0) {
-			throw new InvalidRemapRuleException(property, whole, "the port '" + text + "' is not from 1 to 65535",
+			throw new InvalidResilienceSettingException(property, whole, "the port '" + text + "' is not from 1 to 65535",
 					"use a port number from 1 to 65535, or leave out ':port' to match any port.");
 		}
 		return port;

@@ -11,6 +11,7 @@ import io.github.redisresilience.autoconfigure.remap.TargetTemplate.AnnouncedPor
 import io.github.redisresilience.autoconfigure.remap.TargetTemplate.Group;
 import io.github.redisresilience.autoconfigure.remap.TargetTemplate.Literal;
 import io.github.redisresilience.autoconfigure.remap.TargetTemplate.Part;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Parses the {@code to} side of a remap rule. Placeholders are written {@code {host}},
@@ -38,11 +39,11 @@ final class TemplateParser {
 	 * @param groupCount the number of groups the rule's regex captures, 0 without regex
 	 * @param regex whether the rule's {@code from} is a regex
 	 * @return the template
-	 * @throws InvalidRemapRuleException if the text is not a valid template
+	 * @throws InvalidResilienceSettingException if the text is not a valid template
 	 */
 	static TargetTemplate parse(@Nullable String to, String property, int groupCount, boolean regex) {
 		if (to == null || to.isBlank()) {
-			throw new InvalidRemapRuleException(property, String.valueOf(to), "it must not be empty", EXAMPLES);
+			throw new InvalidResilienceSettingException(property, String.valueOf(to), "it must not be empty", EXAMPLES);
 		}
 		String text = to.strip();
 		String[] hostAndPort = split(text, property);
@@ -80,7 +81,7 @@ final class TemplateParser {
 			return new String[] { text, null };
 		}
 		if (colons > 1) {
-			throw new InvalidRemapRuleException(property, text, "an IPv6 address must be written in brackets",
+			throw new InvalidResilienceSettingException(property, text, "an IPv6 address must be written in brackets",
 					"write it as [address]:port, for example '[fd00::1]:6379'.");
 		}
 		int colon = text.indexOf(':');
@@ -90,7 +91,7 @@ final class TemplateParser {
 	private static String[] splitBracketed(String text, String property) {
 		int close = text.indexOf(']');
 		if (close < 0) {
-			throw new InvalidRemapRuleException(property, text, "the bracket around the IPv6 address is not closed",
+			throw new InvalidResilienceSettingException(property, text, "the bracket around the IPv6 address is not closed",
 					"write it as [address]:port, for example '[fd00::1]:6379'.");
 		}
 		String host = text.substring(1, close);
@@ -99,7 +100,7 @@ final class TemplateParser {
 			return new String[] { host, null };
 		}
 		if (!rest.startsWith(":")) {
-			throw new InvalidRemapRuleException(property, text, "only ':' and a port may follow the closing bracket",
+			throw new InvalidResilienceSettingException(property, text, "only ':' and a port may follow the closing bracket",
 					"write it as [address]:port, for example '[fd00::1]:6379'.");
 		}
 		return new String[] { host, nonEmptyPort(rest.substring(1), text, property) };
@@ -107,7 +108,7 @@ final class TemplateParser {
 
 	private static String nonEmptyPort(String port, String text, String property) {
 		if (port.isEmpty()) {
-			throw new InvalidRemapRuleException(property, text, "the port after ':' is empty",
+			throw new InvalidResilienceSettingException(property, text, "the port after ':' is empty",
 					"add a port from 1 to 65535 or {port}, or remove the ':' to keep the announced port.");
 		}
 		return port;
@@ -120,7 +121,7 @@ final class TemplateParser {
 		while (i < text.length()) {
 			char c = text.charAt(i);
 			if (c == '}') {
-				throw new InvalidRemapRuleException(property, whole, "it has a '}' without a matching '{'", EXAMPLES);
+				throw new InvalidResilienceSettingException(property, whole, "it has a '}' without a matching '{'", EXAMPLES);
 			}
 			if (c != '{') {
 				literal.append(c);
@@ -129,7 +130,7 @@ final class TemplateParser {
 			}
 			int close = text.indexOf('}', i);
 			if (close < 0) {
-				throw new InvalidRemapRuleException(property, whole, "the placeholder starting with '{' is not closed",
+				throw new InvalidResilienceSettingException(property, whole, "the placeholder starting with '{' is not closed",
 						EXAMPLES);
 			}
 			if (!literal.isEmpty()) {
@@ -155,18 +156,18 @@ final class TemplateParser {
 		if (name.length() == 1 && name.charAt(0) >= '1' && name.charAt(0) <= '9') {
 			return new Group(name.charAt(0) - '0');
 		}
-		throw new InvalidRemapRuleException(property, whole, "'{" + name + "}' is not a placeholder",
+		throw new InvalidResilienceSettingException(property, whole, "'{" + name + "}' is not a placeholder",
 				"use {host}, {port} or a regex group from {1} to {9}.");
 	}
 
 	private static void checkHost(List<Part> host, boolean bracketed, String whole, String property) {
 		if (host.isEmpty()) {
-			throw new InvalidRemapRuleException(property, whole, "the host is empty", EXAMPLES);
+			throw new InvalidResilienceSettingException(property, whole, "the host is empty", EXAMPLES);
 		}
 		Pattern allowed = bracketed ? BRACKETED_HOST_CHARACTERS : HOST_CHARACTERS;
 		for (Part part : host) {
 			if (part instanceof Literal literal && !allowed.matcher(literal.text()).matches()) {
-				throw new InvalidRemapRuleException(property, whole,
+				throw new InvalidResilienceSettingException(property, whole,
 						"the host part '" + literal.text() + "' has characters a host name cannot have", EXAMPLES);
 			}
 		}
@@ -175,17 +176,17 @@ final class TemplateParser {
 	private static void checkPort(List<Part> port, String whole, String property) {
 		for (Part part : port) {
 			if (part instanceof AnnouncedHost) {
-				throw new InvalidRemapRuleException(property, whole, "{host} cannot be part of a port",
+				throw new InvalidResilienceSettingException(property, whole, "{host} cannot be part of a port",
 						"use {port}, a number from 1 to 65535 or a regex group such as {1} after the ':'.");
 			}
 			if (part instanceof Literal literal && !literal.text().chars().allMatch(Character::isDigit)) {
-				throw new InvalidRemapRuleException(property, whole, "the port '" + literal.text() + "' is not a number",
+				throw new InvalidResilienceSettingException(property, whole, "the port '" + literal.text() + "' is not a number",
 						"use a number from 1 to 65535, {port} or a regex group such as {1} after the ':'.");
 			}
 		}
 		boolean fixed = port.stream().allMatch(Literal.class::isInstance);
 		if (fixed && parsePort(((Literal) port.get(0)).text()) < 0) {
-			throw new InvalidRemapRuleException(property, whole, "the port is not from 1 to 65535",
+			throw new InvalidResilienceSettingException(property, whole, "the port is not from 1 to 65535",
 					"use a port number from 1 to 65535.");
 		}
 	}
@@ -195,12 +196,12 @@ final class TemplateParser {
 			return;
 		}
 		if (!regex) {
-			throw new InvalidRemapRuleException(property, whole,
+			throw new InvalidResilienceSettingException(property, whole,
 					"{" + highestGroup + "} refers to a regex group, but the rule's from is not a regex",
 					"write from as regex:<expression> with capturing groups, or remove {" + highestGroup + "}.");
 		}
 		if (highestGroup > groupCount) {
-			throw new InvalidRemapRuleException(property, whole,
+			throw new InvalidResilienceSettingException(property, whole,
 					"{" + highestGroup + "} refers to group " + highestGroup + ", but the rule's regex has only "
 							+ groupCount + " capturing group(s)",
 					(groupCount == 0) ? "add capturing groups (...) to the regex in from."

@@ -68,9 +68,9 @@ final class AttemptTimeouts extends TimeoutOptions.TimeoutSource {
 				return this.attemptMillis;
 			}
 			routed |= ClusterWriters.isRouted(current);
-			current = ChannelCommandRetry.delegateOf(current);
+			current = CommandChain.delegateOf(current);
 		}
-		if (!routed || ChannelCommandRetry.kindOf(command) == CommandKind.NEVER_RETRIED) {
+		if (!routed || CommandTable.kindOf(command) == CommandKind.NEVER_RETRIED) {
 			return this.attemptMillis;
 		}
 		return this.deadlineMillis;

@@ -4,18 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandHandler;
-import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.CommandWrapper;
-import io.lettuce.core.protocol.DecoratedCommand;
-import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
@@ -26,7 +18,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.retry.RetryPolicy;
 
@@ -46,12 +37,6 @@ import org.springframework.core.retry.RetryPolicy;
 final class ChannelCommandRetry implements NettyCustomizer {
 
 	private static final Log logger = LogFactory.getLog(ChannelCommandRetry.class);
-
-	/** Lettuce's own command types, by ordinal: the lookup every command makes. */
-	private static final CommandKind[] KINDS_BY_ORDINAL = kindsByOrdinal();
-
-	/** Command types of other origins (a custom {@link ProtocolKeyword}), by name. */
-	private static final Map<ProtocolKeyword, CommandKind> KINDS = new ConcurrentHashMap<>();
 
 	/** The sweep that times first attempts out runs at most this often. */
 	private static final Duration MIN_SWEEP_PERIOD = Duration.ofMillis(10);
@@ -147,7 +132,7 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		long now = System.nanoTime();
 		List<Attempt<?, ?, ?>> overdue = null;
 		for (RedisCommand<?, ?, ?> command : commandHandler.getStack()) {
-			if (unwrapped(command) instanceof Attempt<?, ?, ?> attempt) {
+			if (CommandChain.unwrapped(command) instanceof Attempt<?, ?, ?> attempt) {
 				if (attempt.isBefore(now)) {
 					break;
 				}
@@ -178,20 +163,6 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		catch (RuntimeException ex) {
 			logger.debug("A listener failed on timed-out attempts to " + event.remoteAddress(), ex);
 		}
-	}
-
-	/**
-	 * A stacked command without Lettuce's wrappers, so that an attempt is found under them:
-	 * Lettuce's {@code CommandHandler} stacks each command in a {@code LatencyMeteredCommand}
-	 * when command latencies are recorded (by default whenever HdrHistogram and LatencyUtils are
-	 * on the class path, as they are with Micrometer).
-	 */
-	private static RedisCommand<?, ?, ?> unwrapped(RedisCommand<?, ?, ?> stacked) {
-		RedisCommand<?, ?, ?> command = stacked;
-		while (command instanceof CommandWrapper<?, ?, ?> wrapper) {
-			command = wrapper.getDelegate();
-		}
-		return command;
 	}
 
 	RedisResilienceRetryProperties settings() {
@@ -232,9 +203,9 @@ final class ChannelCommandRetry implements NettyCustomizer {
 				return command;
 			}
 			routed = routed || ClusterWriters.isRouted(current);
-			current = delegateOf(current);
+			current = CommandChain.delegateOf(current);
 		}
-		if (!routed || command.isDone() || kindOf(command) == CommandKind.NEVER_RETRIED) {
+		if (!routed || command.isDone() || CommandTable.kindOf(command) == CommandKind.NEVER_RETRIED) {
 			return command;
 		}
 		byte[] tokenKey = this.tokenScript.isEnabled() ? this.tokenScript.tokenKeyFor(command) : null;
@@ -242,89 +213,6 @@ final class ChannelCommandRetry implements NettyCustomizer {
 		Attempt<?, ?, ?> attempt = new Attempt(this, command, tokenKey);
 		attempt.written(System.nanoTime());
 		return attempt;
-	}
-
-	/**
-	 * The cluster connection's wrapper of a command, the one its writer routed by slot.
-	 * @param command a command that reached a channel
-	 * @return the outermost {@code ClusterCommand} among it and its delegates, or {@code null}
-	 */
-	static @Nullable RedisCommand<?, ?, ?> routedOf(RedisCommand<?, ?, ?> command) {
-		for (RedisCommand<?, ?, ?> current = command; current != null; current = delegateOf(current)) {
-			if (ClusterWriters.isRouted(current)) {
-				return current;
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * What repeating a command would do, from its name (cached) and, for the few commands whose
-	 * arguments decide it, from its arguments.
-	 */
-	static CommandKind kindOf(RedisCommand<?, ?, ?> command) {
-		ProtocolKeyword type = command.getType();
-		CommandKind kind = (type instanceof CommandType known) ? KINDS_BY_ORDINAL[known.ordinal()]
-				: KINDS.computeIfAbsent(type, (custom) -> CommandTable.kind(custom.toString()));
-		if (kind == CommandKind.NEVER_RETRIED) {
-			return kind;
-		}
-		if (isStreamRead(type) && hasWord(command.getArgs(), "BLOCK")) {
-			return CommandKind.NEVER_RETRIED;
-		}
-		return kind;
-	}
-
-	private static boolean isStreamRead(ProtocolKeyword type) {
-		if (type instanceof CommandType) {
-			return type == CommandType.XREAD || type == CommandType.XREADGROUP;
-		}
-		String name = type.toString();
-		return name.equals("XREAD") || name.equals("XREADGROUP");
-	}
-
-	private static CommandKind[] kindsByOrdinal() {
-		CommandType[] types = CommandType.values();
-		CommandKind[] kinds = new CommandKind[types.length];
-		for (CommandType type : types) {
-			kinds[type.ordinal()] = CommandTable.kind(type.toString());
-		}
-		return kinds;
-	}
-
-	/**
-	 * The command a decorator wraps, or {@code null} for an innermost command. Lettuce's own
-	 * decorators are checked by class first: an interface check that fails (as it does on every
-	 * innermost command) costs a scan of the class's interfaces, on every command.
-	 */
-	static @Nullable RedisCommand<?, ?, ?> delegateOf(RedisCommand<?, ?, ?> command) {
-		if (command instanceof CommandWrapper<?, ?, ?> wrapper) {
-			return wrapper.getDelegate();
-		}
-		if (command instanceof io.lettuce.core.protocol.Command<?, ?, ?>) {
-			return null;
-		}
-		return (command instanceof DecoratedCommand<?, ?, ?> decorated) ? decorated.getDelegate() : null;
-	}
-
-	/**
-	 * The kind for deciding on an ambiguous failure: a SET with NX, XX or GET is not idempotent.
-	 */
-	static CommandKind ambiguousKindOf(RedisCommand<?, ?, ?> command) {
-		CommandKind kind = kindOf(command);
-		return (kind.isIdempotent() && !ReplayGuard.isReplaySafe(command)) ? CommandKind.WRITE : kind;
-	}
-
-	private static boolean hasWord(@Nullable CommandArgs<?, ?> args, String word) {
-		if (args == null) {
-			return false;
-		}
-		for (String part : args.toCommandString().split(" ")) {
-			if (part.toUpperCase(Locale.ROOT).equals(word)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	void logRetry(String command, Failure failure, int attempt, Throwable cause) {

@@ -1,7 +1,15 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What repeating a Redis command would do, by the name Lettuce gives its type.
@@ -48,6 +56,13 @@ final class CommandTable {
 	private CommandTable() {
 	}
 
+	/** Lettuce's own command types, by ordinal: the lookup every command makes (after
+	 * the name tables above, which it is built from). */
+	private static final CommandKind[] KINDS_BY_ORDINAL = kindsByOrdinal();
+
+	/** Command types of other origins (a custom {@link ProtocolKeyword}), by name. */
+	private static final Map<ProtocolKeyword, CommandKind> KINDS = new ConcurrentHashMap<>();
+
 	/**
 	 * Classify a command by name, without looking at its arguments.
 	 * @param name the command name, any case
@@ -62,6 +77,56 @@ final class CommandTable {
 			return CommandKind.READ_ONLY;
 		}
 		return IDEMPOTENT_WRITES.contains(command) ? CommandKind.IDEMPOTENT_WRITE : CommandKind.WRITE;
+	}
+
+	/**
+	 * What repeating a command would do, from its name (cached) and, for the few commands whose
+	 * arguments decide it, from its arguments.
+	 */
+	static CommandKind kindOf(RedisCommand<?, ?, ?> command) {
+		ProtocolKeyword type = command.getType();
+		CommandKind kind = (type instanceof CommandType known) ? KINDS_BY_ORDINAL[known.ordinal()]
+				: KINDS.computeIfAbsent(type, (custom) -> CommandTable.kind(custom.toString()));
+		if (kind == CommandKind.NEVER_RETRIED) {
+			return kind;
+		}
+		if (isStreamRead(type) && hasWord(command.getArgs(), "BLOCK")) {
+			return CommandKind.NEVER_RETRIED;
+		}
+		return kind;
+	}
+	private static boolean isStreamRead(ProtocolKeyword type) {
+		if (type instanceof CommandType) {
+			return type == CommandType.XREAD || type == CommandType.XREADGROUP;
+		}
+		String name = type.toString();
+		return name.equals("XREAD") || name.equals("XREADGROUP");
+	}
+	private static CommandKind[] kindsByOrdinal() {
+		CommandType[] types = CommandType.values();
+		CommandKind[] kinds = new CommandKind[types.length];
+		for (CommandType type : types) {
+			kinds[type.ordinal()] = CommandTable.kind(type.toString());
+		}
+		return kinds;
+	}
+	/**
+	 * The kind for deciding on an ambiguous failure: a SET with NX, XX or GET is not idempotent.
+	 */
+	static CommandKind ambiguousKindOf(RedisCommand<?, ?, ?> command) {
+		CommandKind kind = kindOf(command);
+		return (kind.isIdempotent() && !ReplayGuard.isReplaySafe(command)) ? CommandKind.WRITE : kind;
+	}
+	private static boolean hasWord(@Nullable CommandArgs<?, ?> args, String word) {
+		if (args == null) {
+			return false;
+		}
+		for (String part : args.toCommandString().split(" ")) {
+			if (part.toUpperCase(Locale.ROOT).equals(word)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Configuration properties of the command retry that lets Redis operations ride through

@@ -57,7 +57,7 @@ final class RetriedCall {
 			long startedNanos) {
 		this.retry = retry;
 		this.target = target;
-		this.routed = ChannelCommandRetry.routedOf(target);
+		this.routed = CommandChain.routedOf(target);
 		this.tokenKey = tokenKey;
 		this.started = startedNanos;
 	}
@@ -188,7 +188,7 @@ final class RetriedCall {
 	private CommandKind kind() {
 		CommandKind known = this.kind;
 		if (known == null) {
-			known = (this.tokenKey != null) ? CommandKind.IDEMPOTENT_WRITE : ChannelCommandRetry.ambiguousKindOf(this.target);
+			known = (this.tokenKey != null) ? CommandKind.IDEMPOTENT_WRITE : CommandTable.ambiguousKindOf(this.target);
 			this.kind = known;
 		}
 		return known;

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 /**
  * Checks bound {@link RedisResilienceRetryProperties} and throws an

@@ -23,14 +23,19 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
 import io.github.redisresilience.autoconfigure.RedisResilienceProperties;
 import io.github.redisresilience.autoconfigure.remap.AddressRemapper;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
+import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 
 /**
- * Watches the topology of the Redis Cluster client Spring Boot created: checks its seeds at
- * startup, refreshes it while nodes are unreachable and publishes {@link NodeAddressChangedEvent}s.
+ * Watches the topology of the Redis Cluster client Spring Boot created: refreshes it while
+ * nodes are unreachable and publishes {@link NodeAddressChangedEvent}s. It follows the suspect
+ * watch of {@link RedisResilienceSuspectAutoConfiguration}, and backs off without it.
  */
-@AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class })
+@AutoConfiguration(after = { RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class,
+		RedisResilienceSuspectAutoConfiguration.class })
 @ConditionalOnClass({ RedisClusterClient.class, LettuceConnectionFactory.class })
-@ConditionalOnBean({ LettuceConnectionFactory.class, RedisResilienceProperties.class, AddressRemapper.class })
+@ConditionalOnBean({ LettuceConnectionFactory.class, RedisResilienceProperties.class, AddressRemapper.class,
+		SuspectWatch.class })
 @ConditionalOnBooleanProperty(name = "redis.resilience.enabled", matchIfMissing = true)
 @ImportRuntimeHints(TopologyRuntimeHints.class)
 public final class RedisResilienceTopologyAutoConfiguration {
@@ -38,14 +43,14 @@ public final class RedisResilienceTopologyAutoConfiguration {
 	@Bean
 	TopologyWatcher redisResilienceTopologyWatcher(LettuceConnectionFactory connectionFactory,
 			RedisResilienceProperties properties, ApplicationEventPublisher events,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails, SuspectWatch suspectWatch) {
 		RedisResilienceProperties.Topology.Refresh refresh = properties.getTopology().getRefresh();
 		TopologyWatcher.Settings settings = new TopologyWatcher.Settings(refresh.getPeriod(),
 				refresh.getDegradedPeriod(), refresh.getSuspectPeriod(), refresh.isHeldConnectionReads());
 		return new TopologyWatcher(() -> clusterClient(connectionFactory), events, settings, Clock.systemUTC(),
 				// Start once the factory has created its client, stop before it shuts it down.
 				connectionFactory.getPhase() + 1, new DeploymentShapeDetector(seeds(connectionDetails.getIfAvailable())),
-				addressRemapper::map, new SharedClusterConnection(connectionFactory));
+				suspectWatch, new SharedClusterConnection(connectionFactory));
 	}
 
 	private static List<HostAndPort> seeds(@Nullable DataRedisConnectionDetails connectionDetails) {
@@ -54,22 +59,6 @@ public final class RedisResilienceTopologyAutoConfiguration {
 			return List.of();
 		}
 		return cluster.getNodes().stream().map((node) -> HostAndPort.of(node.host(), node.port())).toList();
-	}
-
-	@Bean
-	CredentialsCheck redisResilienceCredentialsCheck(LettuceConnectionFactory connectionFactory,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
-		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-		boolean usernameSet = details != null && details.getUsername() != null;
-		// Once the factory has created its client: the check reads the topology with it.
-		return new CredentialsCheck(() -> clusterClient(connectionFactory), usernameSet,
-				connectionFactory.getPhase() + 1);
-	}
-
-	@Bean
-	SeedNodesCheck redisResilienceSeedNodesCheck(RedisResilienceProperties properties,
-			ObjectProvider<DataRedisConnectionDetails> connectionDetails, AddressRemapper addressRemapper) {
-		return new SeedNodesCheck(properties.isRequireCluster(), connectionDetails.getIfAvailable(), addressRemapper);
 	}
 
 	private static @Nullable RedisClusterClient clusterClient(LettuceConnectionFactory connectionFactory) {

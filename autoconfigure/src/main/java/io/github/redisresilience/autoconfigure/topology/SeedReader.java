@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ReflectionUtils;
 
+import io.github.redisresilience.autoconfigure.client.ConnectionClosing;
+
 /**
  * Reads the topology from a seed when no held connection answers (every known address is dead
  * after all pods moved): one new connection to one seed, resolved afresh through the client's

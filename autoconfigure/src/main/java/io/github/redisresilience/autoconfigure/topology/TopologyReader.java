@@ -17,8 +17,9 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
-import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
+
+import io.github.redisresilience.autoconfigure.client.OwnClusterConnection;
 
 /**
  * Reads the topology with one {@code CLUSTER NODES} over a connection already held: the
@@ -38,9 +39,11 @@ final class TopologyReader {
 
 	private final Supplier<@Nullable StatefulRedisClusterConnection<?, ?>> applicationConnection;
 
-	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
-
-	private @Nullable RedisClusterClient connectedClient;
+	/**
+	 * A connect that failed is tried again on the next read; the watcher falls back to Lettuce's
+	 * refresh through the seeds meanwhile.
+	 */
+	private final OwnClusterConnection connection = new OwnClusterConnection();
 
 	/**
 	 * @param timeout the longest wait for an answer; a read that takes longer fails, the next one
@@ -76,14 +79,14 @@ final class TopologyReader {
 		CompletableFuture<String> answer;
 		if (shared != null && SharedClusterConnection.isNotClosed(shared)) {
 			// The reader's own connection is no longer needed: one connection per node is enough.
-			closeOwnConnectionLater();
+			this.connection.closeLater();
 			// By address, as Lettuce routes commands by slot: a connection asked for by node ID is
 			// a second one to the same node.
 			answer = shared.getConnectionAsync(sourceUri.getHost(), sourceUri.getPort())
 				.thenCompose((node) -> clusterNodes(node, sent));
 		}
 		else {
-			answer = connection(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
+			answer = this.connection.of(client).thenCompose((cluster) -> cluster.getConnectionAsync(source))
 				.thenCompose((node) -> clusterNodes(node, sent));
 		}
 		return answer.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -136,32 +139,9 @@ final class TopologyReader {
 				&& uri.getHost() != null && !uri.getHost().isEmpty();
 	}
 
-	private synchronized CompletableFuture<StatefulRedisClusterConnection<String, String>> connection(
-			RedisClusterClient client) {
-		CompletableFuture<StatefulRedisClusterConnection<String, String>> current = this.connection;
-		if (current != null && this.connectedClient == client && !current.isCompletedExceptionally()) {
-			return current;
-		}
-		ConnectionClosing.closeLater(current);
-		// A connect that failed is tried again on the next read; the watcher falls back to
-		// Lettuce's refresh through the seeds meanwhile.
-		current = client.connectAsync(StringCodec.UTF8).toCompletableFuture();
-		this.connection = current;
-		this.connectedClient = client;
-		return current;
-	}
-
 	/** Closes the reader's own connection, if any, and waits for it: the watcher is stopping. */
-	synchronized void close() {
-		ConnectionClosing.closeNow(this.connection);
-		this.connection = null;
-		this.connectedClient = null;
-	}
-
-	private synchronized void closeOwnConnectionLater() {
-		ConnectionClosing.closeLater(this.connection);
-		this.connection = null;
-		this.connectedClient = null;
+	void close() {
+		this.connection.closeNow();
 	}
 
 }

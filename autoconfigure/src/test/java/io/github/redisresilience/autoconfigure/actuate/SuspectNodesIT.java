@@ -30,10 +30,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
-import io.github.redisresilience.autoconfigure.connection.UnansweredConnectionClosedEvent;
-import io.github.redisresilience.autoconfigure.topology.NodeSuspectedEvent;
-import io.github.redisresilience.autoconfigure.topology.NodeSuspicionClearedEvent;
-import io.github.redisresilience.autoconfigure.topology.SuspectNode;
+import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
+import io.github.redisresilience.autoconfigure.suspect.NodeSuspectedEvent;
+import io.github.redisresilience.autoconfigure.suspect.NodeSuspicionClearedEvent;
+import io.github.redisresilience.autoconfigure.suspect.SuspectNode;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.RedisPod;
 

@@ -41,6 +41,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.github.redisresilience.autoconfigure.retry.RedisRetriesExhaustedException;
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.topology.SlotCoverageChangedEvent;
@@ -52,6 +53,7 @@ import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.WithLocalRedisCluster;
+import io.github.redisresilience.test.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -221,7 +223,7 @@ abstract class ChaosTestSupport {
 	 */
 	Run run(String name, Workload.Operations operations, Chaos chaos) throws Exception {
 		ChaosReport report;
-		Workload workload = Workload.start(operations, THREADS, Duration.ofMillis(20));
+		Workload workload = workload(operations, THREADS, Duration.ofMillis(20));
 		try {
 			// Every client works before the chaos: a failure here is the test's, not the client's.
 			await("a fully successful second before the chaos").atMost(RECOVERY_LIMIT)
@@ -264,8 +266,8 @@ abstract class ChaosTestSupport {
 				+ "doubled %d of %d acknowledged (%d failed); longest operation %d ms; problems %s; errors %s",
 				this.mode.label, name, report.unhealthyFor().toMillis(),
 				recovered.map((at) -> Duration.between(report.healed(), at).toMillis() + " ms").orElse("never"),
-				workload.failures(), workload.operations(), writeFailures, incrementFailures, ledger.lostWrites().size(),
-				workload.ledger().size(), ledger.increments().lost().size(), ledger.increments().doubled().size(),
+				workload.failures(), workload.outcomes().size(), writeFailures, incrementFailures, ledger.lostWrites().size(),
+				workload.acknowledgedWrites().size(), ledger.increments().lost().size(), ledger.increments().doubled().size(),
 				ledger.increments().acknowledged(), ledger.increments().failed(), workload.longestOperation().toMillis(),
 				problems, workload.sampleErrors(3)));
 		return new Run(report, problems, workload);
@@ -351,13 +353,13 @@ abstract class ChaosTestSupport {
 
 	private static Ledger checkLedger(Workload workload, Function<String, String> read) {
 		List<String> lost = new ArrayList<>();
-		workload.ledger().forEach((key, value) -> {
+		workload.acknowledgedWrites().forEach((key, value) -> {
 			String found = read.apply(key);
 			if (!value.equals(found)) {
 				lost.add(key + " reads " + found);
 			}
 		});
-		if (workload.ledger().isEmpty()) {
+		if (workload.acknowledgedWrites().isEmpty()) {
 			throw new IllegalStateException("no write was acknowledged at all");
 		}
 		return new Ledger(lost, workload.checkIncrements(read), null);
@@ -375,6 +377,39 @@ abstract class ChaosTestSupport {
 	 */
 	record Run(ChaosReport report, List<String> problems, Workload workload) {
 
+	}
+
+	/**
+	 * Starts a workload through the application, its failures described with their root cause.
+	 * @param operations how it reaches Redis
+	 * @param threads how many threads, each with one operation in flight
+	 * @param pace how often each thread starts an operation
+	 * @return the running workload
+	 */
+	static Workload workload(Workload.Operations operations, int threads, Duration pace) {
+		return Workload.builder(operations)
+			.threads(threads)
+			.pace(pace)
+			.describeFailures(ChaosTestSupport::describe)
+			.start();
+	}
+
+	/** A failure and, when Spring Data wrapped it, its root cause: "Error in execution" alone says nothing. */
+	static String describe(Throwable ex) {
+		Throwable root = ex;
+		for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
+			root = root.getCause();
+		}
+		String text = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		String described = (root == ex) ? text
+				: text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+		for (Throwable suppressed : root.getSuppressed()) {
+			if (suppressed instanceof RedisRetriesExhaustedException retries) {
+				// How many attempts and why the retry stopped: what tells one cause from another.
+				return described + " [" + retries.getMessage() + "]";
+			}
+		}
+		return described;
 	}
 
 	Workload.Operations blocking() {

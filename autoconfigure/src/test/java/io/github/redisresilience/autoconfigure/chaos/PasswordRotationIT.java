@@ -32,6 +32,7 @@ import io.github.redisresilience.autoconfigure.actuate.RedisTopologyEndpoint;
 import io.github.redisresilience.autoconfigure.actuate.RedisTopologyEndpoint.NodeDescriptor;
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
+import io.github.redisresilience.test.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -105,7 +106,7 @@ class PasswordRotationIT extends ChaosTestSupport {
 		String rotated = nextPassword();
 		startApplication(ClientMode.STARTER, cluster.seedNodes(), "--spring.data.redis.username=" + USER,
 				"--spring.data.redis.password=" + old);
-		Workload workload = Workload.start(blocking(), 4, Duration.ofMillis(20));
+		Workload workload = workload(blocking(), 4, Duration.ofMillis(20));
 		try {
 			awaitFullySuccessfulSecondAfter(workload, Instant.now().minusSeconds(2));
 			rotate(workload, old, rotated, () -> {

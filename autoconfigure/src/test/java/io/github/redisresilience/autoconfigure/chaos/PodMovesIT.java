@@ -43,6 +43,7 @@ import io.github.redisresilience.test.RedisPod;
 import io.github.redisresilience.test.RequiresIptables;
 import io.github.redisresilience.test.Role;
 import io.github.redisresilience.test.WithLocalRedisCluster;
+import io.github.redisresilience.test.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -178,7 +179,7 @@ class PodMovesIT extends ChaosTestSupport {
 			// Well inside the 2 s node timeout: no failover may start before the node wakes up.
 			await().atMost(RECOVERY_LIMIT)
 				.pollInterval(Duration.ofMillis(20))
-				.until(() -> workload.longestInFlight().toMillis() >= 600);
+				.until(() -> workload.unfinished().stream().anyMatch((running) -> running.toMillis() >= 600));
 			ChaosReport resumed = cluster.resume(master);
 			assertThat(cluster.masterOf(3000)).as("no failover").isSameAs(master);
 			return new ChaosReport("short-pause", frozen, resumed.healed(), List.of());
@@ -310,7 +311,7 @@ class PodMovesIT extends ChaosTestSupport {
 				write.get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
 			}
 			catch (ExecutionException ex) {
-				error = Workload.describe(ex.getCause());
+				error = describe(ex.getCause());
 			}
 		}
 		cluster.awaitHealthy();

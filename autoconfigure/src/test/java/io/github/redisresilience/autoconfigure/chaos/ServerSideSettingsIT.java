@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.RedisPod;
+import io.github.redisresilience.test.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -100,7 +101,7 @@ class ServerSideSettingsIT extends ChaosTestSupport {
 			throws InterruptedException {
 		startApplication(mode, cluster.seedNodes());
 		RedisPod master = cluster.masterOf(SlotHash.getSlot(KEY));
-		Workload workload = Workload.start(blocking(), 4, Duration.ofMillis(20));
+		Workload workload = workload(blocking(), 4, Duration.ofMillis(20));
 		ChaosReport failover;
 		ChaosReport resumed;
 		WriteProbe probe;
@@ -134,7 +135,7 @@ class ServerSideSettingsIT extends ChaosTestSupport {
 			throws InterruptedException {
 		Instant promotion = failover.healed();
 		workload.close();
-		Map<String, String> ledger = workload.ledger();
+		Map<String, String> ledger = workload.acknowledgedWrites();
 		int lost = lostWrites(cluster, ledger);
 		Optional<Instant> firstGoodSecond = workload.firstFullySuccessfulSecondAfter(promotion);
 		String line = String.format(
@@ -146,7 +147,7 @@ class ServerSideSettingsIT extends ChaosTestSupport {
 				Duration.between(frozen, promotion).toMillis(),
 				probe.acceptedAt().map((at) -> Long.toString(Duration.between(promotion, at).toMillis())).orElse("never"),
 				probe.rejections(), Duration.between(promotion, resumed.healed()).toMillis(), workload.failures(),
-				workload.operations(),
+				workload.outcomes().size(),
 				firstGoodSecond.map((at) -> Long.toString(Duration.between(promotion, at).toMillis())).orElse("never"),
 				workload.longestOperation().toMillis(), lost, ledger.size(), workload.sampleErrors(2));
 		report(line);

@@ -18,8 +18,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Dns;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.DnsResolverType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,16 +28,14 @@ class DnsResolutionTests {
 
 	@Test
 	void nettyResolverIsTheDefault() {
-		try (DnsResolution resolution = DnsResolution.from(new Dns())) {
+		try (DnsResolution resolution = DnsResolution.from(settings(DnsResolverType.NETTY, List.of()))) {
 			assertThat(resolution.type()).isEqualTo(DnsResolverType.NETTY);
 		}
 	}
 
 	@Test
 	void nettyResolverDescribesItsTtls() {
-		Dns dns = new Dns();
-		dns.setMaxTtl(Duration.ofSeconds(30));
-		dns.setNegativeTtl(Duration.ZERO);
+		DnsSettings dns = new DnsSettings(DnsResolverType.NETTY, Duration.ofSeconds(30), Duration.ZERO, List.of());
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
 			assertThat(resolution).hasToString("netty (max-ttl 30s, negative-ttl 0s, the system's servers)");
 		}
@@ -47,8 +43,7 @@ class DnsResolutionTests {
 
 	@Test
 	void nettyResolverDescribesTheNameServersItAsks() {
-		Dns dns = new Dns();
-		dns.setServers(List.of("127.0.0.1:5353", "::1"));
+		DnsSettings dns = settings(DnsResolverType.NETTY, List.of("127.0.0.1:5353", "::1"));
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
 			assertThat(resolution).hasToString("netty (max-ttl 5s, negative-ttl 1s, servers 127.0.0.1:5353,[::1]:53)");
 		}
@@ -60,8 +55,7 @@ class DnsResolutionTests {
 				Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			server.setSoTimeout(5000);
-			Dns dns = new Dns();
-			dns.setServers(List.of("127.0.0.1:" + server.getLocalPort()));
+			DnsSettings dns = settings(DnsResolverType.NETTY, List.of("127.0.0.1:" + server.getLocalPort()));
 			try (DnsResolution resolution = DnsResolution.from(dns)) {
 				resolution.addressResolverGroup()
 					.getResolver(group.next())
@@ -80,8 +74,7 @@ class DnsResolutionTests {
 
 	@Test
 	void everyLookupIsReportedToTheListeners() throws Exception {
-		Dns dns = new Dns();
-		dns.setResolver(DnsResolverType.JDK);
+		DnsSettings dns = settings(DnsResolverType.JDK, List.of());
 		List<Boolean> outcomes = new CopyOnWriteArrayList<>();
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
 			resolution.addResolutionListener((took, succeeded) -> outcomes.add(succeeded));
@@ -99,8 +92,7 @@ class DnsResolutionTests {
 
 	@Test
 	void jdkResolverResolvesThroughTheJvm() throws Exception {
-		Dns dns = new Dns();
-		dns.setResolver(DnsResolverType.JDK);
+		DnsSettings dns = settings(DnsResolverType.JDK, List.of());
 		try (DnsResolution resolution = DnsResolution.from(dns)) {
 			InetSocketAddress resolved = (InetSocketAddress) resolution.addressResolverGroup()
 				.getResolver(ImmediateEventExecutor.INSTANCE)
@@ -110,6 +102,11 @@ class DnsResolutionTests {
 			assertThat(resolved.getAddress().isLoopbackAddress()).isTrue();
 			assertThat(resolved.getPort()).isEqualTo(6379);
 		}
+	}
+
+	/** The settings with the properties' default TTLs (5 s, failures 1 s). */
+	private static DnsSettings settings(DnsResolverType resolver, List<String> servers) {
+		return new DnsSettings(resolver, Duration.ofSeconds(5), Duration.ofSeconds(1), servers);
 	}
 
 }

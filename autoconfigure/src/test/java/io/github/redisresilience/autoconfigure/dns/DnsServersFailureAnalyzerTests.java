@@ -10,6 +10,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsServersFailureAnalyzerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class));
+			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, RedisResilienceClientAutoConfiguration.class,
+					DataRedisAutoConfiguration.class));
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
@@ -72,7 +75,7 @@ class DnsServersFailureAnalyzerTests {
 		FailureAnalysis[] analysis = new FailureAnalysis[1];
 		this.contextRunner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			analysis[0] = new InvalidDnsServerFailureAnalyzer().analyze(context.getStartupFailure());
+			analysis[0] = RegisteredFailureAnalyzers.analyze(context.getStartupFailure());
 		});
 		assertThat(analysis[0]).as("analysis of %s", properties[properties.length - 1]).isNotNull();
 		return analysis[0];

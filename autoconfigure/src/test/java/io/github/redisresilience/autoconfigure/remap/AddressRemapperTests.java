@@ -14,8 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.FoldPolicy;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
 
 import static io.github.redisresilience.autoconfigure.remap.RemapFixtures.rules;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,8 +120,7 @@ class AddressRemapperTests {
 
 	@Test
 	void proxyEndpointTakesEveryUnmatchedNode() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("redis-proxy.example:6380");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "redis-proxy.example:6380");
 		AddressRemapper remapper = AddressRemapper.from(remap);
 		assertThat(remapper.map(address("10.0.0.6", 6379))).isEqualTo(address("redis-proxy.example", 6380));
 		assertThat(remapper.map(address("10.0.0.7", 6379))).isEqualTo(address("redis-proxy.example", 6380));
@@ -131,8 +128,7 @@ class AddressRemapperTests {
 
 	@Test
 	void rulesApplyBeforeTheProxyEndpoint() {
-		Remap remap = rules("10.0.0.5", "203.0.113.5");
-		remap.setProxyEndpoint("redis-proxy.example:6380");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules("10.0.0.5", "203.0.113.5"), "redis-proxy.example:6380");
 		AddressRemapper remapper = AddressRemapper.from(remap);
 		assertThat(remapper.map(address("10.0.0.5", 6379))).isEqualTo(address("203.0.113.5", 6379));
 	}
@@ -209,8 +205,7 @@ class AddressRemapperTests {
 
 	@Test
 	void foldingRulesOnlyWarnWhenOnFoldIsWarn(CapturedOutput output) {
-		Remap remap = rules("10.0.0.0/24", "redis.example:6379");
-		remap.setOnFold(FoldPolicy.WARN);
+		RemapSettings remap = RemapFixtures.withOnFold(rules("10.0.0.0/24", "redis.example:6379"), FoldPolicy.WARN);
 		AddressRemapper remapper = AddressRemapper.from(remap);
 		assertThat(remapper.isActive()).isTrue();
 		assertThat(output).contains("WARN").contains("redis.example:6379").contains("on-fold=warn");
@@ -218,8 +213,7 @@ class AddressRemapperTests {
 
 	@Test
 	void foldingRulesAreAllowedWithAProxyEndpoint() {
-		Remap remap = rules("10.0.0.0/24", "redis-proxy.example:6379");
-		remap.setProxyEndpoint("redis-proxy.example:6379");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules("10.0.0.0/24", "redis-proxy.example:6379"), "redis-proxy.example:6379");
 		assertThat(AddressRemapper.from(remap).isActive()).isTrue();
 	}
 
@@ -232,7 +226,7 @@ class AddressRemapperTests {
 
 	@Test
 	void findFoldsReportsNodesDialledAtTheSameAddress() {
-		Remap remap = rules("regex:10\\.0\\.0\\.(\\d+):\\d+", "node-{1}.example:6379");
+		RemapSettings remap = rules("regex:10\\.0\\.0\\.(\\d+):\\d+", "node-{1}.example:6379");
 		AddressRemapper remapper = AddressRemapper.from(remap);
 		Map<HostAndPort, Set<HostAndPort>> folds = remapper
 			.findFolds(List.of(address("10.0.0.1", 6379), address("10.0.0.1", 6380), address("10.0.0.2", 6379)));
@@ -251,8 +245,7 @@ class AddressRemapperTests {
 
 	@Test
 	void findFoldsReportsNothingWithAProxyEndpoint() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("redis-proxy.example:6379");
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "redis-proxy.example:6379");
 		AddressRemapper remapper = AddressRemapper.from(remap);
 		assertThat(remapper.findFolds(List.of(address("10.0.0.5", 6379), address("10.0.0.6", 6379)))).isEmpty();
 	}

@@ -10,6 +10,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RemapFailureAnalyzerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, DataRedisAutoConfiguration.class));
+			AutoConfigurations.of(RedisResilienceAutoConfiguration.class, RedisResilienceClientAutoConfiguration.class,
+					DataRedisAutoConfiguration.class));
 
 	@Test
 	void remapRuleWithInvalidCidrFailsWithAnalysis() {
-		FailureAnalysis analysis = analyzeStartupFailure(new InvalidRemapRuleFailureAnalyzer()::analyze,
+		FailureAnalysis analysis = analyzeStartupFailure(RegisteredFailureAnalyzers::analyze,
 				"redis.resilience.remap.rules[0].from=10.0.0.0/33", "redis.resilience.remap.rules[0].to={host}:16379");
 		assertThat(analysis.getDescription()).contains("'10.0.0.0/33'")
 			.contains("'redis.resilience.remap.rules[0].from'")
@@ -34,7 +37,7 @@ class RemapFailureAnalyzerTests {
 
 	@Test
 	void remapRuleWithInvalidRegexFailsWithAnalysis() {
-		FailureAnalysis analysis = analyzeStartupFailure(new InvalidRemapRuleFailureAnalyzer()::analyze,
+		FailureAnalysis analysis = analyzeStartupFailure(RegisteredFailureAnalyzers::analyze,
 				"redis.resilience.remap.rules[0].from=regex:10\\.0\\.0\\.(\\d+",
 				"redis.resilience.remap.rules[0].to=node-{1}");
 		assertThat(analysis.getDescription()).contains("not a valid Java regular expression");
@@ -43,7 +46,7 @@ class RemapFailureAnalyzerTests {
 
 	@Test
 	void remapRuleReferringToAMissingGroupFailsWithAnalysisNamingTo() {
-		FailureAnalysis analysis = analyzeStartupFailure(new InvalidRemapRuleFailureAnalyzer()::analyze,
+		FailureAnalysis analysis = analyzeStartupFailure(RegisteredFailureAnalyzers::analyze,
 				"redis.resilience.remap.rules[0].from=regex:10\\.0\\.0\\.(\\d+):6379",
 				"redis.resilience.remap.rules[0].to=node-{2}");
 		assertThat(analysis.getDescription()).contains("has only 1 capturing group");
@@ -52,7 +55,7 @@ class RemapFailureAnalyzerTests {
 
 	@Test
 	void proxyEndpointWithoutPortFailsWithAnalysis() {
-		FailureAnalysis analysis = analyzeStartupFailure(new InvalidRemapRuleFailureAnalyzer()::analyze,
+		FailureAnalysis analysis = analyzeStartupFailure(RegisteredFailureAnalyzers::analyze,
 				"redis.resilience.remap.proxy-endpoint=redis-proxy");
 		assertThat(analysis.getAction()).contains("'redis.resilience.remap.proxy-endpoint'").contains("host:port");
 	}

@@ -1,10 +1,10 @@
 package io.github.redisresilience.autoconfigure.remap;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap.Rule;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Builds remap properties for tests.
+ * Builds remap settings for tests.
  */
 final class RemapFixtures {
 
@@ -12,19 +12,24 @@ final class RemapFixtures {
 	}
 
 	/**
-	 * Build remap properties from pairs of {@code from} and {@code to}.
+	 * Build remap settings from pairs of {@code from} and {@code to}.
 	 * @param fromTo from, to, from, to...
-	 * @return the properties
+	 * @return the settings, without a proxy endpoint, failing on folds
 	 */
-	static Remap rules(String... fromTo) {
-		Remap remap = new Remap();
+	static RemapSettings rules(String... fromTo) {
+		List<RemapSettings.Rule> rules = new ArrayList<>();
 		for (int i = 0; i < fromTo.length; i += 2) {
-			Rule rule = new Rule();
-			rule.setFrom(fromTo[i]);
-			rule.setTo(fromTo[i + 1]);
-			remap.getRules().add(rule);
+			rules.add(new RemapSettings.Rule(fromTo[i], fromTo[i + 1]));
 		}
-		return remap;
+		return new RemapSettings(rules, null, FoldPolicy.FAIL);
+	}
+
+	static RemapSettings withProxyEndpoint(RemapSettings remap, String proxyEndpoint) {
+		return new RemapSettings(remap.rules(), proxyEndpoint, remap.onFold());
+	}
+
+	static RemapSettings withOnFold(RemapSettings remap, FoldPolicy onFold) {
+		return new RemapSettings(remap.rules(), remap.proxyEndpoint(), onFold);
 	}
 
 }

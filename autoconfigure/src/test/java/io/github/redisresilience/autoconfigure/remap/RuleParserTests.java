@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.redisresilience.autoconfigure.RedisResilienceProperties.Remap;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static io.github.redisresilience.autoconfigure.remap.RemapFixtures.rules;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +21,7 @@ class RuleParserTests {
 	@ParameterizedTest(name = "from ''{0}'' fails: {1}")
 	@MethodSource("malformedFrom")
 	void malformedFromFailsNamingTheFromProperty(String from, String reason) {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules(from, "redis.example")))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty())
@@ -48,7 +48,7 @@ class RuleParserTests {
 	@ParameterizedTest(name = "to ''{1}'' fails: {2}")
 	@MethodSource("malformedTo")
 	void malformedToFailsNamingTheToProperty(String from, String to, String reason) {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules(from, to)))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty())
@@ -81,25 +81,23 @@ class RuleParserTests {
 
 	@Test
 	void invalidRuleIsNamedByItsIndex() {
-		assertThatExceptionOfType(InvalidRemapRuleException.class)
+		assertThatExceptionOfType(InvalidResilienceSettingException.class)
 			.isThrownBy(() -> AddressRemapper.from(rules("10.0.0.5", "redis.example", "10.0.0.0/40", "{host}:1")))
 			.withMessageContaining("redis.resilience.remap.rules[1].from");
 	}
 
 	@Test
 	void proxyEndpointWithoutPortFailsNamingTheProperty() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("redis-proxy.example");
-		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "redis-proxy.example");
+		assertThatExceptionOfType(InvalidResilienceSettingException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.satisfies((ex) -> assertThat(ex.getProperty())
 				.isEqualTo("redis.resilience.remap.proxy-endpoint"));
 	}
 
 	@Test
 	void proxyEndpointThatIsARangeFails() {
-		Remap remap = rules();
-		remap.setProxyEndpoint("10.0.0.0/24");
-		assertThatExceptionOfType(InvalidRemapRuleException.class).isThrownBy(() -> AddressRemapper.from(remap))
+		RemapSettings remap = RemapFixtures.withProxyEndpoint(rules(), "10.0.0.0/24");
+		assertThatExceptionOfType(InvalidResilienceSettingException.class).isThrownBy(() -> AddressRemapper.from(remap))
 			.withMessageContaining("one host with a port");
 	}
 

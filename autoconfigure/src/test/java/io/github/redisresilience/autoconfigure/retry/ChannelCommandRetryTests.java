@@ -23,7 +23,7 @@ class ChannelCommandRetryTests {
 	@Test
 	void everyLettuceCommandTypeHasTheKindItsNameHas() {
 		for (CommandType type : CommandType.values()) {
-			assertThat(ChannelCommandRetry.kindOf(command(type))).as(type.toString())
+			assertThat(CommandTable.kindOf(command(type))).as(type.toString())
 				.isEqualTo(CommandTable.kind(type.toString()));
 		}
 	}
@@ -32,26 +32,26 @@ class ChannelCommandRetryTests {
 	void aCustomCommandTypeIsKnownByItsName() {
 		ProtocolKeyword incr = keyword("INCR");
 		ProtocolKeyword get = keyword("GET");
-		assertThat(ChannelCommandRetry.kindOf(command(incr))).isEqualTo(CommandKind.WRITE);
-		assertThat(ChannelCommandRetry.kindOf(command(get))).isEqualTo(CommandKind.READ_ONLY);
+		assertThat(CommandTable.kindOf(command(incr))).isEqualTo(CommandKind.WRITE);
+		assertThat(CommandTable.kindOf(command(get))).isEqualTo(CommandKind.READ_ONLY);
 	}
 
 	@Test
 	void aBlockingStreamReadIsNeverRetriedWhetherLettuceOrCustomNamedIt() {
 		CommandArgs<String, String> blocking = new CommandArgs<>(StringCodec.UTF8).add("BLOCK").add(100);
-		assertThat(ChannelCommandRetry.kindOf(new Command<>(CommandType.XREAD, new StatusOutput<>(StringCodec.UTF8),
+		assertThat(CommandTable.kindOf(new Command<>(CommandType.XREAD, new StatusOutput<>(StringCodec.UTF8),
 				blocking))).isEqualTo(CommandKind.NEVER_RETRIED);
-		assertThat(ChannelCommandRetry.kindOf(new Command<>(keyword("XREAD"), new StatusOutput<>(StringCodec.UTF8),
+		assertThat(CommandTable.kindOf(new Command<>(keyword("XREAD"), new StatusOutput<>(StringCodec.UTF8),
 				blocking))).isEqualTo(CommandKind.NEVER_RETRIED);
-		assertThat(ChannelCommandRetry.kindOf(command(CommandType.XREAD))).isEqualTo(CommandKind.READ_ONLY);
+		assertThat(CommandTable.kindOf(command(CommandType.XREAD))).isEqualTo(CommandKind.READ_ONLY);
 	}
 
 	@Test
 	void decoratorChainsAreWalkedToTheInnermostCommand() {
 		Command<String, String, String> inner = command(CommandType.GET);
 		AsyncCommand<String, String, String> outer = new AsyncCommand<>(inner);
-		assertThat(ChannelCommandRetry.delegateOf(outer)).isSameAs(inner);
-		assertThat(ChannelCommandRetry.delegateOf(inner)).isNull();
+		assertThat(CommandChain.delegateOf(outer)).isSameAs(inner);
+		assertThat(CommandChain.delegateOf(inner)).isNull();
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package io.github.redisresilience.autoconfigure.retry;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 
 import io.lettuce.core.RedisClient;
@@ -20,16 +19,16 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.RegisteredFailureAnalyzers;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
+import io.github.redisresilience.autoconfigure.settings.InvalidResilienceSettingException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -43,6 +42,7 @@ class RedisResilienceRetryAutoConfigurationTests {
 	// Nothing listens on port 1: every connect is refused, a failure where no command ran.
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 				RedisResilienceRetryAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
@@ -247,15 +247,9 @@ class RedisResilienceRetryAutoConfigurationTests {
 
 	private static FailureAnalysis analyze(Throwable failure) {
 		assertThat(failure).hasRootCauseInstanceOf(InvalidResilienceSettingException.class);
-		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
-			}));
-		return analyzers.stream()
-			.filter((analyzer) -> analyzer.getClass().getName().startsWith("io.github.redisresilience"))
-			.map((analyzer) -> analyzer.analyze(failure))
-			.filter((analysis) -> analysis != null)
-			.findFirst()
-			.orElseThrow();
+		FailureAnalysis analysis = RegisteredFailureAnalyzers.analyze(failure);
+		assertThat(analysis).isNotNull();
+		return analysis;
 	}
 
 }

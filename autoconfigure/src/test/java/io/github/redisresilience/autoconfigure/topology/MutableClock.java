@@ -9,15 +9,15 @@ import java.time.ZoneOffset;
 /**
  * A clock the test moves.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	Instant now;
 
-	MutableClock(Instant now) {
+	public MutableClock(Instant now) {
 		this.now = now;
 	}
 
-	void advance(Duration by) {
+	public void advance(Duration by) {
 		this.now = this.now.plus(by);
 	}
 

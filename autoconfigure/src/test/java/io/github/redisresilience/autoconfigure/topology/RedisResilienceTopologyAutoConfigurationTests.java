@@ -8,8 +8,9 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.redisresilience.autoconfigure.InvalidResilienceSettingException;
 import io.github.redisresilience.autoconfigure.RedisResilienceAutoConfiguration;
+import io.github.redisresilience.autoconfigure.client.RedisResilienceClientAutoConfiguration;
+import io.github.redisresilience.autoconfigure.suspect.RedisResilienceSuspectAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,52 +18,13 @@ class RedisResilienceTopologyAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
+				RedisResilienceClientAutoConfiguration.class, RedisResilienceSuspectAutoConfiguration.class,
 				RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1");
 
 	@Test
 	void watchesTheTopologyOfBootsConnectionFactory() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(TopologyWatcher.class));
-	}
-
-	@Test
-	void startupFailsNamingThePropertyWhenNoClusterSeedsAreSet() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-					RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class))
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOfSatisfying(InvalidResilienceSettingException.class, (ex) -> {
-					assertThat(ex.getProperty()).isEqualTo("spring.data.redis.cluster.nodes");
-					assertThat(ex.getFix()).contains("redis.resilience.require-cluster=false");
-				}));
-	}
-
-	@Test
-	void startsWithoutClusterSeedsWhenTheClusterIsNotRequired() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisResilienceAutoConfiguration.class,
-					RedisResilienceTopologyAutoConfiguration.class, DataRedisAutoConfiguration.class))
-			.withPropertyValues("redis.resilience.require-cluster=false")
-			.run((context) -> assertThat(context).hasNotFailed());
-	}
-
-	@Test
-	void startupFailsNamingTheUnknownHostsWhenNoSeedResolves() {
-		this.contextRunner.withPropertyValues("spring.data.redis.cluster.nodes=no-such-redis.invalid:6379")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOfSatisfying(InvalidResilienceSettingException.class, (ex) -> {
-					assertThat(ex.getValue()).isEqualTo("no-such-redis.invalid:6379");
-					assertThat(ex.getReason()).contains("unknown hosts: no-such-redis.invalid");
-				}));
-	}
-
-	@Test
-	void startsWhenOneSeedResolves() {
-		this.contextRunner
-			.withPropertyValues("spring.data.redis.cluster.nodes=no-such-redis.invalid:6379,127.0.0.1:6379")
-			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

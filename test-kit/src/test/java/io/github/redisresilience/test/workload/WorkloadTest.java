@@ -1,0 +1,186 @@
+package io.github.redisresilience.test.workload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The workload against an in-memory store: what it records and how it judges it.
+ */
+class WorkloadTest {
+
+	private static final Duration PACE = Duration.ofMillis(2);
+
+	@Test
+	void everyAcknowledgedWriteAndIncrementIsInTheLedger() throws Exception {
+		Store store = new Store();
+		Workload workload = runUntil(Workload.builder(store).threads(2), (running) -> running.outcomes().size() >= 50);
+		assertThat(workload.failures()).isZero();
+		assertThat(workload.acknowledgedWrites()).isNotEmpty()
+			.allSatisfy((key, value) -> assertThat(store.read(key)).isEqualTo(value));
+		assertThat(workload.acknowledgedWrites().keySet()).allMatch((key) -> key.startsWith("ledger:{"));
+		// An operation under way when the workload stops starts no INCR: at most one per thread.
+		assertThat(workload.increments()).hasSizeGreaterThanOrEqualTo(workload.outcomes().size() - 2);
+		assertThat(workload.checkIncrements(store::read))
+			.isEqualTo(new Workload.IncrementLedger(workload.increments().size(), 0, List.of(), List.of()));
+	}
+
+	@Test
+	void anIncrementAppliedTwiceIsReportedDoubled() throws Exception {
+		Store store = new Store((applied, key) -> {
+			applied.apply(key);
+			return applied.apply(key);
+		});
+		Workload workload = runUntil(Workload.builder(store), (running) -> !running.increments().isEmpty());
+		Workload.IncrementLedger increments = workload.checkIncrements(store::read);
+		assertThat(increments.doubled()).hasSize(workload.increments().size())
+			.allMatch((entry) -> entry.endsWith(" answered 2, reads 2"));
+		assertThat(increments.lost()).isEmpty();
+	}
+
+	@Test
+	void anAcknowledgedIncrementMissingAfterwardsIsReportedLost() throws Exception {
+		Workload workload = runUntil(Workload.builder(new Store()), (running) -> !running.increments().isEmpty());
+		Workload.IncrementLedger increments = workload.checkIncrements((key) -> null);
+		assertThat(increments.lost()).hasSize(workload.increments().size())
+			.allMatch((entry) -> entry.endsWith(" answered 1, reads 0"));
+		assertThat(increments.doubled()).isEmpty();
+	}
+
+	@Test
+	void aFailedIncrementIsOfUnknownOutcomeAndCountedAtItsStep() throws Exception {
+		Store store = new Store((applied, key) -> {
+			applied.apply(key);
+			throw new IllegalStateException("no answer");
+		});
+		Workload workload = runUntil(Workload.builder(store), (running) -> running.failures() >= 5);
+		assertThat(workload.failures(Workload.Step.INCREMENT)).isEqualTo(workload.failures());
+		assertThat(workload.sampleErrors(5)).containsExactly("INCR IllegalStateException: no answer");
+		assertThat(workload.checkIncrements(store::read))
+			.isEqualTo(new Workload.IncrementLedger(0, workload.failures(), List.of(), List.of()));
+	}
+
+	@Test
+	void aFailedWriteIsDescribedAsAskedAndNotInTheLedger() throws Exception {
+		Store store = new Store() {
+			@Override
+			public void write(String key, String value) {
+				throw new IllegalStateException("down");
+			}
+		};
+		Workload workload = runUntil(Workload.builder(store).describeFailures((ex) -> "described " + ex.getMessage()),
+				(running) -> running.failures() >= 5);
+		assertThat(workload.failures(Workload.Step.WRITE_OR_READ)).isEqualTo(workload.failures());
+		assertThat(workload.sampleErrors(5)).containsExactly("described down");
+		assertThat(workload.acknowledgedWrites()).isEmpty();
+		assertThat(workload.increments()).isEmpty();
+	}
+
+	@Test
+	void recoveryIsTheFirstFullySuccessfulSecondAfterTheOutage() throws Exception {
+		AtomicBoolean down = new AtomicBoolean(true);
+		Store store = new Store() {
+			@Override
+			public void write(String key, String value) {
+				if (down.get()) {
+					throw new IllegalStateException("down");
+				}
+				super.write(key, value);
+			}
+		};
+		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
+			Instant from = Instant.now();
+			Thread.sleep(300);
+			Instant healed = Instant.now();
+			down.set(false);
+			await().atMost(Duration.ofSeconds(10)).until(() -> workload.firstFullySuccessfulSecondAfter(from).isPresent());
+			Instant recovered = workload.firstFullySuccessfulSecondAfter(from).orElseThrow();
+			assertThat(workload.failures()).isPositive();
+			assertThat(recovered).isAfter(from).isBefore(healed.plusSeconds(1));
+		}
+	}
+
+	@Test
+	void anOperationStuckNowIsUnfinished() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Store store = new Store() {
+			@Override
+			public void write(String key, String value) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				super.write(key, value);
+			}
+		};
+		try (Workload workload = Workload.builder(store).threads(1).pace(PACE).start()) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> workload.unfinished().stream().anyMatch((took) -> took.toMillis() >= 100));
+			assertThat(workload.outcomes()).isEmpty();
+			release.countDown();
+		}
+	}
+
+	/** Runs a workload at a fast pace until a condition holds, and stops it. */
+	private static Workload runUntil(Workload.Builder builder, Predicate<Workload> condition) throws Exception {
+		try (Workload workload = builder.pace(PACE).start()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> condition.test(workload));
+			return workload;
+		}
+	}
+
+	/** An in-memory Redis: enough to tell what the workload writes and counts. */
+	private static class Store implements Workload.Operations {
+
+		private final Map<String, String> values = new ConcurrentHashMap<>();
+
+		private final BiFunction<Store, String, Long> increment;
+
+		Store() {
+			this(Store::apply);
+		}
+
+		/**
+		 * A store whose {@code INCR} does something else than apply once and answer.
+		 * @param increment what {@code INCR} does, given the store to apply it to and the key
+		 */
+		Store(BiFunction<Store, String, Long> increment) {
+			this.increment = increment;
+		}
+
+		@Override
+		public void write(String key, String value) {
+			this.values.put(key, value);
+		}
+
+		@Override
+		public @Nullable String read(String key) {
+			return this.values.get(key);
+		}
+
+		@Override
+		public long increment(String key) {
+			return this.increment.apply(this, key);
+		}
+
+		long apply(String key) {
+			return Long.parseLong(this.values.merge(key, "1", (old, one) -> Long.toString(Long.parseLong(old) + 1)));
+		}
+
+	}
+
+}
