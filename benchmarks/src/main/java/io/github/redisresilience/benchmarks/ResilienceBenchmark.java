@@ -285,7 +285,7 @@ public final class ResilienceBenchmark {
 		Instant healed = disruption.report().healed();
 		List<Workload.Outcome> outcomes = workload.outcomes();
 		List<Workload.Outcome> during = outcomes.stream()
-			.filter((outcome) -> !outcome.started().isBefore(disrupted))
+			.filter((outcome) -> !outcome.completed().isBefore(disrupted))
 			.toList();
 		// An operation still running at the end has been stuck past the recovery limit: a failure to its caller.
 		long failed = during.stream().filter((outcome) -> !outcome.succeeded()).count() + unfinished.size();
@@ -304,7 +304,7 @@ public final class ResilienceBenchmark {
 		List<Duration> took = Stream.concat(during.stream().map(Workload.Outcome::took), unfinished.stream())
 			.sorted(Comparator.naturalOrder())
 			.toList();
-		// The longest operation of the disruption: started from it on, or still running at the end.
+		// The longest operation of the disruption: completed from it on, or still running at the end.
 		Duration longestDuring = took.isEmpty() ? Duration.ZERO : took.get(took.size() - 1);
 		boolean stuckLongest = !unfinished.isEmpty() && unfinished.contains(longestDuring);
 		Duration p99 = took.isEmpty() ? Duration.ZERO : took.get((int) Math.min(took.size() - 1, Math.ceil(took.size() * 0.99) - 1));
@@ -315,7 +315,7 @@ public final class ResilienceBenchmark {
 		int[] ok = new int[buckets];
 		int[] failedPerBucket = new int[buckets];
 		for (Workload.Outcome outcome : outcomes) {
-			int bucket = (int) Math.floorDiv(Duration.between(disrupted, outcome.started()).toMillis(), bucketMillis)
+			int bucket = (int) Math.floorDiv(Duration.between(disrupted, outcome.completed()).toMillis(), bucketMillis)
 					- firstBucket;
 			if (bucket >= 0 && bucket < buckets) {
 				if (outcome.succeeded()) {

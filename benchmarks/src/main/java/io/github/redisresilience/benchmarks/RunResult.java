@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param repetition which repetition, from 1
  * @param client the client
  * @param startError why the client could not start, or {@code null} if it ran
- * @param operations operations (SET, GET, INCR) started from the disruption on
- * @param failed operations started from the disruption on that failed
+ * @param operations operations (SET, GET, INCR) completed from the disruption on
+ * @param failed operations completed from the disruption on that failed
  * @param acknowledged writes the client acknowledged during the whole run
  * @param lost acknowledged writes missing or different when read back after the heal
  * @param unreadable acknowledged writes the check could not read back at all
@@ -24,15 +24,15 @@ import org.jspecify.annotations.Nullable;
  * where there was no promotion or no such second within the limit
  * @param longest the longest operation, finished or not
  * @param longestUnfinished whether the longest operation was still running at the end
- * @param p99 the 99th percentile of operations started from the disruption on
+ * @param p99 the 99th percentile of operations completed from the disruption on
  * @param errors a sample of distinct errors
  * @param unhealthy how long the cluster itself was unhealthy (disruption to heal)
  * @param healLabel what the heal is (healed, promoted)
  * @param promoted when the failover was done, if there was one
  * @param resumed when a frozen master was woken, if it was
  * @param firstBucket the first timeline bucket, in {@link #BUCKET} steps relative to the disruption
- * @param ok successful operations per bucket, by start time, from {@code firstBucket} on
- * @param failedPerBucket failed operations per bucket, by start time, from {@code firstBucket} on
+ * @param ok successful operations per bucket, by completion time, from {@code firstBucket} on
+ * @param failedPerBucket failed operations per bucket, by completion time, from {@code firstBucket} on
  */
 record RunResult(Scenario scenario, int repetition, ClientKind client, @Nullable String startError, long operations,
 		long failed, long acknowledged, long lost, long unreadable, LedgerCheck.Increments increments,

@@ -3,6 +3,7 @@ package io.github.redisresilience.test.workload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,7 @@ public final class Workload implements AutoCloseable {
 	/** How many operations one thread may start at most: bounds every loop. */
 	private static final int MAX_OPERATIONS_PER_THREAD = 1_000_000;
 
-	/** Recovery is judged over whole seconds that start every 100 ms. */
+	/** Recovery is judged over whole seconds of completions that start every 100 ms. */
 	private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final int STEPS_PER_SECOND = 10;
@@ -132,8 +133,8 @@ public final class Workload implements AutoCloseable {
 			Failure failure = perform("{" + run + "-" + thread + "-" + seq + "}", "v" + seq);
 			this.inFlightSince.set(thread, IDLE);
 			Duration took = Duration.ofNanos(System.nanoTime() - t0);
-			this.outcomes.add((failure != null) ? new Outcome(started, took, failure.error(), failure.step())
-					: new Outcome(started, took, null, null));
+			this.outcomes.add((failure != null) ? new Outcome(thread, started, took, failure.error(), failure.step())
+					: new Outcome(thread, started, took, null, null));
 			next = awaitNext(next);
 		}
 	}
@@ -184,38 +185,55 @@ public final class Workload implements AutoCloseable {
 
 	/**
 	 * The first instant at or after {@code from}, in steps of 100 ms, that starts a full second in
-	 * which operations started (at least one per thread) and every one of them succeeded. Only a
-	 * second that ends before the last operation started is judged; an operation still running is
-	 * not judged yet (see {@link #unfinished()}).
+	 * which every thread completed an operation and every operation completed in it succeeded.
+	 * Operations are judged by when they complete, as the application sees them: one that started
+	 * in an outage and completed after it, retried, counts as a success when it completed; one that
+	 * failed after the outage, on a command timeout, counts as a failure then. Only a second that
+	 * ends before the last completion is judged; an operation still running is not (see
+	 * {@link #unfinished()}), but its thread completes nothing meanwhile, which no second accepts.
 	 * @param from the instant to look from, such as a heal
 	 * @return the start of that second, if the workload has had one
 	 */
 	public Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
-		List<Outcome> all = List.copyOf(this.outcomes);
-		long last = all.stream().mapToLong((outcome) -> nanosBetween(from, outcome.started())).max().orElse(0);
-		int steps = (last < 0) ? 0 : (int) (last / STEP_NANOS + 1);
-		int[] count = new int[steps];
-		int[] failed = new int[steps];
-		for (Outcome outcome : all) {
-			long offset = nanosBetween(from, outcome.started());
-			if (offset >= 0 && offset / STEP_NANOS < steps) {
-				count[(int) (offset / STEP_NANOS)]++;
-				failed[(int) (offset / STEP_NANOS)] += outcome.succeeded() ? 0 : 1;
+		List<Outcome> completed = new ArrayList<>(this.outcomes.size());
+		for (Outcome outcome : this.outcomes) {
+			if (!outcome.completed().isBefore(from)) {
+				completed.add(outcome);
 			}
 		}
-		// The second must end at or before the last operation's start (the last step holds it).
-		for (int first = 0; first + STEPS_PER_SECOND <= steps - 1; first++) {
-			int operations = 0;
-			int failures = 0;
-			for (int step = first; step < first + STEPS_PER_SECOND; step++) {
-				operations += count[step];
-				failures += failed[step];
+		if (completed.isEmpty()) {
+			return Optional.empty();
+		}
+		completed.sort(Comparator.comparing(Outcome::completed));
+		long lastStep = step(from, completed.get(completed.size() - 1));
+		// Slide a one-second window over the completions: [first, first + 1 s) holds those from
+		// index `oldest` (inclusive) to `newest` (exclusive), counted per thread and as failures.
+		int[] perThread = new int[this.threads];
+		int threadsCompleting = 0;
+		int failures = 0;
+		int oldest = 0;
+		int newest = 0;
+		// The window must end at or before the last completion's step, which may still be filling.
+		for (long first = 0; first + STEPS_PER_SECOND <= lastStep; first++) {
+			for (; newest < completed.size() && step(from, completed.get(newest)) < first + STEPS_PER_SECOND; newest++) {
+				Outcome entering = completed.get(newest);
+				failures += entering.succeeded() ? 0 : 1;
+				threadsCompleting += (perThread[entering.thread()]++ == 0) ? 1 : 0;
 			}
-			if (operations >= this.threads && failures == 0) {
+			for (; oldest < newest && step(from, completed.get(oldest)) < first; oldest++) {
+				Outcome leaving = completed.get(oldest);
+				failures -= leaving.succeeded() ? 0 : 1;
+				threadsCompleting -= (--perThread[leaving.thread()] == 0) ? 1 : 0;
+			}
+			if (failures == 0 && threadsCompleting == this.threads) {
 				return Optional.of(from.plusNanos(first * STEP_NANOS));
 			}
 		}
 		return Optional.empty();
+	}
+
+	private static long step(Instant from, Outcome outcome) {
+		return nanosBetween(from, outcome.completed()) / STEP_NANOS;
 	}
 
 	private static long nanosBetween(Instant from, Instant to) {
@@ -415,12 +433,21 @@ public final class Workload implements AutoCloseable {
 
 	/**
 	 * A finished operation.
+	 * @param thread the workload thread that ran it, from 0
 	 * @param started when it started
 	 * @param took how long it took
 	 * @param error why it failed, {@code null} when it succeeded
 	 * @param failed the step that failed, {@code null} when it succeeded
 	 */
-	public record Outcome(Instant started, Duration took, @Nullable String error, @Nullable Step failed) {
+	public record Outcome(int thread, Instant started, Duration took, @Nullable String error, @Nullable Step failed) {
+
+		/**
+		 * When the operation completed, as the application saw it.
+		 * @return its start plus how long it took
+		 */
+		public Instant completed() {
+			return this.started.plus(this.took);
+		}
 
 		/**
 		 * Whether the operation succeeded.

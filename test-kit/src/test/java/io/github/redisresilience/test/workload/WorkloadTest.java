@@ -23,6 +23,9 @@ class WorkloadTest {
 
 	private static final Duration PACE = Duration.ofMillis(2);
 
+	/** The workload judges recovery in steps of 100 ms. */
+	private static final Duration STEP = Duration.ofMillis(100);
+
 	@Test
 	void everyAcknowledgedWriteAndIncrementIsInTheLedger() throws Exception {
 		Store store = new Store();
@@ -89,7 +92,7 @@ class WorkloadTest {
 	}
 
 	@Test
-	void recoveryIsTheFirstFullySuccessfulSecondAfterTheOutage() throws Exception {
+	void recoveryIsTheFirstSecondInWhichEveryCompletedOperationSucceeded() throws Exception {
 		AtomicBoolean down = new AtomicBoolean(true);
 		Store store = new Store() {
 			@Override
@@ -102,13 +105,77 @@ class WorkloadTest {
 		};
 		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
 			Instant from = Instant.now();
-			Thread.sleep(300);
-			Instant healed = Instant.now();
+			await().atMost(Duration.ofSeconds(10)).until(() -> workload.failures() >= 10);
 			down.set(false);
 			await().atMost(Duration.ofSeconds(10)).until(() -> workload.firstFullySuccessfulSecondAfter(from).isPresent());
 			Instant recovered = workload.firstFullySuccessfulSecondAfter(from).orElseThrow();
-			assertThat(workload.failures()).isPositive();
-			assertThat(recovered).isAfter(from).isBefore(healed.plusSeconds(1));
+			Instant lastFailure = lastFailureCompleted(workload);
+			assertThat(completedWithin(workload, recovered)).isNotEmpty().allMatch(Workload.Outcome::succeeded);
+			assertThat(recovered).as("the first second after the last failure")
+				.isAfter(lastFailure.minus(STEP))
+				.isBeforeOrEqualTo(lastFailure.plus(STEP));
+		}
+	}
+
+	@Test
+	void anOperationThatStartedBeforeTheHealAndFailsAfterItDelaysRecoveryUntilItCompletes() throws Exception {
+		AtomicBoolean stickNext = new AtomicBoolean(true);
+		CountDownLatch release = new CountDownLatch(1);
+		Store store = new Store() {
+			@Override
+			public void write(String key, String value) {
+				if (stickNext.compareAndSet(true, false)) {
+					waitFor(release);
+					throw new IllegalStateException("timed out");
+				}
+				super.write(key, value);
+			}
+		};
+		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
+			Instant from = Instant.now();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !workload.outcomes().isEmpty() && lastCompleted(workload).isAfter(from.plusMillis(1500)));
+			try {
+				assertThat(workload.firstFullySuccessfulSecondAfter(from)).as("recovery while a thread completes nothing")
+					.isEmpty();
+			}
+			finally {
+				release.countDown();
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> workload.firstFullySuccessfulSecondAfter(from).isPresent());
+			Instant failed = lastFailureCompleted(workload);
+			assertThat(workload.firstFullySuccessfulSecondAfter(from).orElseThrow()).as("recovery")
+				.isAfter(failed.minus(STEP));
+		}
+	}
+
+	private static Instant lastCompleted(Workload workload) {
+		return workload.outcomes().stream().map(Workload.Outcome::completed).max(Instant::compareTo).orElseThrow();
+	}
+
+	private static Instant lastFailureCompleted(Workload workload) {
+		return workload.outcomes()
+			.stream()
+			.filter((outcome) -> !outcome.succeeded())
+			.map(Workload.Outcome::completed)
+			.max(Instant::compareTo)
+			.orElseThrow();
+	}
+
+	private static List<Workload.Outcome> completedWithin(Workload workload, Instant secondStart) {
+		return workload.outcomes()
+			.stream()
+			.filter((outcome) -> !outcome.completed().isBefore(secondStart)
+					&& outcome.completed().isBefore(secondStart.plusSeconds(1)))
+			.toList();
+	}
+
+	private static void waitFor(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
