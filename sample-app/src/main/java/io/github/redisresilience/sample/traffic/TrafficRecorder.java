@@ -12,17 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the traffic generator saw, second by second: operations started, failed, and how long they took.
- * An operation counts in the second it started, so a slow operation during an outage still lands
- * where the outage began.
+ * What the traffic generator saw, second by second: operations completed, failed, and how long they
+ * took. An operation counts in the second it completed, as the application saw its answer: one that
+ * started in an outage and timed out after the heal is a failure after the heal, and recovery is
+ * judged by when operations complete successfully again.
  */
 public class TrafficRecorder {
 
 	/**
-	 * How long after a second ended its record is taken as complete: an operation runs three
-	 * commands, each bounded by the starter's command timeout (2 s).
+	 * How long after a second ended its record is taken as complete: operations are recorded as
+	 * they complete, so only the recording itself can lag.
 	 */
-	public static final Duration SETTLE = Duration.ofSeconds(7);
+	public static final Duration SETTLE = Duration.ofSeconds(1);
 
 	private final Clock clock;
 
@@ -50,13 +51,14 @@ public class TrafficRecorder {
 	 * @param error why it failed, or {@code null} if it succeeded
 	 */
 	public void record(Instant started, Duration took, @Nullable String error) {
+		Instant completed = started.plus(took);
 		this.operations.incrementAndGet();
 		if (error != null) {
 			this.failures.incrementAndGet();
 			this.lastError = error;
-			this.lastErrorAt = started;
+			this.lastErrorAt = completed;
 		}
-		long second = started.getEpochSecond();
+		long second = completed.getEpochSecond();
 		synchronized (this.seconds) {
 			this.seconds.computeIfAbsent(second, (ignored) -> new Bucket()).add(took, error != null);
 			long oldest = this.clock.instant().getEpochSecond() - this.keepSeconds;
@@ -84,7 +86,7 @@ public class TrafficRecorder {
 	}
 
 	/**
-	 * Totals over the operations that started in {@code [from, to)}.
+	 * Totals over the operations that completed in {@code [from, to)}.
 	 * @param from the start, inclusive
 	 * @param to the end, exclusive
 	 * @return the totals
@@ -106,8 +108,8 @@ public class TrafficRecorder {
 
 	/**
 	 * The start of the first whole second after {@code from} in which operations ran and all of
-	 * them succeeded. Only seconds that ended {@link #SETTLE} ago count: an operation is
-	 * recorded in the second it started, once it finished, which may be a command timeout later.
+	 * them succeeded, by when operations completed. Only seconds that ended {@link #SETTLE} ago
+	 * count.
 	 * @param from where to start looking
 	 * @return the start of that second, or {@code null} if none is known yet
 	 */

@@ -262,10 +262,10 @@ final class ChaosRunner implements DisposableBean {
 	 * @param recoveredAt the first second without a failed operation after the heal, if one came
 	 * within 30 seconds
 	 * @param recoveryMillis from the heal to that second
-	 * @param operations operations the traffic generator started from the start to the recovery
+	 * @param operations operations the traffic generator completed from the start to the recovery
 	 * after the whole operation (a killed master's restart, a paused master's resume included)
 	 * @param failures those that failed
-	 * @param failuresAfterHeal those that failed and started after the heal
+	 * @param failuresAfterHeal those that failed and completed after the heal
 	 * @param addressChanges the addresses the kit changed, {@code nodeId from -> to}
 	 * @param error why the operation itself failed, if it did
 	 */
