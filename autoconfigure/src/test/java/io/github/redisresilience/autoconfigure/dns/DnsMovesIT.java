@@ -7,15 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -33,6 +26,7 @@ import io.github.redisresilience.test.LocalRedisCluster;
 import io.github.redisresilience.test.LocalRedisCluster.OldAddresses;
 import io.github.redisresilience.test.LocalRedisCluster.PreferredEndpoint;
 import io.github.redisresilience.test.RequiresRedis;
+import io.github.redisresilience.test.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,7 +125,7 @@ class DnsMovesIT {
 			.atMost(BUDGET.plusSeconds(10))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> application.workload.firstFullySuccessfulSecondAfter(report.healed()).isEmpty());
-		assertThat(application.workload.failuresSince(report.healed())).as("operations failed after the heal")
+		assertThat(application.failuresSince(report.healed())).as("operations failed after the heal")
 			.isPositive();
 	}
 
@@ -154,8 +148,9 @@ class DnsMovesIT {
 					+ "after the heal, %d failed operations%n", resolver, names, report.unhealthyFor().toMillis(),
 					Duration.between(report.healed(), recovered).toMillis(), application.workload.failures());
 			assertThat(Duration.between(report.healed(), recovered)).isLessThanOrEqualTo(BUDGET);
-			// The move is shorter than the retry budget (10 s): once names follow, no operation fails.
-			assertThat(application.workload.failures()).as("failed operations").isZero();
+			// The move is shorter than the retry budget (10 s): once names follow, no SET or GET fails
+			// (an INCR whose outcome is unknown is not re-sent, and the increment ledger judges it).
+			assertThat(application.failedWritesAndReads()).as("failed SETs and GETs").isZero();
 			application.stopWorkloadAndCheckLedger();
 		}
 	}
@@ -165,11 +160,54 @@ class DnsMovesIT {
 
 		private final ConfigurableApplicationContext context;
 
-		private final LedgerWorkload workload;
+		private final StringRedisTemplate redis;
+
+		private final Workload workload;
 
 		private Application(ConfigurableApplicationContext context) {
 			this.context = context;
-			this.workload = new LedgerWorkload(context.getBean(StringRedisTemplate.class));
+			this.redis = context.getBean(StringRedisTemplate.class);
+			this.workload = Workload.builder(operations(this.redis))
+				.threads(2)
+				.pace(Duration.ofMillis(20))
+				.name("dns-workload")
+				.keyPrefixes("dns:", "dns:counter:")
+				.start();
+		}
+
+		private static Workload.Operations operations(StringRedisTemplate redis) {
+			return new Workload.Operations() {
+
+				@Override
+				public void write(String key, String value) {
+					redis.opsForValue().set(key, value);
+				}
+
+				@Override
+				public @Nullable String read(String key) {
+					return redis.opsForValue().get(key);
+				}
+
+				@Override
+				public long increment(String key) {
+					Long value = redis.opsForValue().increment(key);
+					return (value != null) ? value : -1;
+				}
+
+			};
+		}
+
+		/** Failed SETs and GETs: the retry re-sends them, so a move shorter than its budget fails none. */
+		long failedWritesAndReads() {
+			return this.workload.failures(Workload.Step.WRITE_OR_READ) + this.workload.failures(Workload.Step.READ);
+		}
+
+		/** Operations that failed from an instant on, by when they completed. */
+		long failuresSince(Instant from) {
+			return this.workload.outcomes()
+				.stream()
+				.filter((outcome) -> !outcome.succeeded() && !outcome.completed().isBefore(from))
+				.count();
 		}
 
 		static Application start(LocalRedisCluster cluster, String seeds, DnsResolverType resolver, String maxTtl) {
@@ -194,126 +232,26 @@ class DnsMovesIT {
 
 		void stopWorkloadAndCheckLedger() throws InterruptedException {
 			this.workload.close();
-			StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-			Map<String, String> ledger = this.workload.ledger;
+			Map<String, String> ledger = this.workload.acknowledgedWrites();
 			assertThat(ledger).isNotEmpty();
-			ledger.forEach((key, value) -> assertThat(redis.opsForValue().get(key)).as("acknowledged write %s", key)
+			ledger.forEach((key, value) -> assertThat(this.redis.opsForValue().get(key))
+				.as("acknowledged write %s", key)
 				.isEqualTo(value));
+			Workload.IncrementLedger increments = this.workload.checkIncrements(this.redis.opsForValue()::get);
+			assertThat(increments.lost()).as("acknowledged increments lost").isEmpty();
+			assertThat(increments.doubled()).as("increments applied twice").isEmpty();
 		}
 
 		/** The client goes first: operations stuck on black-holed addresses then end at once. */
 		@Override
 		public void close() throws InterruptedException {
-			this.workload.stop();
+			this.workload.stop(Duration.ZERO);
 			try {
 				this.context.close();
 			}
 			finally {
 				this.workload.close();
 			}
-		}
-
-	}
-
-	/**
-	 * Two threads writing unique keys and reading each back, every 20 ms, keeping every write
-	 * the application saw acknowledged.
-	 */
-	private static final class LedgerWorkload implements AutoCloseable {
-
-		private static final int THREADS = 2;
-
-		private static final int MAX_OPERATIONS_PER_THREAD = 20_000;
-
-		private final StringRedisTemplate redis;
-
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private static final Duration PACE = Duration.ofMillis(20);
-
-		/** One thread per stream, so that one stream blocked on a moving node does not hold up the other. */
-		private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(THREADS, (task) -> {
-			Thread thread = new Thread(task, "dns-workload");
-			thread.setDaemon(true);
-			return thread;
-		});
-
-		private final Map<String, String> ledger = new ConcurrentHashMap<>();
-
-		private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-
-		LedgerWorkload(StringRedisTemplate redis) {
-			this.redis = redis;
-			String run = Long.toString(System.nanoTime(), 36);
-			for (int i = 0; i < THREADS; i++) {
-				String prefix = "dns:{" + run + "-" + i + "}-";
-				AtomicInteger next = new AtomicInteger();
-				// Paced by the schedule, not a busy loop: about 50 operations a second per stream; a
-				// step that blocks (the cluster moving) delays the next, never overlaps it.
-				this.scheduler.scheduleAtFixedRate(() -> step(prefix, next.getAndIncrement()), 0, PACE.toMillis(),
-						TimeUnit.MILLISECONDS);
-			}
-		}
-
-		private void step(String prefix, int seq) {
-			if (seq >= MAX_OPERATIONS_PER_THREAD || !this.running.get()) {
-				return;
-			}
-			String key = prefix + seq;
-			String value = "v" + seq;
-			boolean succeeded;
-			try {
-				this.redis.opsForValue().set(key, value);
-				this.ledger.put(key, value);
-				succeeded = value.equals(this.redis.opsForValue().get(key));
-			}
-			catch (RuntimeException ex) {
-				succeeded = false;
-			}
-			// Recovery is judged by when operations complete, not when they start.
-			this.outcomes.add(new Outcome(Instant.now(), succeeded));
-		}
-
-		/** The first instant from {@code from} that starts a full second of only successful operations. */
-		Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
-			List<Outcome> all = List.copyOf(this.outcomes);
-			Instant last = all.stream().map(Outcome::completed).max(Instant::compareTo).orElse(from);
-			for (Instant start = from; !start.plusSeconds(1).isAfter(last); start = start.plusMillis(100)) {
-				Instant windowStart = start;
-				List<Outcome> window = all.stream()
-					.filter((outcome) -> !outcome.completed().isBefore(windowStart)
-							&& outcome.completed().isBefore(windowStart.plusSeconds(1)))
-					.toList();
-				if (window.size() >= THREADS && window.stream().allMatch(Outcome::succeeded)) {
-					return Optional.of(windowStart);
-				}
-			}
-			return Optional.empty();
-		}
-
-		long failures() {
-			return this.outcomes.stream().filter((outcome) -> !outcome.succeeded()).count();
-		}
-
-		long failuresSince(Instant from) {
-			return this.outcomes.stream()
-				.filter((outcome) -> !outcome.succeeded() && !outcome.completed().isBefore(from))
-				.count();
-		}
-
-		void stop() {
-			this.running.set(false);
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			stop();
-			// The steps under way finish (an interrupted one would count as failed); no new one starts.
-			this.scheduler.shutdown();
-			this.scheduler.awaitTermination(30, TimeUnit.SECONDS);
-		}
-
-		private record Outcome(Instant completed, boolean succeeded) {
 		}
 
 	}
