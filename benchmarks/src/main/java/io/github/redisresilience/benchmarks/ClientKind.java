@@ -19,6 +19,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ValueOperations;
 
 import io.github.redisresilience.autoconfigure.topology.TopologyWatcher;
 import io.github.redisresilience.test.workload.Workload;
@@ -138,24 +139,8 @@ enum ClientKind {
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.run(args.toArray(String[]::new));
-		StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
-		Workload.Operations operations = new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redis.opsForValue().set(key, value);
-			}
-
-			@Override
-			public @Nullable String read(String key) {
-				return redis.opsForValue().get(key);
-			}
-
-			@Override
-			public long increment(String key) {
-				Long value = redis.opsForValue().increment(key);
-				return (value != null) ? value : -1;
-			}
-		};
+		ValueOperations<String, String> values = context.getBean(StringRedisTemplate.class).opsForValue();
+		Workload.Operations operations = Workload.Operations.of(values::set, values::get, values::increment);
 		ClientSideCounts counts = context.getBeanProvider(ClientSideCounts.class).getIfAvailable();
 		AutoCloseable closer = () -> {
 			// How the starter read the topology over the run (held, seed, full; by outcome): the
@@ -179,23 +164,11 @@ enum ClientKind {
 			servers.setSslTrustManagerFactory(tls.trustManagerFactory());
 		}
 		RedissonClient redisson = Redisson.create(config);
-		Workload.Operations operations = new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value);
-			}
-
-			@Override
-			public @Nullable String read(String key) {
-				return redisson.<String>getBucket(key, StringCodec.INSTANCE).get();
-			}
-
-			@Override
-			public long increment(String key) {
-				// INCRBY key 1: the same effect as INCR, and as ambiguous when it fails.
-				return redisson.getAtomicLong(key).incrementAndGet();
-			}
-		};
+		// The increment is INCRBY key 1: the same effect as INCR, and as ambiguous when it fails.
+		Workload.Operations operations = Workload.Operations.of(
+				(key, value) -> redisson.<String>getBucket(key, StringCodec.INSTANCE).set(value),
+				(key) -> redisson.<String>getBucket(key, StringCodec.INSTANCE).get(),
+				(key) -> redisson.getAtomicLong(key).incrementAndGet());
 		return new RunningClient(this, operations, () -> redisson.shutdown(0, 5, TimeUnit.SECONDS), null);
 	}
 

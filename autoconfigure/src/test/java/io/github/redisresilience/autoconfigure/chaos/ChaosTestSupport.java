@@ -39,7 +39,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveValueOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ValueOperations;
 
 import io.github.redisresilience.autoconfigure.retry.RedisRetriesExhaustedException;
 import io.github.redisresilience.autoconfigure.topology.DeploymentShape;
@@ -413,43 +415,16 @@ abstract class ChaosTestSupport {
 	}
 
 	Workload.Operations blocking() {
-		StringRedisTemplate redis = this.context.getBean(StringRedisTemplate.class);
-		return new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redis.opsForValue().set(key, value);
-			}
-
-			@Override
-			public String read(String key) {
-				return redis.opsForValue().get(key);
-			}
-
-			@Override
-			public long increment(String key) {
-				return redis.opsForValue().increment(key);
-			}
-		};
+		ValueOperations<String, String> values = this.context.getBean(StringRedisTemplate.class).opsForValue();
+		return Workload.Operations.of(values::set, values::get, values::increment);
 	}
 
 	Workload.Operations reactive() {
-		ReactiveStringRedisTemplate redis = this.context.getBean(ReactiveStringRedisTemplate.class);
-		return new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				redis.opsForValue().set(key, value).block(Duration.ofSeconds(30));
-			}
-
-			@Override
-			public String read(String key) {
-				return redis.opsForValue().get(key).block(Duration.ofSeconds(30));
-			}
-
-			@Override
-			public long increment(String key) {
-				return redis.opsForValue().increment(key).block(Duration.ofSeconds(30));
-			}
-		};
+		ReactiveValueOperations<String, String> values = this.context.getBean(ReactiveStringRedisTemplate.class)
+			.opsForValue();
+		Duration wait = Duration.ofSeconds(30);
+		return Workload.Operations.of((key, value) -> values.set(key, value).block(wait),
+				(key) -> values.get(key).block(wait), (key) -> values.increment(key).block(wait));
 	}
 
 	@FunctionalInterface

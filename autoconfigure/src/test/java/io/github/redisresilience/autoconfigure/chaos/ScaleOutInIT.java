@@ -139,22 +139,8 @@ class ScaleOutInIT extends ChaosTestSupport {
 
 	private Workload.Operations inHotSlots(List<String> hotTags) {
 		Workload.Operations operations = blocking();
-		return new Workload.Operations() {
-			@Override
-			public void write(String key, String value) {
-				operations.write(hotKey(key, hotTags), value);
-			}
-
-			@Override
-			public String read(String key) {
-				return operations.read(hotKey(key, hotTags));
-			}
-
-			@Override
-			public long increment(String key) {
-				return operations.increment(hotKey(key, hotTags));
-			}
-		};
+		return Workload.Operations.of((key, value) -> operations.write(hotKey(key, hotTags), value),
+				(key) -> operations.read(hotKey(key, hotTags)), (key) -> operations.increment(hotKey(key, hotTags)));
 	}
 
 	/** How many ASKING commands a master served: each one a client following an ASK redirect. */

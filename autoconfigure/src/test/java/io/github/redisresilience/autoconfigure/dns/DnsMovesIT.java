@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ValueOperations;
 
 import io.github.redisresilience.test.ChaosReport;
 import io.github.redisresilience.test.LocalRedisCluster;
@@ -167,34 +167,13 @@ class DnsMovesIT {
 		private Application(ConfigurableApplicationContext context) {
 			this.context = context;
 			this.redis = context.getBean(StringRedisTemplate.class);
-			this.workload = Workload.builder(operations(this.redis))
+			ValueOperations<String, String> values = this.redis.opsForValue();
+			this.workload = Workload.builder(Workload.Operations.of(values::set, values::get, values::increment))
 				.threads(2)
 				.pace(Duration.ofMillis(20))
 				.name("dns-workload")
 				.keyPrefixes("dns:", "dns:counter:")
 				.start();
-		}
-
-		private static Workload.Operations operations(StringRedisTemplate redis) {
-			return new Workload.Operations() {
-
-				@Override
-				public void write(String key, String value) {
-					redis.opsForValue().set(key, value);
-				}
-
-				@Override
-				public @Nullable String read(String key) {
-					return redis.opsForValue().get(key);
-				}
-
-				@Override
-				public long increment(String key) {
-					Long value = redis.opsForValue().increment(key);
-					return (value != null) ? value : -1;
-				}
-
-			};
 		}
 
 		/** Failed SETs and GETs: the retry re-sends them, so a move shorter than its budget fails none. */

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -414,6 +416,36 @@ public final class Workload implements AutoCloseable {
 		 * @return the value after the increment
 		 */
 		long increment(String key);
+
+		/**
+		 * Operations made of three functions, such as a template's methods:
+		 * {@code Operations.of(values::set, values::get, values::increment)}.
+		 * @param write the {@code SET}
+		 * @param read the {@code GET}
+		 * @param increment the {@code INCR}
+		 * @return the operations
+		 */
+		static Operations of(BiConsumer<String, String> write, Function<String, @Nullable String> read,
+				ToLongFunction<String> increment) {
+			return new Operations() {
+
+				@Override
+				public void write(String key, String value) {
+					write.accept(key, value);
+				}
+
+				@Override
+				public @Nullable String read(String key) {
+					return read.apply(key);
+				}
+
+				@Override
+				public long increment(String key) {
+					return increment.applyAsLong(key);
+				}
+
+			};
+		}
 
 	}
 

@@ -41,6 +41,18 @@ class WorkloadTest {
 	}
 
 	@Test
+	void operationsMadeOfFunctionsReachTheStoreAsTheyAreNamed() throws Exception {
+		Store store = new Store();
+		Workload workload = runUntil(
+				Workload.builder(Workload.Operations.of(store::write, store::read, store::increment)).threads(1),
+				(running) -> running.increments().size() >= 5);
+		assertThat(workload.failures()).isZero();
+		assertThat(workload.acknowledgedWrites()).allSatisfy((key, value) -> assertThat(store.read(key)).isEqualTo(value));
+		assertThat(workload.checkIncrements(store::read))
+			.isEqualTo(new Workload.IncrementLedger(workload.increments().size(), 0, List.of(), List.of()));
+	}
+
+	@Test
 	void anIncrementAppliedTwiceIsReportedDoubled() throws Exception {
 		Store store = new Store((applied, key) -> {
 			applied.apply(key);
