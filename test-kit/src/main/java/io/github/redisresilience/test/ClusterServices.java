@@ -109,8 +109,8 @@ final class ClusterServices {
 				return thread;
 			});
 		}
-		// publish reads only volatile state: it runs without the cluster's lock, which a chaos
-		// operation may hold for seconds.
+		// publish reads only volatile state and the pods' copy-on-write list: it runs without the
+		// cluster's lock, which a chaos operation may hold for seconds.
 		this.readinessTimer.schedule(this::publish, delay.toMillis() + 1, TimeUnit.MILLISECONDS);
 	}
 

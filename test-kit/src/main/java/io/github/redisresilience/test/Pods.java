@@ -2,8 +2,8 @@ package io.github.redisresilience.test;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -18,7 +18,11 @@ final class Pods {
 
 	private final Supplier<InetSocketAddress> addresses;
 
-	private final List<RedisPod> pods = new ArrayList<>();
+	/**
+	 * Copied on write: the readiness timer reads it without the cluster's lock while scaling may
+	 * add or remove a pod, and pods change far less often than they are read.
+	 */
+	private final List<RedisPod> pods = new CopyOnWriteArrayList<>();
 
 	/** A removed pod's ordinal is never reused: its name and data directory stay its own. */
 	private int nextOrdinal;
