@@ -133,10 +133,11 @@ public final class Workload implements AutoCloseable {
 			long t0 = System.nanoTime();
 			this.inFlightSince.set(thread, t0);
 			Failure failure = perform("{" + run + "-" + thread + "-" + seq + "}", "v" + seq);
-			this.inFlightSince.set(thread, IDLE);
 			Duration took = Duration.ofNanos(System.nanoTime() - t0);
 			this.outcomes.add((failure != null) ? new Outcome(thread, started, took, failure.error(), failure.step())
 					: new Outcome(thread, started, took, null, null));
+			// Idle only once its outcome is listed: an operation is always in one of the two.
+			this.inFlightSince.set(thread, IDLE);
 			next = awaitNext(next);
 		}
 	}
@@ -187,55 +188,91 @@ public final class Workload implements AutoCloseable {
 
 	/**
 	 * The first instant at or after {@code from}, in steps of 100 ms, that starts a full second in
-	 * which every thread completed an operation and every operation completed in it succeeded.
+	 * which every thread completed an operation and no operation failed: none completed in it with
+	 * a failure, and none that failed was running in it.
+	 * <p>
 	 * Operations are judged by when they complete, as the application sees them: one that started
-	 * in an outage and completed after it, retried, counts as a success when it completed; one that
-	 * failed after the outage, on a command timeout, counts as a failure then. Only a second that
-	 * ends before the last completion is judged; an operation still running is not (see
-	 * {@link #unfinished()}), but its thread completes nothing meanwhile, which no second accepts.
+	 * in an outage and completed after it, retried, counts as a success then; one that failed after
+	 * the heal, on a command timeout, taints every second it ran in. A thread stuck in an operation
+	 * completes nothing meanwhile, which no second accepts. Only a second that every operation
+	 * running in it has finished is judged, so the answer, once given, does not change.
 	 * @param from the instant to look from, such as a heal
 	 * @return the start of that second, if the workload has had one
 	 */
 	public Optional<Instant> firstFullySuccessfulSecondAfter(Instant from) {
-		List<Outcome> completed = new ArrayList<>(this.outcomes.size());
-		for (Outcome outcome : this.outcomes) {
-			if (!outcome.completed().isBefore(from)) {
-				completed.add(outcome);
-			}
-		}
-		if (completed.isEmpty()) {
+		// The operations running now, before the outcomes are read: one that finishes in between is
+		// listed by then (see run).
+		Instant horizon = earliestRunningStart();
+		List<Outcome> finished = new ArrayList<>(this.outcomes);
+		long horizonStep = Math.floorDiv(nanosBetween(from, horizon), STEP_NANOS);
+		long lastCompletedStep = finished.stream().mapToLong((outcome) -> step(from, outcome.completed())).max().orElse(-1);
+		// A second is judged once it ended: before the last completion's step (which may still be
+		// filling) and before the earliest operation still running started.
+		int steps = (int) Math.min(Math.min(horizonStep, lastCompletedStep), Integer.MAX_VALUE - 1);
+		if (steps < STEPS_PER_SECOND) {
 			return Optional.empty();
 		}
-		completed.sort(Comparator.comparing(Outcome::completed));
-		long lastStep = step(from, completed.get(completed.size() - 1));
-		// Slide a one-second window over the completions: [first, first + 1 s) holds those from
-		// index `oldest` (inclusive) to `newest` (exclusive), counted per thread and as failures.
+		boolean[] failing = new boolean[steps];
+		List<Outcome> succeeded = new ArrayList<>();
+		for (Outcome outcome : finished) {
+			long completed = step(from, outcome.completed());
+			if (completed < 0) {
+				continue;
+			}
+			if (outcome.succeeded()) {
+				succeeded.add(outcome);
+			}
+			else {
+				for (long step = Math.max(0, step(from, outcome.started())); step <= completed && step < steps; step++) {
+					failing[(int) step] = true;
+				}
+			}
+		}
+		succeeded.sort(Comparator.comparing(Outcome::completed));
+		// Slide a one-second window over the steps: [first, first + 1 s) holds the successes from
+		// index `oldest` (inclusive) to `newest` (exclusive), counted per thread.
 		int[] perThread = new int[this.threads];
 		int threadsCompleting = 0;
-		int failures = 0;
+		int failingSteps = 0;
 		int oldest = 0;
 		int newest = 0;
-		// The window must end at or before the last completion's step, which may still be filling.
-		for (long first = 0; first + STEPS_PER_SECOND <= lastStep; first++) {
-			for (; newest < completed.size() && step(from, completed.get(newest)) < first + STEPS_PER_SECOND; newest++) {
-				Outcome entering = completed.get(newest);
-				failures += entering.succeeded() ? 0 : 1;
-				threadsCompleting += (perThread[entering.thread()]++ == 0) ? 1 : 0;
+		for (int step = 0; step < STEPS_PER_SECOND; step++) {
+			failingSteps += failing[step] ? 1 : 0;
+		}
+		for (int first = 0; first + STEPS_PER_SECOND <= steps; first++) {
+			if (first > 0) {
+				failingSteps += (failing[first + STEPS_PER_SECOND - 1] ? 1 : 0) - (failing[first - 1] ? 1 : 0);
 			}
-			for (; oldest < newest && step(from, completed.get(oldest)) < first; oldest++) {
-				Outcome leaving = completed.get(oldest);
-				failures -= leaving.succeeded() ? 0 : 1;
-				threadsCompleting -= (--perThread[leaving.thread()] == 0) ? 1 : 0;
+			for (; newest < succeeded.size() && step(from, succeeded.get(newest).completed()) < first + STEPS_PER_SECOND; newest++) {
+				threadsCompleting += (perThread[succeeded.get(newest).thread()]++ == 0) ? 1 : 0;
 			}
-			if (failures == 0 && threadsCompleting == this.threads) {
+			for (; oldest < newest && step(from, succeeded.get(oldest).completed()) < first; oldest++) {
+				threadsCompleting -= (--perThread[succeeded.get(oldest).thread()] == 0) ? 1 : 0;
+			}
+			if (failingSteps == 0 && threadsCompleting == this.threads) {
 				return Optional.of(from.plusNanos(first * STEP_NANOS));
 			}
 		}
 		return Optional.empty();
 	}
 
-	private static long step(Instant from, Outcome outcome) {
-		return nanosBetween(from, outcome.completed()) / STEP_NANOS;
+	/** When the earliest operation still running started, or now if none is running. */
+	private Instant earliestRunningStart() {
+		Instant now = Instant.now();
+		long nanoNow = System.nanoTime();
+		long earliest = nanoNow;
+		for (int i = 0; i < this.threads; i++) {
+			long since = this.inFlightSince.get(i);
+			if (since != IDLE && since - earliest < 0) {
+				earliest = since;
+			}
+		}
+		return now.minusNanos(nanoNow - earliest);
+	}
+
+	/** The 100 ms step an instant falls in, counted from {@code from}; negative before it. */
+	private static long step(Instant from, Instant instant) {
+		return Math.floorDiv(nanosBetween(from, instant), STEP_NANOS);
 	}
 
 	private static long nanosBetween(Instant from, Instant to) {

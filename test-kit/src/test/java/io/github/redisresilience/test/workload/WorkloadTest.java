@@ -161,6 +161,40 @@ class WorkloadTest {
 		}
 	}
 
+	@Test
+	void aSecondInWhichAnOperationThatFailsLaterWasRunningIsNotFullySuccessful() throws Exception {
+		AtomicBoolean stickNext = new AtomicBoolean();
+		CountDownLatch release = new CountDownLatch(1);
+		Store store = new Store() {
+			@Override
+			public void write(String key, String value) {
+				if (stickNext.compareAndSet(true, false)) {
+					waitFor(release);
+					throw new IllegalStateException("timed out");
+				}
+				super.write(key, value);
+			}
+		};
+		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
+			Instant from = Instant.now();
+			// Both threads complete operations in the first second; then one gets stuck in it.
+			await().atMost(Duration.ofSeconds(10)).until(() -> workload.outcomes().size() >= 10);
+			stickNext.set(true);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !workload.unfinished().isEmpty() && lastCompleted(workload).isAfter(from.plusMillis(1500)));
+			try {
+				assertThat(workload.firstFullySuccessfulSecondAfter(from))
+					.as("a second in which an operation still running was running").isEmpty();
+			}
+			finally {
+				release.countDown();
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> workload.firstFullySuccessfulSecondAfter(from).isPresent());
+			assertThat(workload.firstFullySuccessfulSecondAfter(from).orElseThrow()).as("recovery")
+				.isAfter(lastFailureCompleted(workload).minus(STEP));
+		}
+	}
+
 	private static Instant lastCompleted(Workload workload) {
 		return workload.outcomes().stream().map(Workload.Outcome::completed).max(Instant::compareTo).orElseThrow();
 	}
