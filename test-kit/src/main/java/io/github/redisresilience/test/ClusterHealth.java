@@ -1,8 +1,11 @@
 package io.github.redisresilience.test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,9 @@ final class ClusterHealth {
 
 	// The facade's name: the kit's log reads as one cluster's story, as it did from one class.
 	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
+
+	/** How much of a replica's log an unhealthy cluster's description shows. */
+	private static final int LOG_LINES = 25;
 
 	private final String cluster;
 
@@ -177,16 +183,42 @@ final class ClusterHealth {
 			}
 		}
 		description.append("; views:");
+		List<RedisPod> replicasOfFailingMasters = new ArrayList<>();
 		for (RedisPod observer : this.pods.up()) {
 			description.append("\n--- ").append(observer).append('\n');
 			try (RespConnection connection = this.admin.connect(observer)) {
-				description.append(connection.callForString("CLUSTER", "NODES"));
+				String nodes = connection.callForString("CLUSTER", "NODES");
+				description.append(nodes);
+				if (isReplicaOfAFailingMaster(ClusterNodesLine.parse(nodes))) {
+					replicasOfFailingMasters.add(observer);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				description.append(ex);
 			}
 		}
+		// Why a replica does not take over is in its own log ("Currently unable to failover: ...").
+		for (RedisPod replica : replicasOfFailingMasters) {
+			description.append("\n--- last lines of ").append(replica.name()).append("'s log\n")
+				.append(logTail(replica, LOG_LINES));
+		}
 		return description.toString();
+	}
+
+	private static boolean isReplicaOfAFailingMaster(List<ClusterNodesLine> view) {
+		ClusterNodesLine myself = view.stream().filter(ClusterNodesLine::isMyself).findFirst().orElse(null);
+		return myself != null && !myself.isMaster()
+				&& view.stream().anyMatch((line) -> line.id().equals(myself.masterId()) && line.isFailing());
+	}
+
+	private static String logTail(RedisPod pod, int lines) {
+		try {
+			List<String> all = Files.readAllLines(pod.dataDirectory().resolve("redis.log"));
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return ex.toString();
+		}
 	}
 
 	/** Every running node sees the same owner for every slot, none of them importing or migrating. */

@@ -39,7 +39,8 @@ final class NetworkCuts {
 	}
 
 	Partition partition(RedisPod pod) {
-		return cutOff(pod, IptablesChain::drop);
+		return cutOff(pod, IptablesChain::drop, true, () -> {
+		});
 	}
 
 	Partition cutClusterBus(RedisPod pod) {
@@ -59,7 +60,7 @@ final class NetworkCuts {
 			}
 		};
 		try {
-			return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), restoreNodeTimeout);
+			return cutOff(pod, (chain, address) -> chain.dropClusterBus(address, busPort), true, restoreNodeTimeout);
 		}
 		catch (RuntimeException ex) {
 			restoreNodeTimeout.run();
@@ -78,15 +79,16 @@ final class NetworkCuts {
 
 	Partition cutRepliesToClients(RedisPod pod) {
 		int port = this.settings.port();
-		return cutOff(pod, (chain, address) -> chain.dropReplies(address, port));
-	}
-
-	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop) {
-		return cutOff(pod, drop, () -> {
+		return cutOff(pod, (chain, address) -> chain.dropReplies(address, port), false, () -> {
 		});
 	}
 
-	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop, Runnable afterRestore) {
+	/**
+	 * @param cutsBus whether the cut drops cluster bus traffic, whose connections are then aborted
+	 * before it ends (see {@link StaleBusConnections})
+	 */
+	private Partition cutOff(RedisPod pod, BiConsumer<IptablesChain, InetAddress> drop, boolean cutsBus,
+			Runnable afterRestore) {
 		if (!pod.isRunning()) {
 			throw new IllegalStateException(pod + " is not running");
 		}
@@ -101,8 +103,12 @@ final class NetworkCuts {
 		drop.accept(chain, address);
 		pod.isolated(true);
 		logger.debug("Cut off {} ({})", pod, chain);
+		int busPort = this.settings.busPort();
 		return new Partition(address, () -> {
 			try {
+				if (cutsBus) {
+					StaleBusConnections.abort(address, busPort);
+				}
 				chain.restore(address);
 			}
 			finally {
