@@ -133,16 +133,7 @@ class WorkloadTest {
 	void anOperationThatStartedBeforeTheHealAndFailsAfterItDelaysRecoveryUntilItCompletes() throws Exception {
 		AtomicBoolean stickNext = new AtomicBoolean(true);
 		CountDownLatch release = new CountDownLatch(1);
-		Store store = new Store() {
-			@Override
-			public void write(String key, String value) {
-				if (stickNext.compareAndSet(true, false)) {
-					waitFor(release);
-					throw new IllegalStateException("timed out");
-				}
-				super.write(key, value);
-			}
-		};
+		Store store = stuckOnce(stickNext, release);
 		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
 			Instant from = Instant.now();
 			await().atMost(Duration.ofSeconds(10))
@@ -165,16 +156,7 @@ class WorkloadTest {
 	void aSecondInWhichAnOperationThatFailsLaterWasRunningIsNotFullySuccessful() throws Exception {
 		AtomicBoolean stickNext = new AtomicBoolean();
 		CountDownLatch release = new CountDownLatch(1);
-		Store store = new Store() {
-			@Override
-			public void write(String key, String value) {
-				if (stickNext.compareAndSet(true, false)) {
-					waitFor(release);
-					throw new IllegalStateException("timed out");
-				}
-				super.write(key, value);
-			}
-		};
+		Store store = stuckOnce(stickNext, release);
 		try (Workload workload = Workload.builder(store).threads(2).pace(Duration.ofMillis(10)).start()) {
 			Instant from = Instant.now();
 			// Both threads complete operations in the first second; then one gets stuck in it.
@@ -214,6 +196,20 @@ class WorkloadTest {
 			.filter((outcome) -> !outcome.completed().isBefore(secondStart)
 					&& outcome.completed().isBefore(secondStart.plusSeconds(1)))
 			.toList();
+	}
+
+	/** A store whose next write, once asked, waits for the release and then fails, as a timeout does. */
+	private static Store stuckOnce(AtomicBoolean stickNext, CountDownLatch release) {
+		return new Store() {
+			@Override
+			public void write(String key, String value) {
+				if (stickNext.compareAndSet(true, false)) {
+					waitFor(release);
+					throw new IllegalStateException("timed out");
+				}
+				super.write(key, value);
+			}
+		};
 	}
 
 	private static void waitFor(CountDownLatch latch) {
