@@ -204,6 +204,9 @@ public final class ResilienceBenchmark {
 	private List<RunResult> runOnce(Scenario scenario, int repetition) throws Exception {
 		System.out.printf("[bench] %s, repetition %d: %s%n", scenario, repetition, scenario.description());
 		LocalRedisCluster cluster = this.clusters.of(scenario.shape());
+		// Every run starts from an empty cluster: the keys of the runs before would make each heal
+		// slower than the last (a restarted node loads them all, its replicas copy them all).
+		cluster.flushAll();
 		String seeds = scenario.shape().seeds(cluster);
 		Map<ClientKind, RunningClient> clients = new LinkedHashMap<>();
 		Map<ClientKind, String> startErrors = new LinkedHashMap<>();

@@ -99,6 +99,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private final ClusterScaling scaling;
 
+	private final ClusterFlush flush;
+
 	private final Thread shutdownHook;
 
 	/** Closed by the shutdown hook before it stops the pods, newest first. */
@@ -133,6 +135,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 				this.membership, this.health, writeHold, this.connections);
 		this.scaling = new ClusterScaling(this.pods, this.tls, this.admin, this.processes, this.membership,
 				this.topology, this.health, settings.password());
+		this.flush = new ClusterFlush(this.pods, this.admin, this.topology, this.processes, this.health);
 		this.shutdownHook = new Thread(this::exit, "redis-cluster-kit-shutdown-" + this.name);
 	}
 
@@ -423,6 +426,17 @@ public final class LocalRedisCluster implements AutoCloseable {
 			throw (ex instanceof RuntimeException runtime) ? runtime
 					: new UncheckedIOException("Could not start Redis Cluster " + this.name, (IOException) ex);
 		}
+	}
+
+	/**
+	 * Deletes every key, waits until the replicas have deleted them too, and has every node rewrite
+	 * its append-only file, so that a restart loads nothing: for runs that share a cluster and must
+	 * not depend on what ran before it. A cluster whose data only grows heals more slowly after
+	 * every restart or move (each node started again loads its whole append-only file, each replica
+	 * copies the whole data set). Waits for a healthy cluster first.
+	 */
+	public synchronized void flushAll() {
+		this.flush.flush();
 	}
 
 	/**

@@ -105,6 +105,23 @@ final class PodProcesses {
 		}
 	}
 
+	/**
+	 * Has a running pod rewrite its append-only file from the data it holds now, and waits until it
+	 * has: a restart then loads only that.
+	 * @param pod a running pod
+	 */
+	void rewriteAppendOnlyFile(RedisPod pod) {
+		// A rewrite already running took its snapshot before the caller's change.
+		Poll.until(STOP_TIMEOUT, () -> pod + " to finish rewriting its append-only file", () -> !rewritesAof(pod));
+		try {
+			this.admin.callOn(pod, "BGREWRITEAOF");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not have " + pod + " rewrite its append-only file", ex);
+		}
+		Poll.until(STOP_TIMEOUT, () -> pod + " to rewrite its append-only file", () -> !rewritesAof(pod));
+	}
+
 	private boolean rewritesAof(RedisPod pod) {
 		try (RespConnection connection = this.admin.connect(pod)) {
 			String persistence = connection.callForString("INFO", "persistence");
