@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.protocol.ConnectionIntent;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.ExecutableMode;
@@ -16,7 +17,8 @@ import org.springframework.util.ClassUtils;
  * What the retry reaches by reflection or proxies at run time, for Spring AOT and native images:
  * the writer a routed command keeps ({@link ClusterWriters}), the cluster client's seeds
  * ({@link ClusterClientPreparer}), and the connection provider of a cluster writer, its accessors,
- * the writer's partitions and the JDK proxy of its interfaces ({@link AcquisitionRetry}).
+ * the writer's partitions, the JDK proxy of its interfaces and the provider's slot lookup
+ * ({@link AcquisitionRetry}).
  */
 class RetryRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -34,7 +36,11 @@ class RetryRuntimeHints implements RuntimeHintsRegistrar {
 								List.of(TypeReference.of("io.lettuce.core.cluster.ClusterConnectionProvider")),
 								ExecutableMode.INVOKE)
 						.withMethod("getPartitions", List.of(), ExecutableMode.INVOKE)
-						.withMethod("setPartitions", List.of(TypeReference.of(Partitions.class)), ExecutableMode.INVOKE));
+						.withMethod("setPartitions", List.of(TypeReference.of(Partitions.class)), ExecutableMode.INVOKE))
+			.registerType(TypeReference.of(AcquisitionRetry.SLOT_LOOKUP_TYPE),
+					(type) -> type.withMethod("getConnectionAsync",
+							List.of(TypeReference.of(ConnectionIntent.class), TypeReference.of(int.class)),
+							ExecutableMode.INVOKE));
 		if (ClassUtils.isPresent(PROVIDER, classLoader)) {
 			Class<?> provider = ClassUtils.resolveClassName(PROVIDER, classLoader);
 			hints.proxies().registerJdkProxy(ClassUtils.getAllInterfacesForClass(provider, classLoader));

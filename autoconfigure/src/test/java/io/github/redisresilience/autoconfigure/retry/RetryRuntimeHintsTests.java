@@ -3,6 +3,7 @@ package io.github.redisresilience.autoconfigure.retry;
 import java.lang.reflect.Method;
 
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.protocol.ConnectionIntent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +45,13 @@ class RetryRuntimeHintsTests {
 		Method method = ClusterWriters.writerMethod(name);
 		assertThat(method).as(name).isNotNull();
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(method)).accepts(this.hints);
+	}
+
+	@Test
+	void slotLookupOfTheConnectionProviderIsInvocable() throws NoSuchMethodException {
+		Method lookup = ClassUtils.resolveClassName(AcquisitionRetry.SLOT_LOOKUP_TYPE, null)
+			.getMethod("getConnectionAsync", ConnectionIntent.class, int.class);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(lookup)).accepts(this.hints);
 	}
 
 	@Test
