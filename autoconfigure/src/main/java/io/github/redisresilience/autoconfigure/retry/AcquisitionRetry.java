@@ -109,9 +109,15 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 
 		private final RedisChannelWriter writer;
 
+		/** Whether the constant handle fits this provider; if not, its lookups go through reflection. */
+		private final boolean lookUpByHandle;
+
 		RetryingProvider(Object provider, RedisChannelWriter writer) {
 			this.provider = provider;
 			this.writer = writer;
+			this.lookUpByHandle = SLOT_LOOKUP != null && ClassUtils.getAllInterfacesForClassAsSet(provider.getClass())
+				.stream()
+				.anyMatch((type) -> type.getName().equals(SLOT_LOOKUP_TYPE));
 		}
 
 		@Override
@@ -126,10 +132,10 @@ final class AcquisitionRetry implements RedisConnectionStateListener {
 			return retried(future, method, args);
 		}
 
-		/** A slot lookup, through the constant handle where there is one. */
+		/** A slot lookup, through the constant handle where it fits the provider. */
 		private @Nullable Object lookUp(Method method, @Nullable Object[] args) throws Throwable {
 			MethodHandle handle = SLOT_LOOKUP;
-			if (handle == null) {
+			if (handle == null || !this.lookUpByHandle) {
 				return call(method, args);
 			}
 			return (Object) handle.invokeExact(this.provider, args[0], ((Integer) args[1]).intValue());
