@@ -57,9 +57,9 @@ final class FleetCostReport {
 
 	private String measured() {
 		return String.format(Locale.ROOT,
-				"Measured %s on %d cores, load average %.1f at the end (Java %s): **a shared, loaded machine** (other "
-						+ "builds and clusters ran beside it), so read the rates as orders of magnitude and the ratios "
-						+ "as the result.",
+				"Measured %s on %d cores, load average %.1f at the end (Java %s). One run on one machine: read the "
+						+ "rates as orders of magnitude and the ratios as the result (a load average near the core "
+						+ "count or above says other work ran beside it).",
 				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
 				Runtime.getRuntime().availableProcessors(),
 				ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"));
