@@ -27,11 +27,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
+import io.github.redisresilience.autoconfigure.client.EventBusSubscription;
 import io.github.redisresilience.autoconfigure.client.UnansweredConnectionClosedEvent;
 import io.github.redisresilience.autoconfigure.topology.NodeAddressChangedEvent;
 import io.github.redisresilience.autoconfigure.suspect.NodeSuspectedEvent;
@@ -102,7 +102,7 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 
 	private volatile @Nullable RedisClusterClient subscribedClient;
 
-	private volatile @Nullable Disposable subscription;
+	private volatile @Nullable EventBusSubscription subscription;
 
 	private volatile @Nullable ScheduledExecutorService poller;
 
@@ -268,14 +268,13 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	private void subscribe() {
 		RedisClusterClient client = this.watcher.clusterClient();
 		synchronized (this.subscribing) {
-			// A poll still running when the metrics stopped must not subscribe again: a subscription
-			// left at shutdown is handed the events of connections that close after Lettuce's
-			// executors stopped, and Reactor logs each rejected hand-over as an error.
+			// A poll still running when the metrics stopped must not subscribe again: the new
+			// subscription would count events for metrics that have stopped.
 			if (this.poller == null || client == null || client == this.subscribedClient) {
 				return;
 			}
 			dispose();
-			this.subscription = client.getResources().eventBus().get().subscribe(this::onLettuceEvent);
+			this.subscription = EventBusSubscription.listen(client.getResources().eventBus(), this::onLettuceEvent);
 			this.subscribedClient = client;
 		}
 	}
@@ -324,9 +323,9 @@ final class RedisResilienceMetrics implements MeterBinder, SmartLifecycle {
 	}
 
 	private void dispose() {
-		Disposable current = this.subscription;
+		EventBusSubscription current = this.subscription;
 		if (current != null) {
-			current.dispose();
+			current.stop();
 		}
 		this.subscription = null;
 		this.subscribedClient = null;

@@ -15,10 +15,11 @@ import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+
+import io.github.redisresilience.autoconfigure.client.EventBusSubscription;
 
 /**
  * Says in two lines what Lettuce says once per failed reconnect (turned down by
@@ -43,7 +44,7 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 
 	private final int phase;
 
-	private volatile @Nullable Disposable subscription;
+	private volatile @Nullable EventBusSubscription subscription;
 
 	/** Made from Spring Boot's task scheduler builder: named threads, virtual where Boot uses them. */
 	private volatile @Nullable SimpleAsyncTaskScheduler scheduler;
@@ -66,14 +67,14 @@ final class ReconnectTroubleLog implements SmartLifecycle {
 			return;
 		}
 		this.scheduler = this.schedulerSupplier.get();
-		this.subscription = client.getResources().eventBus().get().subscribe(this::onEvent);
+		this.subscription = EventBusSubscription.listen(client.getResources().eventBus(), this::onEvent);
 	}
 
 	@Override
 	public synchronized void stop() {
-		Disposable current = this.subscription;
+		EventBusSubscription current = this.subscription;
 		if (current != null) {
-			current.dispose();
+			current.stop();
 		}
 		this.subscription = null;
 		SimpleAsyncTaskScheduler executor = this.scheduler;

@@ -21,12 +21,12 @@ import io.lettuce.core.event.cluster.AdaptiveRefreshTriggeredEvent;
 import io.lettuce.core.event.connection.ReconnectAttemptEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
+import io.github.redisresilience.autoconfigure.client.EventBusSubscription;
 import io.github.redisresilience.autoconfigure.retry.AttemptsTimedOutEvent;
 import io.github.redisresilience.autoconfigure.suspect.SuspectWatch;
 import io.github.redisresilience.autoconfigure.suspect.WatchedCluster;
@@ -92,7 +92,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 
 	private volatile @Nullable RedisClusterClient client;
 
-	private volatile @Nullable Disposable subscription;
+	private volatile @Nullable EventBusSubscription subscription;
 
 	TopologyWatcher(Supplier<@Nullable RedisClusterClient> clientSupplier, ApplicationEventPublisher events,
 			Settings settings, Clock clock, int phase, DeploymentShapeDetector shapeDetector,
@@ -130,7 +130,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 	@Override
 	public void stop() {
 		ScheduledExecutorService executor;
-		Disposable current;
+		EventBusSubscription current;
 		synchronized (this) {
 			executor = this.schedule.halt();
 			current = this.subscription;
@@ -138,7 +138,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 			this.subscription = null;
 		}
 		if (current != null) {
-			current.dispose();
+			current.stop();
 		}
 		this.schedule.end(executor);
 		this.suspectWatch.close();
@@ -214,7 +214,7 @@ public final class TopologyWatcher implements SmartLifecycle {
 		}
 		current = this.clientSupplier.get();
 		if (current != null) {
-			this.subscription = current.getResources().eventBus().get().subscribe(this::onEvent);
+			this.subscription = EventBusSubscription.listen(current.getResources().eventBus(), this::onEvent);
 			this.client = current;
 		}
 		return current;
