@@ -76,7 +76,8 @@ final class OverheadReport {
 				this.settings));
 		md.append("Ratios are ").append(this.candidate).append(" / ").append(this.baseline)
 			.append(" within each round (saturated, the two clients run one after the other, order flipped every ")
-			.append("round; at a fixed rate, at the same time), ")
+			.append("round and the first client alternating with the session; at a fixed rate, at the same time; ")
+			.append("each variant's first round in a session is measured but not counted), ")
 			.append((this.settings.sessions() > 1)
 					? "as the mean over the sessions' mean ratios ± the half-width of its 95 % confidence interval "
 							+ "(Student's t; each session a JVM of its own with both clients started afresh: rounds "
