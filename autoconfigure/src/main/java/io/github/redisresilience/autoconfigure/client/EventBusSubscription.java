@@ -25,10 +25,10 @@ public final class EventBusSubscription {
 
 	private static final Log logger = LogFactory.getLog(EventBusSubscription.class);
 
-	private final Listener listener;
+	private final Listener subscriber;
 
-	private EventBusSubscription(Listener listener) {
-		this.listener = listener;
+	private EventBusSubscription(Listener subscriber) {
+		this.subscriber = subscriber;
 	}
 
 	/**
@@ -48,7 +48,7 @@ public final class EventBusSubscription {
 	 * event or when the client's resources shut down.
 	 */
 	public void stop() {
-		this.listener.stopped = true;
+		this.subscriber.stopped = true;
 	}
 
 	/**
@@ -56,7 +56,7 @@ public final class EventBusSubscription {
 	 * @return {@code true} once cancelled or ended by the bus
 	 */
 	public boolean hasEnded() {
-		return this.listener.isDisposed();
+		return this.subscriber.isDisposed();
 	}
 
 	/** A subscriber only this class can cancel, so that nothing cancels it from another thread. */
