@@ -96,10 +96,10 @@ final class Attempt<K, V, T> implements RedisCommand<K, V, T>, DecoratedCommand<
 	}
 
 	/**
-	 * Bound the first attempt by the per-attempt timeout: Lettuce's own timer on the command
-	 * is the overall deadline, since it completes the caller when it fires. The deadline is
-	 * checked by its channel's sweep ({@link ChannelCommandRetry}), not by a timer of its own:
-	 * a timer per command costs more than the command's own encoding.
+	 * Bound the first attempt by the per-attempt timeout. The deadline is checked by its
+	 * channel's sweep ({@link ChannelCommandRetry}), not by a timer of its own: a timer per
+	 * command costs more than the command's own encoding, which is also why the command carries
+	 * no Lettuce timer ({@link AttemptTimeouts}).
 	 * @param nowNanos the time the attempt is written
 	 */
 	void written(long nowNanos) {

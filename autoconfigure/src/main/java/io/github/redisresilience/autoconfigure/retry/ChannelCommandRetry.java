@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lettuce.core.protocol.CommandHandler;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
@@ -62,6 +63,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	private final Consumer<AttemptsTimedOutEvent> timeouts;
 
+	private final AttemptTimeouts attemptTimeouts;
+
+	private final BufferedCommandTimeouts buffers;
+
 	private final Handler handler = new Handler();
 
 	/**
@@ -73,13 +78,29 @@ final class ChannelCommandRetry implements NettyCustomizer {
 	 */
 	ChannelCommandRetry(RedisResilienceRetryProperties settings, RetryMetrics metrics, Duration attemptTimeout,
 			Consumer<AttemptsTimedOutEvent> timeouts) {
+		this(settings, metrics, new AttemptTimeouts(attemptTimeout, settings.getBudget()), timeouts);
+	}
+
+	/**
+	 * Create the retry.
+	 * @param settings the retry's settings
+	 * @param metrics where retries are counted
+	 * @param attemptTimeouts the per-attempt timeout and overall deadline, told once the retry
+	 * times routed commands out itself
+	 * @param timeouts told, from a channel's event loop, when attempts on it timed out
+	 */
+	ChannelCommandRetry(RedisResilienceRetryProperties settings, RetryMetrics metrics, AttemptTimeouts attemptTimeouts,
+			Consumer<AttemptsTimedOutEvent> timeouts) {
+		Duration attemptTimeout = attemptTimeouts.attemptTimeout();
 		this.settings = settings;
 		this.timeouts = timeouts;
+		this.attemptTimeouts = attemptTimeouts;
 		this.rules = new RetryRules(settings.getAmbiguous());
 		this.metrics = metrics;
 		this.attemptTimeout = attemptTimeout;
 		this.attemptTimeoutNanos = attemptTimeout.toNanos();
 		this.sweepPeriodNanos = sweepPeriod(attemptTimeout).toNanos();
+		this.buffers = new BufferedCommandTimeouts(attemptTimeouts.overallDeadline(), sweepPeriod(attemptTimeout));
 		this.tokenScript = new TokenScript(settings.getExactlyOnce(), settings.getExactlyOnceTtl());
 		this.policy = RetryPolicy.builder()
 			.maxRetries(settings.getMaxAttempts() - 1L)
@@ -105,6 +126,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 			.scheduleAtFixedRate(() -> timeOutOverdueAttempts(channel, commandHandler), this.sweepPeriodNanos,
 					this.sweepPeriodNanos, TimeUnit.NANOSECONDS);
 		channel.closeFuture().addListener((closed) -> sweep.cancel(false));
+		if (commandHandler.getEndpoint() instanceof DefaultEndpoint endpoint) {
+			this.buffers.watch(endpoint, channel.eventLoop());
+			this.attemptTimeouts.markTimedByRetry();
+		}
 	}
 
 	/**
@@ -187,6 +212,10 @@ final class ChannelCommandRetry implements NettyCustomizer {
 
 	TokenScript tokenScript() {
 		return this.tokenScript;
+	}
+
+	BufferedCommandTimeouts buffers() {
+		return this.buffers;
 	}
 
 	/**

@@ -106,7 +106,7 @@ public final class RedisResilienceRetryAutoConfiguration {
 						+ properties.getExactlyOnceTtl().toMillis() + "ms");
 			}
 			return new ChannelCommandRetry(properties, metrics.getIfAvailable(() -> RetryMetrics.NONE),
-					timeouts.attemptTimeout(), events::publishEvent);
+					timeouts, events::publishEvent);
 		}
 
 		/**
@@ -119,7 +119,10 @@ public final class RedisResilienceRetryAutoConfiguration {
 			return new ClusterClientPreparer(timeouts, retry);
 		}
 
-		/** Each attempt gets its own timeout from Lettuce, the first write the overall deadline. */
+		/**
+		 * Each later attempt gets its own timeout from Lettuce; a first write none once the
+		 * retry times routed commands out itself, else the overall deadline.
+		 */
 		@Bean
 		LettuceClientOptionsBuilderCustomizer redisResilienceAttemptTimeoutOptions(AttemptTimeouts timeouts) {
 			return (builder) -> builder.timeoutOptions(timeouts.toOptions());

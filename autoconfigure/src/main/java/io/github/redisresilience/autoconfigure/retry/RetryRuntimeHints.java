@@ -5,6 +5,7 @@ import java.util.List;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.ExecutableMode;
@@ -16,9 +17,9 @@ import org.springframework.util.ClassUtils;
 /**
  * What the retry reaches by reflection or proxies at run time, for Spring AOT and native images:
  * the writer a routed command keeps ({@link ClusterWriters}), the cluster client's seeds
- * ({@link ClusterClientPreparer}), and the connection provider of a cluster writer, its accessors,
- * the writer's partitions, the JDK proxy of its interfaces and the provider's slot lookup
- * ({@link AcquisitionRetry}).
+ * ({@link ClusterClientPreparer}), a node connection's buffers ({@link BufferedCommandTimeouts}),
+ * and the connection provider of a cluster writer, its accessors, the writer's partitions, the
+ * JDK proxy of its interfaces and the provider's slot lookup ({@link AcquisitionRetry}).
  */
 class RetryRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -30,6 +31,9 @@ class RetryRuntimeHints implements RuntimeHintsRegistrar {
 			.registerType(TypeReference.of(ClusterWriters.CLASS_NAME),
 					(type) -> type.withField(ClusterWriters.FIELD_NAME))
 			.registerType(RedisClusterClient.class, (type) -> type.withField(ClusterClientPreparer.FIELD_NAME))
+			.registerType(DefaultEndpoint.class,
+					(type) -> type.withField(BufferedCommandTimeouts.DISCONNECTED_BUFFER)
+						.withField(BufferedCommandTimeouts.COMMAND_BUFFER))
 			.registerType(TypeReference.of(ClusterWriters.WRITER_CLASS_NAME),
 					(type) -> type.withMethod("getClusterConnectionProvider", List.of(), ExecutableMode.INVOKE)
 						.withMethod("setClusterConnectionProvider",

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,13 @@ class RetryRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onFieldAccess(ClassUtils.resolveClassName(ClusterWriters.CLASS_NAME, null), ClusterWriters.FIELD_NAME))
 			.accepts(this.hints);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { BufferedCommandTimeouts.DISCONNECTED_BUFFER, BufferedCommandTimeouts.COMMAND_BUFFER })
+	void buffersOfANodeConnectionAreReachable(String name) {
+		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(DefaultEndpoint.class, name)).accepts(this.hints);
+		assertThat(BufferedCommandTimeouts.isAvailable()).isTrue();
 	}
 
 	@Test
