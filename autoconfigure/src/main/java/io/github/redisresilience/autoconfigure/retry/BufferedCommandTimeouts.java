@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -100,15 +101,28 @@ final class BufferedCommandTimeouts {
 	 * Look at a connection's buffers from now on, unless already looked at.
 	 * @param endpoint the connection's endpoint
 	 * @param eventLoop the event loop of one of its channels, where the look runs
+	 * @return whether its buffers are looked at
 	 */
-	void watch(DefaultEndpoint endpoint, EventLoop eventLoop) {
-		if (!isAvailable() || endpoint.isClosed() || this.watched.containsKey(endpoint)) {
-			return;
+	boolean watch(DefaultEndpoint endpoint, EventLoop eventLoop) {
+		if (!isAvailable() || endpoint.isClosed()) {
+			return false;
 		}
-		this.watched.computeIfAbsent(endpoint, (key) -> {
-			Look look = new Look(key);
-			return eventLoop.scheduleAtFixedRate(look::run, this.periodNanos, this.periodNanos, TimeUnit.NANOSECONDS);
-		});
+		if (this.watched.containsKey(endpoint)) {
+			return true;
+		}
+		try {
+			this.watched.computeIfAbsent(endpoint, (key) -> {
+				Look look = new Look(key);
+				return eventLoop.scheduleAtFixedRate(look::run, this.periodNanos, this.periodNanos,
+						TimeUnit.NANOSECONDS);
+			});
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			// The client's event loops are shutting down: nothing is written any more.
+			logger.debug("Not looking at the buffers of " + endpoint.getId() + ": " + ex);
+			return false;
+		}
 	}
 
 	/** Leave every buffer alone from now on: the negative control of the tests. */

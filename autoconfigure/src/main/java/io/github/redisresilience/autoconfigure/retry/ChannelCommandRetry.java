@@ -126,8 +126,8 @@ final class ChannelCommandRetry implements NettyCustomizer {
 			.scheduleAtFixedRate(() -> timeOutOverdueAttempts(channel, commandHandler), this.sweepPeriodNanos,
 					this.sweepPeriodNanos, TimeUnit.NANOSECONDS);
 		channel.closeFuture().addListener((closed) -> sweep.cancel(false));
-		if (commandHandler.getEndpoint() instanceof DefaultEndpoint endpoint) {
-			this.buffers.watch(endpoint, channel.eventLoop());
+		if (commandHandler.getEndpoint() instanceof DefaultEndpoint endpoint
+				&& this.buffers.watch(endpoint, channel.eventLoop())) {
 			this.attemptTimeouts.markTimedByRetry();
 		}
 	}
