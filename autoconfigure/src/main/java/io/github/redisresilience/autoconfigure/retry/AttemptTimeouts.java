@@ -15,7 +15,7 @@ import io.lettuce.core.protocol.RedisCommand;
  * the budget, and while it waits in a node connection's buffers instead of on a channel,
  * {@link BufferedCommandTimeouts} ends it at the overall deadline. Lettuce's timer costs a timer
  * entry and a completion callback per command (measured: about 3 % of a saturated client's CPU
- * and 190 bytes per command), more than the retry itself. Until then, and with a Lettuce whose
+ * and about 175 bytes per command), more than the retry itself. Until then, and with a Lettuce whose
  * buffers cannot be read, the first write gets the overall deadline (the per-attempt timeout plus
  * the retry budget), since Lettuce's timer completes the caller when it fires.
  * <p>
@@ -66,15 +66,14 @@ final class AttemptTimeouts extends TimeoutOptions.TimeoutSource {
 
 	/**
 	 * Tell that the retry times routed commands out itself: its handler is on the channels, and
-	 * what waits in a connection's buffers is looked at too. From then on routed commands that
+	 * what waits in a connection's buffers is looked at too (only called once a look is scheduled,
+	 * so never on a Lettuce whose buffers cannot be read). From then on routed commands that
 	 * may be retried get no Lettuce timer. Never called when the client's resources were built
 	 * without the starter's Netty customizer (an application's own {@code ClientResources}):
 	 * then Lettuce's timer stays.
 	 */
 	void markTimedByRetry() {
-		if (BufferedCommandTimeouts.isAvailable()) {
-			this.timedByRetry = true;
-		}
+		this.timedByRetry = true;
 	}
 
 	TimeoutOptions toOptions() {
